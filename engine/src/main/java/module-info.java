@@ -1,0 +1,13 @@
+/**
+ * attention4j: FlashAttention-style tiled attention for the JVM.
+ *
+ * <p>The Vector API is optional at run time ({@code requires static}): without
+ * {@code --add-modules jdk.incubator.vector} the engine logs one warning and runs its scalar kernel.
+ */
+module org.attention4j {
+    requires static jdk.incubator.vector;
+
+    exports org.attention4j;
+    exports org.attention4j.reference;
+    exports org.attention4j.bench;
+}

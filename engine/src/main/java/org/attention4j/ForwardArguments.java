@@ -1,0 +1,134 @@
+package org.attention4j;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Checks one forward call's arguments before anything is written: null, bounds, liveness, writability,
+ * self-overlap of the outputs and overlap of the outputs with the inputs. Every failure is an
+ * {@link IllegalArgumentException} that names the argument, its value and what was expected.
+ */
+final class ForwardArguments {
+    private ForwardArguments() {}
+
+    static void check(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse) {
+        requireNonNull(spec, "spec");
+        requireNonNull(q, "q");
+        requireNonNull(k, "k");
+        requireNonNull(v, "v");
+        requireNonNull(out, "out");
+        int d = spec.headDim();
+        long qMax = lastIndex("q", q, spec.batch(), spec.queryLength(), spec.heads(), d);
+        long kMax = lastIndex("k", k, spec.batch(), spec.keyLength(), spec.kvHeads(), d);
+        long vMax = lastIndex("v", v, spec.batch(), spec.keyLength(), spec.kvHeads(), d);
+        long oMax = lastIndex("out", out, spec.batch(), spec.queryLength(), spec.heads(), d);
+        requireWritableWithoutSelfOverlap("out", out, spec.batch(), spec.queryLength(), spec.heads(), d);
+        requireDisjoint("out", out, oMax, "q", q, qMax);
+        requireDisjoint("out", out, oMax, "k", k, kMax);
+        requireDisjoint("out", out, oMax, "v", v, vMax);
+        if (lse != null) {
+            long lMax = lastIndex("lse", lse, spec.batch(), spec.queryLength(), spec.heads(), 1);
+            requireWritableWithoutSelfOverlap("lse", lse, spec.batch(), spec.queryLength(), spec.heads(), 1);
+            requireDisjoint("lse", lse, lMax, "q", q, qMax);
+            requireDisjoint("lse", lse, lMax, "k", k, kMax);
+            requireDisjoint("lse", lse, lMax, "v", v, vMax);
+            requireDisjoint("lse", lse, lMax, "out", out, oMax);
+        }
+    }
+
+    private static void requireNonNull(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " = null: expected a non-null value");
+        }
+    }
+
+    /**
+     * The last float index the view touches for shape {@code [batch, seq, heads, dim]}, checked against
+     * the segment; −1 when the shape is empty (nothing is read or written).
+     */
+    private static long lastIndex(String name, Tensor t, int batch, int seq, int heads, int dim) {
+        if (!t.segment().scope().isAlive()) {
+            throw new IllegalArgumentException(name + ": its memory segment is closed: expected a live segment");
+        }
+        if (seq == 0) {
+            return -1;
+        }
+        if (t.offset() < 0 || t.batchStride() < 0 || t.seqStride() < 0 || t.headStride() < 0) {
+            throw new IllegalArgumentException(name + ": offset " + t.offset() + " and strides (batch, seq, head) = ("
+                    + t.batchStride() + ", " + t.seqStride() + ", " + t.headStride() + "): expected all >= 0");
+        }
+        long capacity = t.segment().byteSize() / Float.BYTES;
+        long last;
+        try {
+            last = Math.addExact(t.offset(), Math.addExact(Math.multiplyExact(batch - 1L, t.batchStride()),
+                    Math.addExact(Math.multiplyExact(seq - 1L, t.seqStride()),
+                            Math.addExact(Math.multiplyExact(heads - 1L, t.headStride()), dim - 1L))));
+        } catch (ArithmeticException overflow) {
+            last = Long.MAX_VALUE;
+        }
+        if (last >= capacity) {
+            throw new IllegalArgumentException(name + ": shape [" + batch + ", " + seq + ", " + heads + ", " + dim
+                    + "] with offset " + t.offset() + " and strides (batch, seq, head) = (" + t.batchStride() + ", "
+                    + t.seqStride() + ", " + t.headStride() + ") reaches float index " + last
+                    + ": expected < " + capacity + " (the floats it holds)");
+        }
+        return last;
+    }
+
+    /** Outputs must be writable and no two output elements may share memory (else a silent wrong answer). */
+    private static void requireWritableWithoutSelfOverlap(String name, Tensor t, int batch, int seq, int heads,
+                                                          int dim) {
+        if (t.segment().isReadOnly()) {
+            throw new IllegalArgumentException(name + ": its memory segment is read-only: expected a writable one");
+        }
+        if (seq == 0) {
+            return;
+        }
+        // Visit the three outer dimensions by increasing stride; each one that repeats must step over
+        // the whole span of the ones inside it (sufficient for no overlap; all standard layouts pass).
+        // Written without arrays or a comparator: validation runs on every call and allocates nothing.
+        long span = dim;
+        boolean batchDone = false, seqDone = false, headDone = false;
+        for (int step = 0; step < 3; step++) {
+            long stride = Long.MAX_VALUE;
+            int pick = -1;
+            if (!batchDone && t.batchStride() <= stride) { stride = t.batchStride(); pick = 0; }
+            if (!seqDone && t.seqStride() <= stride) { stride = t.seqStride(); pick = 1; }
+            if (!headDone && t.headStride() <= stride) { stride = t.headStride(); pick = 2; }
+            long count = pick == 0 ? batch : pick == 1 ? seq : heads;
+            batchDone |= pick == 0;
+            seqDone |= pick == 1;
+            headDone |= pick == 2;
+            if (count > 1) {
+                if (stride < span) {
+                    throw new IllegalArgumentException(name + ": strides (batch, seq, head) = (" + t.batchStride()
+                            + ", " + t.seqStride() + ", " + t.headStride() + ") make output elements overlap: "
+                            + "expected each stride >= the span of the dimensions inside it (" + span + ")");
+                }
+                span = stride * (count - 1) + span;
+            }
+        }
+    }
+
+    private static void requireDisjoint(String outName, Tensor out, long outLast, String inName, Tensor in,
+                                        long inLast) {
+        if (outLast < 0 || inLast < 0 || !sameMemory(out, in)) {
+            return;
+        }
+        long outStart = out.segment().address() + out.offset() * Float.BYTES;
+        long outEnd = out.segment().address() + (outLast + 1) * Float.BYTES;
+        long inStart = in.segment().address() + in.offset() * Float.BYTES;
+        long inEnd = in.segment().address() + (inLast + 1) * Float.BYTES;
+        if (outStart < inEnd && inStart < outEnd) {
+            throw new IllegalArgumentException(outName + " overlaps " + inName + " (bytes [" + outStart + ", " + outEnd
+                    + ") and [" + inStart + ", " + inEnd + ") of the same memory): expected separate memory");
+        }
+    }
+
+    /** Heap segments share memory when they wrap the same array; native ones share one address space. */
+    private static boolean sameMemory(Tensor a, Tensor b) {
+        if (a.segment().isNative() != b.segment().isNative()) {
+            return false;
+        }
+        return a.segment().isNative() || a.heapBase() == b.heapBase();
+    }
+}

@@ -1,0 +1,11 @@
+package org.attention4j;
+
+/** Which implementation of the flash kernel an engine runs. */
+public enum Kernel {
+    /** The Vector API kernel when {@code jdk.incubator.vector} is present, else scalar. */
+    AUTO,
+    /** The Vector API kernel; needs {@code --add-modules jdk.incubator.vector}. */
+    VECTOR,
+    /** The plain-Java tiled kernel: the fallback and the twin the vector kernel is tested against. */
+    SCALAR
+}

@@ -1,0 +1,126 @@
+package org.attention4j;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * A strided float32 view of a 4-d tensor {@code [batch, seq, head, dim]} over a {@code float[]} or a
+ * {@link MemorySegment} (heap or native). Element {@code (b, s, h, d)} is at float index
+ * {@code offset + b·batchStride + s·seqStride + h·headStride + d}: the head dimension is contiguous,
+ * the three other strides are free (in floats, {@code >= 0}), so BSHD, BHSD and packed QKV buffers are
+ * all views without copies.
+ *
+ * <p>The log-sum-exp output {@code [batch, heads, queryLength]} is a view too (dimension 1): see
+ * {@link #lse(float[], int, int)}.
+ *
+ * <p>A view holds no shape; {@link AttentionEngine#forward} checks it against the {@link AttentionSpec}
+ * (bounds, overlap) before anything is written. Views are immutable and cheap; services that want zero
+ * garbage per call create them once per buffer and reuse them.
+ */
+public final class Tensor {
+    private final MemorySegment segment;
+    private final long offset;
+    private final long batchStride;
+    private final long seqStride;
+    private final long headStride;
+    private final Object heapBase; // the array behind a heap segment, for the overlap check
+
+    private Tensor(MemorySegment segment, long offset, long batchStride, long seqStride, long headStride) {
+        this.segment = segment;
+        this.offset = offset;
+        this.batchStride = batchStride;
+        this.seqStride = seqStride;
+        this.headStride = headStride;
+        this.heapBase = segment.heapBase().orElse(null);
+    }
+
+    /** A view of {@code data} with explicit offset and strides, all in floats. */
+    public static Tensor of(float[] data, long offset, long batchStride, long seqStride, long headStride) {
+        Objects.requireNonNull(data, "data");
+        return new Tensor(MemorySegment.ofArray(data), offset, batchStride, seqStride, headStride);
+    }
+
+    /**
+     * A view of {@code segment} with explicit offset and strides, all in floats. Any alignment is
+     * accepted. Segments used by a multi-threaded engine must be accessible from other threads
+     * (global, auto or shared arenas); a confined segment makes that call run on the caller's thread.
+     */
+    public static Tensor of(MemorySegment segment, long offset, long batchStride, long seqStride,
+                            long headStride) {
+        Objects.requireNonNull(segment, "segment");
+        return new Tensor(segment, offset, batchStride, seqStride, headStride);
+    }
+
+    /** Contiguous {@code [batch, seqLength, heads, headDim]} (BSHD) from offset 0. */
+    public static Tensor bshd(float[] data, int seqLength, int heads, int headDim) {
+        return of(data, 0, (long) seqLength * heads * headDim, (long) heads * headDim, headDim);
+    }
+
+    /** Contiguous {@code [batch, heads, seqLength, headDim]} (BHSD) from offset 0. */
+    public static Tensor bhsd(float[] data, int seqLength, int heads, int headDim) {
+        return of(data, 0, (long) heads * seqLength * headDim, headDim, (long) seqLength * headDim);
+    }
+
+    /** Contiguous {@code [batch, seqLength, heads, headDim]} (BSHD) from offset 0. */
+    public static Tensor bshd(MemorySegment segment, int seqLength, int heads, int headDim) {
+        return of(segment, 0, (long) seqLength * heads * headDim, (long) heads * headDim, headDim);
+    }
+
+    /** Contiguous {@code [batch, heads, seqLength, headDim]} (BHSD) from offset 0. */
+    public static Tensor bhsd(MemorySegment segment, int seqLength, int heads, int headDim) {
+        return of(segment, 0, (long) heads * seqLength * headDim, headDim, (long) seqLength * headDim);
+    }
+
+    /** A contiguous log-sum-exp output {@code [batch, heads, queryLength]}. */
+    public static Tensor lse(float[] data, int heads, int queryLength) {
+        return of(data, 0, (long) heads * queryLength, 1, queryLength);
+    }
+
+    /** A contiguous log-sum-exp output {@code [batch, heads, queryLength]}. */
+    public static Tensor lse(MemorySegment segment, int heads, int queryLength) {
+        return of(segment, 0, (long) heads * queryLength, 1, queryLength);
+    }
+
+    /** Number of floats in a tensor of this shape in BSHD or BHSD order: a helper for allocation. */
+    public static int elements(int batch, int seqLength, int heads, int headDim) {
+        long n = (long) batch * seqLength * heads * headDim;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("tensor of " + n + " floats does not fit a float[]: "
+                    + "expected <= " + (Integer.MAX_VALUE - 8) + "; use a MemorySegment");
+        }
+        return (int) n;
+    }
+
+    public MemorySegment segment() { return segment; }
+    public long offset() { return offset; }
+    public long batchStride() { return batchStride; }
+    public long seqStride() { return seqStride; }
+    public long headStride() { return headStride; }
+
+    Object heapBase() {
+        return heapBase;
+    }
+
+    /** Float index of element {@code (b, s, h, 0)}. */
+    public long index(int b, long s, int h) {
+        return offset + b * batchStride + s * seqStride + h * headStride;
+    }
+
+    /** Byte offset of element {@code (b, s, h, 0)} in {@link #segment()}. */
+    public long byteOffset(int b, long s, int h) {
+        return index(b, s, h) * Float.BYTES;
+    }
+
+    /** Reads one element (slow; for tests and tools, not for kernels). */
+    public float get(int b, long s, int h, int d) {
+        return segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index(b, s, h) + d);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor[" + (segment.isNative() ? "native" : "heap") + ", floats=" + segment.byteSize() / Float.BYTES
+                + ", offset=" + offset + ", strides(batch,seq,head)=(" + batchStride + "," + seqStride + ","
+                + headStride + ")]";
+    }
+}

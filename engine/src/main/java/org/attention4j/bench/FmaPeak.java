@@ -1,0 +1,81 @@
+package org.attention4j.bench;
+
+import java.util.concurrent.CountDownLatch;
+import org.attention4j.Kernel;
+import org.attention4j.kernel.TileOps;
+import org.attention4j.kernel.TileOpsProvider;
+
+/**
+ * Measures the machine's fp32 FMA peak from Java, now, on the widest vectors the kernel uses: the
+ * denominator of every "% of peak" figure. Measured in the same run as the thing it is compared with,
+ * because the machine is shared and noisy and its CPU changes between sessions.
+ */
+public final class FmaPeak {
+    private static volatile float sink;
+
+    private FmaPeak() {}
+
+    /**
+     * GFLOP/s of {@code threads} threads running the calibration loop at once for about
+     * {@code millis} ms each (after a short warm-up); the best of {@code repeats} runs.
+     */
+    public static double gflops(Kernel kernel, int threads, long millis, int repeats) {
+        TileOps ops = switch (kernel) {
+            case AUTO -> TileOpsProvider.best();
+            case VECTOR -> TileOpsProvider.vector();
+            case SCALAR -> TileOpsProvider.scalar();
+        };
+        long iterations = calibrateIterations(ops, millis);
+        double best = 0;
+        for (int r = 0; r < repeats; r++) {
+            best = Math.max(best, runOnce(ops, threads, iterations));
+        }
+        return best;
+    }
+
+    private static long calibrateIterations(TileOps ops, long millis) {
+        long iterations = 100_000;
+        while (true) {
+            long t0 = System.nanoTime();
+            sink = ops.fmaChains(iterations);
+            long elapsed = System.nanoTime() - t0;
+            if (elapsed > millis * 1_000_000L / 4) {
+                return Math.max(1, (long) (iterations * (millis * 1e6 / elapsed)));
+            }
+            iterations *= 4;
+        }
+    }
+
+    private static double runOnce(TileOps ops, int threads, long iterations) {
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] workers = new Thread[threads];
+        long[] elapsed = new long[threads];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            workers[t] = Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long t0 = System.nanoTime();
+                sink = ops.fmaChains(iterations);
+                elapsed[id] = System.nanoTime() - t0;
+            });
+        }
+        start.countDown();
+        long slowest = 0;
+        for (int t = 0; t < threads; t++) {
+            try {
+                workers[t].join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while measuring the FMA peak", e);
+            }
+            slowest = Math.max(slowest, elapsed[t]);
+        }
+        double flops = 2.0 * 12 * ops.lanes() * iterations * threads;
+        return flops / slowest;
+    }
+}

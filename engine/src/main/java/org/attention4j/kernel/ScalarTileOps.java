@@ -1,0 +1,104 @@
+package org.attention4j.kernel;
+
+/**
+ * Plain-Java tile primitives: the fallback when {@code jdk.incubator.vector} is absent, and the
+ * obvious twin the vector primitives are tested against. Loops follow the formulas in
+ * {@link TileOps} literally; exp2 is {@link Math#exp} of {@code x·ln 2}. No {@code Math.fma}: without
+ * hardware FMA it is a slow software path, and this class must be fast enough anywhere.
+ */
+public final class ScalarTileOps implements TileOps {
+    private static final double LN2 = Math.log(2.0);
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public int rowMultiple() {
+        return 1;
+    }
+
+    @Override
+    public void scoresTransposed(float[] keys, int keyRows, int headDim, float[] queriesT, int paddedRows,
+                                 float[] scoresT) {
+        for (int c = 0; c < keyRows; c++) {
+            int sRow = c * paddedRows;
+            for (int r = 0; r < paddedRows; r++) {
+                scoresT[sRow + r] = 0f;
+            }
+            // d outer, r inner: queriesT rows are contiguous, so the inner loop streams memory.
+            for (int d = 0; d < headDim; d++) {
+                float kv = keys[c * headDim + d];
+                int qRow = d * paddedRows;
+                for (int r = 0; r < paddedRows; r++) {
+                    scoresT[sRow + r] += kv * queriesT[qRow + r];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
+                              float[] alpha) {
+        for (int r = 0; r < paddedRows; r++) {
+            float blockMax = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < keyCount; c++) {
+                blockMax = Math.max(blockMax, scoresT[c * paddedRows + r]);
+            }
+            float mOld = rowMax[r];
+            float mNew = Math.max(mOld, blockMax);
+            float mSafe = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;
+            float sum = 0f;
+            for (int c = 0; c < keyCount; c++) {
+                float p = exp2(scoresT[c * paddedRows + r] - mSafe);
+                scoresT[c * paddedRows + r] = p;
+                sum += p;
+            }
+            float a = exp2(mOld - mSafe);
+            alpha[r] = a;
+            rowSum[r] = rowSum[r] * a + sum; // l = l · exp2(m_old − m_new) + rowsum(P)
+            rowMax[r] = mNew;
+        }
+    }
+
+    @Override
+    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] values,
+                                 int paddedDim, float[] acc) {
+        for (int r = 0; r < paddedRows; r++) {
+            int accRow = r * paddedDim;
+            float a = alpha[r];
+            for (int d = 0; d < paddedDim; d++) {
+                acc[accRow + d] *= a; // acc = acc · exp2(m_old − m_new)
+            }
+            for (int c = 0; c < keyCount; c++) {
+                float p = probsT[c * paddedRows + r];
+                int vRow = c * paddedDim;
+                for (int d = 0; d < paddedDim; d++) {
+                    acc[accRow + d] += p * values[vRow + d];
+                }
+            }
+        }
+    }
+
+    private static float exp2(float x) {
+        return (float) Math.exp(x * LN2);
+    }
+
+    @Override
+    public float fmaChains(long iterations) {
+        float x0 = 1, x1 = 2, x2 = 3, x3 = 4, x4 = 5, x5 = 6, x6 = 7, x7 = 8, x8 = 9, x9 = 10, x10 = 11, x11 = 12;
+        float a = 0.999f, b = 1e-3f;
+        for (long i = 0; i < iterations; i++) {
+            x0 = x0 * a + b; x1 = x1 * a + b; x2 = x2 * a + b; x3 = x3 * a + b;
+            x4 = x4 * a + b; x5 = x5 * a + b; x6 = x6 * a + b; x7 = x7 * a + b;
+            x8 = x8 * a + b; x9 = x9 * a + b; x10 = x10 * a + b; x11 = x11 * a + b;
+        }
+        return x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11;
+    }
+}

@@ -1,0 +1,89 @@
+package org.attention4j.kernel;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Chooses the tile primitives once per JVM, as Lucene's vectorization provider does: the Vector API
+ * implementation is loaded by name only when {@code jdk.incubator.vector} is in the boot layer, so the
+ * engine runs (on {@link ScalarTileOps}) in a JVM started without it.
+ *
+ * <p>{@code -Dattention4j.provider=scalar|vector} forces the choice; {@code vector} without the module
+ * fails with a message naming the flag to add.
+ */
+public final class TileOpsProvider {
+    public static final String PROVIDER_PROPERTY = "attention4j.provider";
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String PANAMA_CLASS = "org.attention4j.kernel.panama.PanamaTileOps";
+
+    private TileOpsProvider() {}
+
+    /** The provider this JVM uses by default (see class comment). */
+    public static TileOps best() {
+        return Holder.BEST;
+    }
+
+    /** The plain-Java primitives. */
+    public static TileOps scalar() {
+        return Holder.SCALAR;
+    }
+
+    /**
+     * The Vector API primitives.
+     *
+     * @throws IllegalStateException when the JVM was started without {@code jdk.incubator.vector}
+     */
+    public static TileOps vector() {
+        if (Holder.VECTOR == null) {
+            throw new IllegalStateException("the vector kernel needs the Vector API: start the JVM with "
+                    + "--add-modules " + VECTOR_MODULE);
+        }
+        return Holder.VECTOR;
+    }
+
+    /** True when the Vector API primitives can be used in this JVM. */
+    public static boolean vectorAvailable() {
+        return Holder.VECTOR != null;
+    }
+
+    /** Initialized on first use: no work (or logging) at class-load time of callers, no init cycles. */
+    private static final class Holder {
+        static final TileOps SCALAR = new ScalarTileOps();
+        static final TileOps VECTOR = loadVector();
+        static final TileOps BEST = choose();
+
+        private static TileOps loadVector() {
+            if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+                return null;
+            }
+            try {
+                return (TileOps) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,
+                        "attention4j: could not load the vector kernel, using the scalar one", e);
+                return null;
+            }
+        }
+
+        private static TileOps choose() {
+            String forced = System.getProperty(PROVIDER_PROPERTY, "");
+            switch (forced) {
+                case "scalar":
+                    return SCALAR;
+                case "vector":
+                    return vector();
+                case "":
+                    break;
+                default:
+                    throw new IllegalArgumentException("-D" + PROVIDER_PROPERTY + "=" + forced
+                            + ": expected scalar or vector");
+            }
+            if (VECTOR == null) {
+                System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,
+                        "attention4j: jdk.incubator.vector is not available, using the slow scalar kernel; "
+                                + "start the JVM with --add-modules " + VECTOR_MODULE);
+                return SCALAR;
+            }
+            return VECTOR;
+        }
+    }
+}

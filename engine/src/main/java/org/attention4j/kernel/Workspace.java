@@ -1,0 +1,56 @@
+package org.attention4j.kernel;
+
+import org.attention4j.AttentionSpec;
+
+/**
+ * One thread's tile buffers for the flash driver. Sized for a spec on first use and only grown, so a
+ * steady stream of calls allocates nothing; the size depends on head dim and group size, never on
+ * sequence length. See {@link TileOps} for the layouts.
+ */
+public final class Workspace {
+    float[] queriesT = new float[0];
+    float[] keys = new float[0];
+    float[] values = new float[0];
+    float[] scoresT = new float[0];
+    float[] acc = new float[0];
+    float[] rowMax = new float[0];
+    float[] rowSum = new float[0];
+    float[] alpha = new float[0];
+    float[] row = new float[0];
+
+    /** Makes every buffer large enough for {@code spec} on {@code ops}. */
+    public void prepare(AttentionSpec spec, TileOps ops) {
+        int rows = TilePlan.paddedRows(spec, ops);
+        int dim = TilePlan.paddedDim(spec.headDim(), ops.lanes());
+        int keyBlock = TilePlan.KEY_BLOCK;
+        queriesT = atLeast(queriesT, spec.headDim() * rows);
+        keys = atLeast(keys, keyBlock * spec.headDim());
+        values = atLeast(values, keyBlock * dim);
+        scoresT = atLeast(scoresT, keyBlock * rows);
+        acc = atLeast(acc, rows * dim);
+        rowMax = atLeast(rowMax, rows);
+        rowSum = atLeast(rowSum, rows);
+        alpha = atLeast(alpha, rows);
+        row = atLeast(row, dim);
+    }
+
+    /** Bytes one workspace needs for {@code spec} on {@code ops} (what {@link #prepare} allocates). */
+    public static long bytesFor(AttentionSpec spec, TileOps ops) {
+        long rows = TilePlan.paddedRows(spec, ops);
+        long dim = TilePlan.paddedDim(spec.headDim(), ops.lanes());
+        long keyBlock = TilePlan.KEY_BLOCK;
+        long floats = spec.headDim() * rows + keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
+                + rows * dim + 3 * rows + dim;
+        return floats * Float.BYTES;
+    }
+
+    /** Bytes currently held. */
+    public long bytes() {
+        return (long) Float.BYTES * (queriesT.length + keys.length + values.length + scoresT.length
+                + acc.length + rowMax.length + rowSum.length + alpha.length + row.length);
+    }
+
+    private static float[] atLeast(float[] buffer, int size) {
+        return buffer.length >= size ? buffer : new float[size];
+    }
+}

@@ -1,0 +1,45 @@
+package org.attention4j.kernel.panama;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The species and register blocking of the Vector API kernels, fixed once per JVM. They must be
+ * {@code static final}: a species that is not a JIT constant makes every vector op ~100× slower.
+ *
+ * <p>{@code -Dattention4j.vectorBits=128|256|512} forces a width (tests use it to run each width's
+ * code path on any machine; a width wider than the hardware is correct but slow).
+ */
+final class PanamaConstants {
+    static final String BITS_PROPERTY = "attention4j.vectorBits";
+
+    static final VectorSpecies<Float> SPECIES = selectSpecies();
+    static final int LANES = SPECIES.length();
+
+    /**
+     * 512-bit vectors mean AVX-512 and its 32 registers: micro-tiles of 4 rows × 4 vectors (16
+     * accumulators + 4 loads + broadcasts) fit. With 16 registers (AVX2, 128-bit) 2 rows × 4 vectors
+     * is the largest tile that does not spill (8 accumulators + 4 loads + 2 broadcasts).
+     */
+    static final boolean FOUR_ROW_TILES = SPECIES.vectorBitSize() >= 512;
+
+    private PanamaConstants() {}
+
+    private static VectorSpecies<Float> selectSpecies() {
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        int bits = Integer.getInteger(BITS_PROPERTY, preferred);
+        return switch (bits) {
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + bits
+                    + ": expected 128, 256 or 512");
+        };
+    }
+
+    /** True when the hardware has vectors of at least 128 bits (below that the scalar kernel wins). */
+    static boolean usable() {
+        return VectorShape.preferredShape().vectorBitSize() >= 128;
+    }
+}
