@@ -20,17 +20,34 @@ public final class FmaPeak {
      * {@code millis} ms each (after a short warm-up); the best of {@code repeats} runs.
      */
     public static double gflops(Kernel kernel, int threads, long millis, int repeats) {
-        TileOps ops = switch (kernel) {
-            case AUTO -> TileOpsProvider.best();
-            case VECTOR -> TileOpsProvider.vector();
-            case SCALAR -> TileOpsProvider.scalar();
-        };
+        TileOps ops = ops(kernel);
         long iterations = calibrateIterations(ops, millis);
         double best = 0;
         for (int r = 0; r < repeats; r++) {
             best = Math.max(best, runOnce(ops, threads, iterations));
         }
         return best;
+    }
+
+    /**
+     * Runs the calibration loop once for {@code iterations} steps on the calling thread (for JMH):
+     * {@link #flopsPerIteration} FLOPs per step. Returns a value that depends on all the work.
+     */
+    public static float chains(Kernel kernel, long iterations) {
+        return ops(kernel).fmaChains(iterations);
+    }
+
+    /** FLOPs one iteration of {@link #chains} performs: 2 · 12 chains · vector lanes. */
+    public static long flopsPerIteration(Kernel kernel) {
+        return 2L * 12 * ops(kernel).lanes();
+    }
+
+    private static TileOps ops(Kernel kernel) {
+        return switch (kernel) {
+            case AUTO -> TileOpsProvider.best();
+            case VECTOR -> TileOpsProvider.vector();
+            case SCALAR -> TileOpsProvider.scalar();
+        };
     }
 
     private static long calibrateIterations(TileOps ops, long millis) {
@@ -75,7 +92,7 @@ public final class FmaPeak {
             }
             slowest = Math.max(slowest, elapsed[t]);
         }
-        double flops = 2.0 * 12 * ops.lanes() * iterations * threads;
+        double flops = 2.0 * 12 * ops.lanes() * iterations * threads; // as flopsPerIteration
         return flops / slowest;
     }
 }
