@@ -87,7 +87,7 @@ public final class AttentionEngine implements AutoCloseable {
         if (spec.queryLength() == 0) {
             return;
         }
-        int items = TilePlan.itemCount(spec, ops.lanes());
+        int items = TilePlan.itemCount(spec, ops);
         int participants = Math.min(threads, items);
         if (participants <= 1 || !sharedWithWorkers(q, k, v, out, lse)) {
             ForwardJob.runAll(ops, spec, q, k, v, out, lse, workspaces);

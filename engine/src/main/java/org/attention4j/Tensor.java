@@ -25,6 +25,8 @@ public final class Tensor {
     private final long seqStride;
     private final long headStride;
     private final Object heapBase; // the array behind a heap segment, for the overlap check
+    private final float[] array;    // the float[] behind a heap segment, or null: kernels read it directly
+    private final long arrayOffset; // float index of segment offset 0 in array
 
     private Tensor(MemorySegment segment, long offset, long batchStride, long seqStride, long headStride) {
         this.segment = segment;
@@ -33,6 +35,9 @@ public final class Tensor {
         this.seqStride = seqStride;
         this.headStride = headStride;
         this.heapBase = segment.heapBase().orElse(null);
+        boolean direct = heapBase instanceof float[] && segment.address() % Float.BYTES == 0;
+        this.array = direct ? (float[]) heapBase : null;
+        this.arrayOffset = direct ? segment.address() / Float.BYTES : 0;
     }
 
     /** A view of {@code data} with explicit offset and strides, all in floats. */
@@ -100,6 +105,19 @@ public final class Tensor {
 
     Object heapBase() {
         return heapBase;
+    }
+
+    /**
+     * The {@code float[]} behind this view when it is a writable heap segment over one (then
+     * {@link #arrayIndex} locates elements in it), else null. Lets kernels skip copies.
+     */
+    public float[] array() {
+        return array;
+    }
+
+    /** Index in {@link #array()} of element {@code (b, s, h, 0)}. */
+    public int arrayIndex(int b, long s, int h) {
+        return (int) (arrayOffset + index(b, s, h));
     }
 
     /** Float index of element {@code (b, s, h, 0)}. */

@@ -11,9 +11,10 @@ import org.attention4j.Tensor;
  * softmax of FlashAttention — Dao et al., arXiv 2205.14135; FlashAttention-2, arXiv 2307.08691; online
  * normalizer, Milakov &amp; Gimelshein, arXiv 1805.02867.
  *
- * <p>For each item: pack its query rows transposed and pre-scaled by {@code scale·log2 e} (so every
- * exponential is a cheap exp2), then for each key/value block: pack it, {@code S = Q·Kᵀ}, mask the
- * diagonal block if causal, online-softmax update, {@code acc = acc·alpha + P·V}. Finally
+ * <p>For each item: pack its query rows (panel-major, see {@link TileOps}) pre-scaled by
+ * {@code scale·log2 e} (so every exponential is a cheap exp2), then for each key/value block: pack the
+ * keys and the transposed values, {@code S = Q·Kᵀ}, mask the
+ * diagonal block if causal, online-softmax update, {@code accᵀ = accᵀ·diag(alpha) + Vᵀ·Pᵀ}. Finally
  * {@code O = acc / l} and {@code LSE = (m + log2 l)·ln 2}. Scores live only in the
  * {@code KEY_BLOCK × rows} tile; nothing is n × n.
  *
@@ -33,9 +34,8 @@ public final class FlashAttention {
      */
     public static void runItem(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
                                Tensor lse, Workspace ws, int item) {
-        int lanes = ops.lanes();
-        int queryBlock = TilePlan.queryBlock(spec, lanes);
-        int queryBlocks = TilePlan.queryBlocks(spec, lanes);
+        int queryBlock = TilePlan.queryBlock(spec, ops);
+        int queryBlocks = TilePlan.queryBlocks(spec, ops);
         int perBlock = spec.batch() * spec.kvHeads();
         // Last query blocks first: under a causal mask they see the most keys, and handing out the
         // heaviest items first balances the threads (longest-processing-time order).
@@ -47,37 +47,38 @@ public final class FlashAttention {
         int rows = queries * spec.groupSize();
         int paddedRows = TilePlan.paddedRows(spec, ops);
         int headDim = spec.headDim();
-        int paddedDim = TilePlan.paddedDim(headDim, lanes);
+        int paddedDim = TilePlan.paddedDim(headDim, ops);
 
-        packQueriesTransposed(spec, q, b, kvHead, firstQuery, queries, paddedRows, ws);
+        packQueries(ops, spec, q, b, kvHead, firstQuery, queries, paddedRows, ws);
         Arrays.fill(ws.rowMax, 0, paddedRows, Float.NEGATIVE_INFINITY);
         Arrays.fill(ws.rowSum, 0, paddedRows, 0f);
-        Arrays.fill(ws.acc, 0, paddedRows * paddedDim, 0f);
+        Arrays.fill(ws.accT, 0, paddedRows * paddedDim, 0f);
 
         long diagonal = (long) spec.keyLength() - spec.queryLength(); // query i sees keys <= i + diagonal
         int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(firstQuery + queries - 1) + 1);
         for (int firstKey = 0; firstKey < keyEnd; firstKey += TilePlan.KEY_BLOCK) {
             int keyCount = Math.min(TilePlan.KEY_BLOCK, keyEnd - firstKey);
-            int keyRows = TilePlan.roundUp(keyCount, 4);
-            packRows(k, b, kvHead, firstKey, keyCount, headDim, headDim, ws.keys);
-            Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f);
-            packRows(v, b, kvHead, firstKey, keyCount, headDim, paddedDim, ws.values);
-
-            ops.scoresTransposed(ws.keys, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
+            int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
+            // Keys are copied even from float[] inputs: rows a power-of-two stride apart (H·D floats in
+            // BSHD) alias in L1 and re-reading them per query panel ran ~30 % slower than the copy.
+            copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys);
+            Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
+            ops.scoresTransposed(ws.keys, 0, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
+            packValuesTransposed(v, b, kvHead, firstKey, keyCount, headDim, ws);
             if (spec.causal() && firstKey + keyCount - 1 > firstQuery + diagonal) {
-                maskAboveDiagonal(ws.scoresT, paddedRows, rows, queries, firstQuery + diagonal - firstKey,
-                        keyCount);
+                maskAboveDiagonal(ops, ws.scoresT, rows, queries, firstQuery + diagonal - firstKey, keyCount);
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha);
-            ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, ws.values, paddedDim, ws.acc);
+            ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, ws.valuesT, paddedDim, ws.accT);
         }
-        writeRows(spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
+        writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
     }
 
-    /** {@code queriesT[d][r] = Q[b, firstQuery + r % queries, head(r), d] · scale · log2 e}. */
-    private static void packQueriesTransposed(AttentionSpec spec, Tensor q, int b, int kvHead, int firstQuery,
-                                              int queries, int paddedRows, Workspace ws) {
+    /** {@code queriesT(r, d) = Q[b, firstQuery + r % queries, head(r), d] · scale · log2 e}, panel-major. */
+    private static void packQueries(TileOps ops, AttentionSpec spec, Tensor q, int b, int kvHead, int firstQuery,
+                                    int queries, int paddedRows, Workspace ws) {
         int headDim = spec.headDim();
+        int width = ops.panelWidth();
         float factor = (float) (spec.scale() * LOG2_E);
         float[] qT = ws.queriesT;
         int r = 0;
@@ -86,51 +87,87 @@ public final class FlashAttention {
             for (int i = 0; i < queries; i++, r++) {
                 MemorySegment.copy(q.segment(), FLOAT, q.byteOffset(b, firstQuery + i, head), ws.row, 0, headDim);
                 for (int d = 0; d < headDim; d++) {
-                    qT[d * paddedRows + r] = ws.row[d] * factor;
+                    qT[TilePlan.panelIndex(r, d, headDim, width)] = ws.row[d] * factor;
                 }
             }
         }
-        for (int d = 0; d < headDim; d++) {
-            Arrays.fill(qT, d * paddedRows + r, (d + 1) * paddedRows, 0f); // padding rows score 0, unused
+        for (; r < paddedRows; r++) { // padding rows score 0 and are never written out
+            for (int d = 0; d < headDim; d++) {
+                qT[TilePlan.panelIndex(r, d, headDim, width)] = 0f;
+            }
         }
     }
 
-    /** Copies {@code count} rows of {@code headDim} floats into {@code dst} with row stride {@code stride}. */
-    private static void packRows(Tensor t, int b, int head, int first, int count, int headDim, int stride,
-                                 float[] dst) {
-        MemorySegment segment = t.segment();
+    /** Copies {@code count} rows of {@code headDim} floats into {@code dst}, contiguously. */
+    private static void copyRows(Tensor t, int b, int head, int first, int count, int headDim, float[] dst) {
+        float[] array = t.array();
         for (int c = 0; c < count; c++) {
-            MemorySegment.copy(segment, FLOAT, t.byteOffset(b, first + c, head), dst, c * stride, headDim);
+            if (array != null) { // arraycopy is several times cheaper than a segment copy for short rows
+                System.arraycopy(array, t.arrayIndex(b, first + c, head), dst, c * headDim, headDim);
+            } else {
+                MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, first + c, head), dst, c * headDim, headDim);
+            }
         }
     }
 
     /**
-     * Sets {@code scoresT[c][r] = −∞} where key {@code c} lies past row {@code r}'s last visible key.
-     * Row {@code r} holds query {@code r % queries}; its last visible key, relative to the block, is
+     * {@code valuesT[d][c] = V[b, firstKey + c, kvHead, d]}: the value block transposed. The rows are
+     * first copied contiguously (bulk copies stream from L3/memory; a transposing loop reading the source
+     * directly stalled on every row and took 20 % of the run), then transposed inside L1.
+     */
+    private static void packValuesTransposed(Tensor v, int b, int kvHead, int firstKey, int keyCount, int headDim,
+                                             Workspace ws) {
+        float[] rows = ws.valueRows;
+        copyRows(v, b, kvHead, firstKey, keyCount, headDim, rows);
+        float[] valuesT = ws.valuesT;
+        int c = 0;
+        // 4 rows at a time: each destination line gets 4 contiguous stores per head dim instead of one,
+        // which halved the transpose time.
+        for (; c + 4 <= keyCount; c += 4) {
+            int r0 = c * headDim, r1 = r0 + headDim, r2 = r1 + headDim, r3 = r2 + headDim;
+            for (int d = 0, to = c; d < headDim; d++, to += TilePlan.KEY_BLOCK) {
+                valuesT[to] = rows[r0 + d];
+                valuesT[to + 1] = rows[r1 + d];
+                valuesT[to + 2] = rows[r2 + d];
+                valuesT[to + 3] = rows[r3 + d];
+            }
+        }
+        for (; c < keyCount; c++) { // tail rows
+            for (int d = 0; d < headDim; d++) {
+                valuesT[d * TilePlan.KEY_BLOCK + c] = rows[c * headDim + d];
+            }
+        }
+    }
+
+    /**
+     * Sets score (r, c) to −∞ where key {@code c} lies past row {@code r}'s last visible key. Row
+     * {@code r} holds query {@code r % queries}; its last visible key, relative to the block, is
      * {@code r % queries + lastKeyOfFirstRow}.
      */
-    private static void maskAboveDiagonal(float[] scoresT, int paddedRows, int rows, int queries,
+    private static void maskAboveDiagonal(TileOps ops, float[] scoresT, int rows, int queries,
                                           long lastKeyOfFirstRow, int keyCount) {
+        int width = ops.panelWidth();
         for (int r = 0; r < rows; r++) {
             long firstHidden = Math.max(0, r % queries + lastKeyOfFirstRow + 1);
-            for (long c = firstHidden; c < keyCount; c++) {
-                scoresT[(int) c * paddedRows + r] = Float.NEGATIVE_INFINITY;
+            for (int c = (int) Math.min(firstHidden, keyCount); c < keyCount; c++) {
+                scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
             }
         }
     }
 
     /** {@code O = acc / l}, {@code LSE = (m + log2 l)·ln 2}; rows that saw no key get O = 0, LSE = −∞. */
-    private static void writeRows(AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
+    private static void writeRows(TileOps ops, AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
                                   int queries, int rows, int paddedDim, Workspace ws) {
         int headDim = spec.headDim();
+        int width = ops.panelWidth();
         for (int r = 0; r < rows; r++) {
             int head = kvHead * spec.groupSize() + r / queries;
             int query = firstQuery + r % queries;
             float sum = ws.rowSum[r];
             float inverse = sum > 0f ? 1f / sum : 0f;
-            int accRow = r * paddedDim;
+            int first = TilePlan.panelIndex(r, 0, paddedDim, width);
             for (int d = 0; d < headDim; d++) {
-                ws.row[d] = ws.acc[accRow + d] * inverse;
+                ws.row[d] = ws.accT[first + d * width] * inverse;
             }
             MemorySegment.copy(ws.row, 0, out.segment(), FLOAT, out.byteOffset(b, query, head), headDim);
             if (lse != null) {

@@ -30,7 +30,7 @@ public final class ForwardJob implements Runnable {
         this.out = out;
         this.lse = lse;
         this.workspaces = workspaces;
-        this.itemCount = TilePlan.itemCount(spec, ops.lanes());
+        this.itemCount = TilePlan.itemCount(spec, ops);
         this.itemsLeft = new CountDownLatch(itemCount);
     }
 
@@ -44,7 +44,7 @@ public final class ForwardJob implements Runnable {
         Workspace ws = workspaces.acquire();
         try {
             ws.prepare(spec, ops);
-            int items = TilePlan.itemCount(spec, ops.lanes());
+            int items = TilePlan.itemCount(spec, ops);
             for (int item = 0; item < items; item++) {
                 FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, item);
             }

@@ -8,6 +8,8 @@ package org.attention4j.kernel;
  */
 public final class ScalarTileOps implements TileOps {
     private static final double LN2 = Math.log(2.0);
+    /** Any panel width works for plain loops; 8 keeps the tiles small for short sequences. */
+    private static final int PANEL = 8;
 
     @Override
     public String name() {
@@ -20,25 +22,25 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
-    public int rowMultiple() {
+    public int panelWidth() {
+        return PANEL;
+    }
+
+    @Override
+    public int tileRows() {
         return 1;
     }
 
     @Override
-    public void scoresTransposed(float[] keys, int keyRows, int headDim, float[] queriesT, int paddedRows,
-                                 float[] scoresT) {
-        for (int c = 0; c < keyRows; c++) {
-            int sRow = c * paddedRows;
-            for (int r = 0; r < paddedRows; r++) {
-                scoresT[sRow + r] = 0f;
-            }
-            // d outer, r inner: queriesT rows are contiguous, so the inner loop streams memory.
-            for (int d = 0; d < headDim; d++) {
-                float kv = keys[c * headDim + d];
-                int qRow = d * paddedRows;
-                for (int r = 0; r < paddedRows; r++) {
-                    scoresT[sRow + r] += kv * queriesT[qRow + r];
+    public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
+                                 float[] queriesT, int paddedRows, float[] scoresT) {
+        for (int r = 0; r < paddedRows; r++) {
+            for (int c = 0; c < keyRows; c++) {
+                float dot = 0f;
+                for (int d = 0; d < headDim; d++) {
+                    dot += keys[keyFirst + c * keyStride + d] * queriesT[TilePlan.panelIndex(r, d, headDim, PANEL)];
                 }
+                scoresT[scoreIndex(r, c)] = dot;
             }
         }
     }
@@ -49,15 +51,15 @@ public final class ScalarTileOps implements TileOps {
         for (int r = 0; r < paddedRows; r++) {
             float blockMax = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < keyCount; c++) {
-                blockMax = Math.max(blockMax, scoresT[c * paddedRows + r]);
+                blockMax = Math.max(blockMax, scoresT[scoreIndex(r, c)]);
             }
             float mOld = rowMax[r];
             float mNew = Math.max(mOld, blockMax);
             float mSafe = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;
             float sum = 0f;
             for (int c = 0; c < keyCount; c++) {
-                float p = exp2(scoresT[c * paddedRows + r] - mSafe);
-                scoresT[c * paddedRows + r] = p;
+                float p = exp2(scoresT[scoreIndex(r, c)] - mSafe);
+                scoresT[scoreIndex(r, c)] = p;
                 sum += p;
             }
             float a = exp2(mOld - mSafe);
@@ -68,26 +70,18 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
-    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] values,
-                                 int paddedDim, float[] acc) {
+    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
+                                 int paddedDim, float[] accT) {
         for (int r = 0; r < paddedRows; r++) {
-            int accRow = r * paddedDim;
-            float a = alpha[r];
             for (int d = 0; d < paddedDim; d++) {
-                acc[accRow + d] *= a; // acc = acc · exp2(m_old − m_new)
-            }
-            for (int c = 0; c < keyCount; c++) {
-                float p = probsT[c * paddedRows + r];
-                int vRow = c * paddedDim;
-                for (int d = 0; d < paddedDim; d++) {
-                    acc[accRow + d] += p * values[vRow + d];
+                int at = TilePlan.panelIndex(r, d, paddedDim, PANEL);
+                float sum = accT[at] * alpha[r]; // acc = acc · exp2(m_old − m_new)
+                for (int c = 0; c < keyCount; c++) {
+                    sum += valuesT[d * TilePlan.KEY_BLOCK + c] * probsT[scoreIndex(r, c)];
                 }
+                accT[at] = sum;
             }
         }
-    }
-
-    private static float exp2(float x) {
-        return (float) Math.exp(x * LN2);
     }
 
     @Override
@@ -100,5 +94,13 @@ public final class ScalarTileOps implements TileOps {
             x8 = x8 * a + b; x9 = x9 * a + b; x10 = x10 * a + b; x11 = x11 * a + b;
         }
         return x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11;
+    }
+
+    private static int scoreIndex(int r, int c) {
+        return TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, PANEL);
+    }
+
+    private static float exp2(float x) {
+        return (float) Math.exp(x * LN2);
     }
 }

@@ -4,43 +4,52 @@ package org.attention4j.kernel;
  * The tile-level primitives of the flash driver, implemented once in plain Java
  * ({@link ScalarTileOps}) and once with the Vector API ({@code panama.PanamaTileOps}).
  *
- * <p>Tile layouts (all row-major {@code float[]}, owned by a {@link Workspace}):
+ * <p>Tiles are {@code float[]} owned by a {@link Workspace}. Those indexed by query row are
+ * <em>panel-major</em>: query rows are cut into panels of {@link #panelWidth()} rows, and element
+ * (row, k) of a tile with depth {@code depth} is at {@link TilePlan#panelIndex}
+ * {@code (row, k, depth, W) = (row / W)·depth·W + k·W + row % W}. A panel's W rows are contiguous for
+ * each k, so the products and the softmax work on whole vectors of queries, and every index in the
+ * inner loops moves by a constant (which lets the JIT drop bounds checks).
  * <ul>
- *   <li>{@code queriesT [headDim][paddedRows]}: the query rows of one work item, transposed, already
- *       multiplied by {@code scale·log2(e)} so scores are in base-2 units;</li>
- *   <li>{@code keys [keyRows][headDim]}, {@code values [keyRows][paddedDim]}: one key/value block;</li>
- *   <li>{@code scoresT [keyRows][paddedRows]}: scores, then probabilities, one column per query row —
- *       so the softmax runs down columns with whole vectors and never reduces across lanes;</li>
- *   <li>{@code acc [paddedRows][paddedDim]}: the unnormalized output rows.</li>
+ *   <li>{@code queriesT}, depth {@code headDim}: the item's query rows, pre-multiplied by
+ *       {@code scale·log2 e} so every exponential is an exp2;</li>
+ *   <li>{@code scoresT}, depth {@link TilePlan#KEY_BLOCK}: scores, then probabilities;</li>
+ *   <li>{@code accT}, depth {@code paddedDim}: the unnormalized output rows;</li>
+ *   <li>{@code valuesT [paddedDim][KEY_BLOCK]}: one value block, transposed (not panel-major);</li>
  * </ul>
- * {@code paddedRows} is a multiple of {@link #rowMultiple()}, {@code paddedDim} of {@link #lanes()}.
+ * {@code paddedRows} is a multiple of W, {@code paddedDim} of {@link #tileRows()}; padding rows and
+ * dims hold values that are never written out.
  */
 public interface TileOps {
 
     /** A short name for reports, e.g. {@code "vector-256"} or {@code "scalar"}. */
     String name();
 
-    /** Float lanes of one vector (1 for scalar); {@code paddedDim} is a multiple of it. */
+    /** Float lanes of one vector (1 for scalar). */
     int lanes();
 
-    /** {@code paddedRows} must be a multiple of this (the vector length, and at least 4). */
-    int rowMultiple();
+    /** W: query rows per panel, the width of a micro-tile. */
+    int panelWidth();
+
+    /** R: rows of a micro-tile (keys in the scores, head dims in the values product). */
+    int tileRows();
 
     /**
-     * {@code scoresT[c][r] = Σ_d keys[c][d] · queriesT[d][r]} for {@code c < keyRows} (a multiple of 4)
-     * and {@code r < paddedRows}.
+     * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
+     * and {@code r < paddedRows}, with key {@code c} at {@code keys[keyFirst + c·keyStride]}: keys may be
+     * read straight from the caller's array.
      */
-    void scoresTransposed(float[] keys, int keyRows, int headDim, float[] queriesT, int paddedRows,
-                          float[] scoresT);
+    void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim, float[] queriesT,
+                          int paddedRows, float[] scoresT);
 
     /**
-     * One online-softmax step over the first {@code keyCount} rows of {@code scoresT} (base-2 scores),
-     * for every query column {@code r < paddedRows}:
+     * One online-softmax step over keys {@code c < keyCount} of {@code scoresT} (base-2 scores), for
+     * every query row {@code r < paddedRows}:
      * <pre>
-     *   m_new = max(m_old, max_c s[c][r])                 (−∞ if everything so far is masked)
+     *   m_new = max(m_old, max_c s(r, c))                 (−∞ if everything so far is masked)
      *   alpha = exp2(m_old − m_new)                       (0 when m_old = −∞)
-     *   s[c][r] = exp2(s[c][r] − m_new)                   (in place: the probabilities P, 0 for −∞)
-     *   l = l · alpha + Σ_c s[c][r]
+     *   s(r, c) = exp2(s(r, c) − m_new)                   (in place: the probabilities P, 0 for −∞)
+     *   l = l · alpha + Σ_c s(r, c)
      * </pre>
      * with {@code m_new} taken as 0 inside the exponentials when it is −∞, so no NaN appears.
      */
@@ -48,14 +57,14 @@ public interface TileOps {
                        float[] alpha);
 
     /**
-     * {@code acc[r][d] = alpha[r] · acc[r][d] + Σ_{c < keyCount} probsT[c][r] · values[c][d]} for
+     * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[d][c] · probsT(r, c)} for
      * {@code r < paddedRows}, {@code d < paddedDim}.
      */
-    void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] values,
-                          int paddedDim, float[] acc);
+    void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
+                          int paddedDim, float[] accT);
 
     /**
-     * The calibration loop for "% of peak": {@code 12} independent chains of {@code x = x·a + b} on
+     * The calibration loop for "% of peak": {@code 12} independent chains of {@code x = b·a + x} on
      * the widest vectors this implementation uses, {@code iterations} steps each, so the FMA units
      * never wait on a dependency (FMA latency 4 × 2 pipes needs 8+ chains; 12 leaves margin). Does
      * {@code 2 · 12 · lanes()} FLOPs per iteration; returns a value derived from every chain so the

@@ -4,7 +4,7 @@ import org.attention4j.AttentionSpec;
 
 /**
  * Tile sizes and the work split for one spec on one {@link TileOps}. Pure functions of
- * (spec, lanes): every thread derives the same plan, so a row's arithmetic never depends on how the
+ * (spec, ops): every thread derives the same plan, so a row's arithmetic never depends on how the
  * work was split.
  *
  * <p>A work item is (batch, kv head, query block). Its rows are the query block's positions for every
@@ -13,10 +13,10 @@ import org.attention4j.AttentionSpec;
  */
 public final class TilePlan {
     /**
-     * Keys per block. 64 is a multiple of every micro-kernel width (4 vectors of up to 16 lanes) and
-     * keeps the score tile (64 × rows) in L1/L2; larger blocks did not pay off (docs/PERFORMANCE.md).
+     * Keys per block: a multiple of every micro-tile's rows (6 and 8) that keeps the score tile
+     * (KEY_BLOCK × rows floats) in L1/L2. Measured against 48 in docs/PERFORMANCE.md.
      */
-    public static final int KEY_BLOCK = 64;
+    public static final int KEY_BLOCK = 96;
 
     /** Upper bound on the floats in one item's query tile (rows × paddedDim): 64 KiB, L2-resident. */
     private static final int ROW_TILE_FLOATS = 16 * 1024;
@@ -25,30 +25,42 @@ public final class TilePlan {
 
     private TilePlan() {}
 
-    public static int paddedDim(int headDim, int lanes) {
-        return roundUp(headDim, lanes);
+    /** Head dim rounded up to whole micro-tiles of the value product. */
+    public static int paddedDim(int headDim, TileOps ops) {
+        return roundUp(headDim, ops.tileRows());
+    }
+
+    /**
+     * Index of (row, k) in a panel-major tile of depth {@code depth} and panel width {@code width}: rows
+     * are cut into panels of {@code width}; within a panel, the rows for one k are contiguous.
+     */
+    public static int panelIndex(int row, int k, int depth, int width) {
+        return row / width * (depth * width) + k * width + row % width;
     }
 
     /** Query positions per work item (per head of the group). */
-    public static int queryBlock(AttentionSpec spec, int lanes) {
-        int targetRows = Math.clamp(ROW_TILE_FLOATS / paddedDim(spec.headDim(), lanes), MIN_ROWS, MAX_ROWS);
+    public static int queryBlock(AttentionSpec spec, TileOps ops) {
+        int multiple = ops.panelWidth();
+        int maxRows = Math.max(multiple, MAX_ROWS / multiple * multiple);
+        int targetRows = Math.clamp(ROW_TILE_FLOATS / paddedDim(spec.headDim(), ops), MIN_ROWS, maxRows);
+        targetRows = Math.max(multiple, targetRows / multiple * multiple); // no padding-only rows
         int block = Math.max(1, targetRows / spec.groupSize());
         return Math.max(1, Math.min(block, spec.queryLength()));
     }
 
-    public static int queryBlocks(AttentionSpec spec, int lanes) {
-        int block = queryBlock(spec, lanes);
+    public static int queryBlocks(AttentionSpec spec, TileOps ops) {
+        int block = queryBlock(spec, ops);
         return (spec.queryLength() + block - 1) / block;
     }
 
     /** Work items: batch × kvHeads × query blocks. */
-    public static int itemCount(AttentionSpec spec, int lanes) {
-        return spec.batch() * spec.kvHeads() * queryBlocks(spec, lanes);
+    public static int itemCount(AttentionSpec spec, TileOps ops) {
+        return spec.batch() * spec.kvHeads() * queryBlocks(spec, ops);
     }
 
-    /** Tile rows (group heads × query block), padded to the ops' row multiple. */
+    /** Tile rows (group heads × query block), padded to whole panels. */
     public static int paddedRows(AttentionSpec spec, TileOps ops) {
-        return roundUp(spec.groupSize() * queryBlock(spec, ops.lanes()), Math.max(4, ops.rowMultiple()));
+        return roundUp(spec.groupSize() * queryBlock(spec, ops), ops.panelWidth());
     }
 
     static int roundUp(int value, int multiple) {

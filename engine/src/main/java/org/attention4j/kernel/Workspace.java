@@ -10,9 +10,10 @@ import org.attention4j.AttentionSpec;
 public final class Workspace {
     float[] queriesT = new float[0];
     float[] keys = new float[0];
-    float[] values = new float[0];
+    float[] valueRows = new float[0];
+    float[] valuesT = new float[0];
     float[] scoresT = new float[0];
-    float[] acc = new float[0];
+    float[] accT = new float[0];
     float[] rowMax = new float[0];
     float[] rowSum = new float[0];
     float[] alpha = new float[0];
@@ -21,13 +22,14 @@ public final class Workspace {
     /** Makes every buffer large enough for {@code spec} on {@code ops}. */
     public void prepare(AttentionSpec spec, TileOps ops) {
         int rows = TilePlan.paddedRows(spec, ops);
-        int dim = TilePlan.paddedDim(spec.headDim(), ops.lanes());
+        int dim = TilePlan.paddedDim(spec.headDim(), ops);
         int keyBlock = TilePlan.KEY_BLOCK;
         queriesT = atLeast(queriesT, spec.headDim() * rows);
         keys = atLeast(keys, keyBlock * spec.headDim());
-        values = atLeast(values, keyBlock * dim);
+        valueRows = atLeast(valueRows, keyBlock * spec.headDim());
+        valuesT = atLeast(valuesT, dim * keyBlock);
         scoresT = atLeast(scoresT, keyBlock * rows);
-        acc = atLeast(acc, rows * dim);
+        accT = atLeast(accT, rows * dim);
         rowMax = atLeast(rowMax, rows);
         rowSum = atLeast(rowSum, rows);
         alpha = atLeast(alpha, rows);
@@ -37,17 +39,17 @@ public final class Workspace {
     /** Bytes one workspace needs for {@code spec} on {@code ops} (what {@link #prepare} allocates). */
     public static long bytesFor(AttentionSpec spec, TileOps ops) {
         long rows = TilePlan.paddedRows(spec, ops);
-        long dim = TilePlan.paddedDim(spec.headDim(), ops.lanes());
+        long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = TilePlan.KEY_BLOCK;
-        long floats = spec.headDim() * rows + keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
+        long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
                 + rows * dim + 3 * rows + dim;
         return floats * Float.BYTES;
     }
 
     /** Bytes currently held. */
     public long bytes() {
-        return (long) Float.BYTES * (queriesT.length + keys.length + values.length + scoresT.length
-                + acc.length + rowMax.length + rowSum.length + alpha.length + row.length);
+        return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
+                + accT.length + rowMax.length + rowSum.length + alpha.length + row.length);
     }
 
     private static float[] atLeast(float[] buffer, int size) {

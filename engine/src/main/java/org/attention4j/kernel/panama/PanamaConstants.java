@@ -18,11 +18,14 @@ final class PanamaConstants {
     static final int LANES = SPECIES.length();
 
     /**
-     * 512-bit vectors mean AVX-512 and its 32 registers: micro-tiles of 4 rows × 4 vectors (16
-     * accumulators + 4 loads + broadcasts) fit. With 16 registers (AVX2, 128-bit) 2 rows × 4 vectors
-     * is the largest tile that does not spill (8 accumulators + 4 loads + 2 broadcasts).
+     * Rows of a micro-tile (keys in Q·Kᵀ, query rows in P·V); every tile is ROWS × 2 vectors. 512-bit
+     * vectors mean AVX-512 and its 32 registers: 8 × 2 (16 accumulators) fits. With 16 registers (AVX2
+     * or 128-bit) 6 × 2 is the largest tile that does not spill: 12 accumulators + 2 loads + 1 broadcast.
      */
-    static final boolean FOUR_ROW_TILES = SPECIES.vectorBitSize() >= 512;
+    static final int ROWS = SPECIES.vectorBitSize() >= 512 ? 8 : 6;
+
+    /** Columns of a micro-tile: 2 vectors. */
+    static final int TILE_WIDTH = 2 * LANES;
 
     private PanamaConstants() {}
 

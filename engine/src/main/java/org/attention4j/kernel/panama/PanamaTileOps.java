@@ -1,21 +1,24 @@
 package org.attention4j.kernel.panama;
 
-import static org.attention4j.kernel.panama.PanamaConstants.FOUR_ROW_TILES;
+import static org.attention4j.kernel.panama.PanamaConstants.ROWS;
+import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.attention4j.kernel.TileOps;
+import org.attention4j.kernel.TilePlan;
 
 /**
  * Vector API tile primitives. The two products are register-blocked micro-GEMMs: a micro-tile keeps
  * its accumulators in registers over the whole reduction and streams one operand as vectors and the
- * other as broadcasts. Tile shapes are fixed per width by {@link PanamaConstants#FOUR_ROW_TILES}; see
- * {@link ScoreMicroKernels} and {@link ValueMicroKernels}. Reached by name from
+ * other as broadcasts ({@link MicroKernels}; the tile shape is fixed per width by
+ * {@link PanamaConstants#ROWS}). Reached by name from
  * {@code TileOpsProvider} only when {@code jdk.incubator.vector} is present.
  */
 public final class PanamaTileOps implements TileOps {
-    private static final int TILE_WIDTH = 4 * LANES;
+    private static final int KEY_BLOCK = TilePlan.KEY_BLOCK;
 
     @Override
     public String name() {
@@ -28,25 +31,25 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public int rowMultiple() {
-        return LANES;
+    public int panelWidth() {
+        return TILE_WIDTH;
     }
 
     @Override
-    public void scoresTransposed(float[] keys, int keyRows, int headDim, float[] queriesT, int paddedRows,
-                                 float[] scoresT) {
-        for (int c = 0; c < keyRows; c += 4) {
-            int r = 0;
-            for (; r + TILE_WIDTH <= paddedRows; r += TILE_WIDTH) {
-                if (FOUR_ROW_TILES) {
-                    ScoreMicroKernels.keys4x4(keys, c, headDim, queriesT, paddedRows, r, scoresT);
-                } else {
-                    ScoreMicroKernels.keys2x4(keys, c, headDim, queriesT, paddedRows, r, scoresT);
-                    ScoreMicroKernels.keys2x4(keys, c + 2, headDim, queriesT, paddedRows, r, scoresT);
-                }
-            }
-            for (; r < paddedRows; r += LANES) { // column tail: fewer than 4 vectors of queries left
-                ScoreMicroKernels.keys4x1(keys, c, headDim, queriesT, paddedRows, r, scoresT);
+    public int tileRows() {
+        return ROWS;
+    }
+
+
+    @Override
+    public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
+                                 float[] queriesT, int paddedRows, float[] scoresT) {
+        // Query panel outer, keys inner: the panel (headDim × 2 vectors) stays in L1 while the keys
+        // stream past it as broadcasts.
+        for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
+            for (int c = 0; c < keyRows; c += ROWS) {
+                tile(keys, keyFirst + c * keyStride, keyStride, headDim, queriesT, r * headDim, scoresT,
+                        r * KEY_BLOCK + c * TILE_WIDTH, null, 0);
             }
         }
     }
@@ -56,17 +59,18 @@ public final class PanamaTileOps implements TileOps {
                               float[] alpha) {
         FloatVector negativeInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         for (int r = 0; r < paddedRows; r += LANES) {
-            // Each lane is one query row; the softmax runs down the column: no lane reductions.
+            // Each lane is one query row; the softmax runs along the keys with whole vectors: no lane
+            // reductions. Scores of rows r.. for key c are at first + c·TILE_WIDTH (panel-major).
+            int first = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH);
             FloatVector blockMax = negativeInfinity;
-            for (int c = 0; c < keyCount; c++) {
-                blockMax = blockMax.max(FloatVector.fromArray(SPECIES, scoresT, c * paddedRows + r));
+            for (int c = 0, at = first; c < keyCount; c++, at += TILE_WIDTH) {
+                blockMax = blockMax.max(FloatVector.fromArray(SPECIES, scoresT, at));
             }
             FloatVector mOld = FloatVector.fromArray(SPECIES, rowMax, r);
             FloatVector mNew = mOld.max(blockMax);
             FloatVector mSafe = mNew.blend(0f, mNew.eq(Float.NEGATIVE_INFINITY)); // no −∞ − −∞ = NaN
             FloatVector sum = FloatVector.zero(SPECIES);
-            for (int c = 0; c < keyCount; c++) {
-                int at = c * paddedRows + r;
+            for (int c = 0, at = first; c < keyCount; c++, at += TILE_WIDTH) {
                 FloatVector p = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).sub(mSafe));
                 p.intoArray(scoresT, at);
                 sum = sum.add(p);
@@ -80,37 +84,41 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] values,
-                                 int paddedDim, float[] acc) {
-        for (int r = 0; r < paddedRows; r += 4) {
-            int d = 0;
-            for (; d + TILE_WIDTH <= paddedDim; d += TILE_WIDTH) {
-                if (FOUR_ROW_TILES) {
-                    ValueMicroKernels.rows4x4(probsT, keyCount, paddedRows, r, alpha, values, paddedDim, d, acc);
-                } else {
-                    ValueMicroKernels.rows2x4(probsT, keyCount, paddedRows, r, alpha, values, paddedDim, d, acc);
-                    ValueMicroKernels.rows2x4(probsT, keyCount, paddedRows, r + 2, alpha, values, paddedDim, d, acc);
-                }
+    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
+                                 int paddedDim, float[] accT) {
+        // The same tile as the scores: transposed values broadcast, probability panels loaded.
+        for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
+            for (int d = 0; d < paddedDim; d += ROWS) {
+                tile(valuesT, d * KEY_BLOCK, KEY_BLOCK, keyCount, probsT, r * KEY_BLOCK, accT,
+                        r * paddedDim + d * TILE_WIDTH, alpha, r);
             }
-            for (; d < paddedDim; d += LANES) { // head-dim tail: fewer than 4 vectors left
-                ValueMicroKernels.rows4x1(probsT, keyCount, paddedRows, r, alpha, values, paddedDim, d, acc);
-            }
+        }
+    }
+
+    private static void tile(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
+                             int cFirst, float[] scale, int scaleFirst) {
+        if (ROWS == 8) {
+            MicroKernels.tile8x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+        } else {
+            MicroKernels.tile6x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
         }
     }
 
     @Override
     public float fmaChains(long iterations) {
+        // Written acc = b·a + acc (the carried value is the addend): C2 then emits one vfmadd231 per
+        // step. With the carried value as a multiplicand (x·a + b) it reached only ~80 % of this.
         FloatVector a = FloatVector.broadcast(SPECIES, 0.999f);
-        FloatVector b = FloatVector.broadcast(SPECIES, 1e-3f);
+        FloatVector b0 = FloatVector.broadcast(SPECIES, 1e-3f), b1 = FloatVector.broadcast(SPECIES, 2e-3f);
         FloatVector x0 = FloatVector.broadcast(SPECIES, 1f), x1 = x0.add(1f), x2 = x0.add(2f), x3 = x0.add(3f);
         FloatVector x4 = x0.add(4f), x5 = x0.add(5f), x6 = x0.add(6f), x7 = x0.add(7f);
         FloatVector x8 = x0.add(8f), x9 = x0.add(9f), x10 = x0.add(10f), x11 = x0.add(11f);
         for (long i = 0; i < iterations; i++) {
-            x0 = x0.fma(a, b); x1 = x1.fma(a, b); x2 = x2.fma(a, b); x3 = x3.fma(a, b);
-            x4 = x4.fma(a, b); x5 = x5.fma(a, b); x6 = x6.fma(a, b); x7 = x7.fma(a, b);
-            x8 = x8.fma(a, b); x9 = x9.fma(a, b); x10 = x10.fma(a, b); x11 = x11.fma(a, b);
+            x0 = b0.fma(a, x0); x1 = b1.fma(a, x1); x2 = b0.fma(a, x2); x3 = b1.fma(a, x3);
+            x4 = b0.fma(a, x4); x5 = b1.fma(a, x5); x6 = b0.fma(a, x6); x7 = b1.fma(a, x7);
+            x8 = b0.fma(a, x8); x9 = b1.fma(a, x9); x10 = b0.fma(a, x10); x11 = b1.fma(a, x11);
         }
         return x0.add(x1).add(x2).add(x3).add(x4).add(x5).add(x6).add(x7).add(x8).add(x9).add(x10).add(x11)
-                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                .reduceLanes(VectorOperators.ADD);
     }
 }
