@@ -36,12 +36,14 @@ public final class FlashAttention {
                                Tensor lse, Workspace ws, int item) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
-        int perBlock = spec.batch() * spec.kvHeads();
-        // Last query blocks first: under a causal mask they see the most keys, and handing out the
+        // Items of one (batch, kv head) are consecutive, so the threads working on them share its keys
+        // and values in L3 instead of each item fetching them from memory again; within a head the last
+        // query blocks come first: under a causal mask they see the most keys, and handing out the
         // heaviest items first balances the threads (longest-processing-time order).
-        int qBlock = queryBlocks - 1 - item / perBlock;
-        int b = item % perBlock / spec.kvHeads();
-        int kvHead = item % spec.kvHeads();
+        int head = item / queryBlocks;
+        int qBlock = queryBlocks - 1 - item % queryBlocks;
+        int b = head / spec.kvHeads();
+        int kvHead = head % spec.kvHeads();
         int firstQuery = qBlock * queryBlock;
         int queries = Math.min(queryBlock, spec.queryLength() - firstQuery);
         int rows = queries * spec.groupSize();

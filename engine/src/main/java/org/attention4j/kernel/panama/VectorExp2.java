@@ -12,13 +12,13 @@ import jdk.incubator.vector.VectorOperators;
  * integer and {@code f ∈ [−½, ½]}; {@code 2^f} by a degree-5 polynomial (coefficients fitted for
  * minimax relative error on [−½, ½]); {@code 2^n} by writing {@code n + 127} into the exponent bits.
  *
- * <p>Maximum relative error 2.4e-7 (about 2 ulp) for {@code x ∈ [−126, 127]}, measured by
- * {@code VectorExp2Test} against {@code Math.pow(2, x)}. Inputs below −126 (including −∞) give exactly
- * 0 — by compare and blend, as the softmax needs {@code exp(−∞) = 0} for masked scores. NaN stays NaN.
+ * <p>Maximum relative error 2.4e-7 (about 2 ulp) for {@code x ∈ [−125, 127]}, measured by
+ * {@code VectorExp2Test} against {@code Math.pow(2, x)}. Inputs below −125 (including −∞) give exactly
+ * 0 — by compare and blend, as the softmax needs {@code exp(−∞) = 0} for masked scores; the softmax
+ * only passes {@code x <= 0}, and results above 2^127 are not defined. NaN stays NaN.
  */
 final class VectorExp2 {
-    private static final float MIN_EXPONENT = -126f;
-    private static final float MAX_EXPONENT = 127f;
+    private static final float MIN_EXPONENT = -125f;
     /** 1.5·2²³: adding it rounds a float in ±2²² to the nearest integer, left in the low mantissa bits. */
     private static final float ROUND_MAGIC = 12582912f;
     private static final float C0 = 1.0000001192092896f;
@@ -32,20 +32,19 @@ final class VectorExp2 {
 
     static FloatVector exp2(FloatVector x) {
         VectorMask<Float> underflow = x.lt(MIN_EXPONENT); // also −∞; false for NaN
-        FloatVector clamped = x.max(MIN_EXPONENT).min(MAX_EXPONENT);
-        FloatVector shifted = clamped.add(ROUND_MAGIC);
-        FloatVector n = shifted.sub(ROUND_MAGIC);
-        FloatVector f = clamped.sub(n);
+        FloatVector shifted = x.add(ROUND_MAGIC);
+        FloatVector f = x.sub(shifted.sub(ROUND_MAGIC)); // f ∈ [−½, ½]
         FloatVector p = f.fma(C5, C4); // Horner: ((((C5·f + C4)·f + C3)·f + C2)·f + C1)·f + C0
         p = p.fma(f, FloatVector.broadcast(SPECIES, C3));
         p = p.fma(f, FloatVector.broadcast(SPECIES, C2));
         p = p.fma(f, FloatVector.broadcast(SPECIES, C1));
         p = p.fma(f, FloatVector.broadcast(SPECIES, C0));
-        // The low bits of 'shifted' hold n (two's complement); << 23 drops the magic's high bits.
-        IntVector exponent = ((IntVector) shifted.reinterpretAsInts()).add(127)
-                .lanewise(VectorOperators.LSHL, 23);
-        FloatVector twoToN = (FloatVector) exponent.reinterpretAsFloats();
-        return p.mul(twoToN).blend(0f, underflow);
+        // The low bits of 'shifted' hold n (two's complement); << 23 moves n into the exponent field,
+        // and adding it to p's bits multiplies p by 2^n. p ∈ [0.7, 1.5) keeps the exponent normal for
+        // n >= −125 (the underflow threshold) and n <= 127.
+        IntVector scaled = ((IntVector) shifted.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
+                .add((IntVector) p.reinterpretAsInts());
+        return ((FloatVector) scaled.reinterpretAsFloats()).blend(0f, underflow);
     }
 
     /** Scalar convenience for tests: the same arithmetic on one value. */
