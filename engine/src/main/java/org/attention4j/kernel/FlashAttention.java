@@ -87,7 +87,7 @@ public final class FlashAttention {
         for (int g = 0; g < spec.groupSize(); g++) {
             int head = kvHead * spec.groupSize() + g;
             for (int i = 0; i < queries; i++, r++) {
-                MemorySegment.copy(q.segment(), FLOAT, q.byteOffset(b, firstQuery + i, head), ws.row, 0, headDim);
+                readRow(q, b, firstQuery + i, head, ws.row, 0, headDim);
                 for (int d = 0; d < headDim; d++) {
                     qT[TilePlan.panelIndex(r, d, headDim, width)] = ws.row[d] * factor;
                 }
@@ -102,13 +102,29 @@ public final class FlashAttention {
 
     /** Copies {@code count} rows of {@code headDim} floats into {@code dst}, contiguously. */
     private static void copyRows(Tensor t, int b, int head, int first, int count, int headDim, float[] dst) {
-        float[] array = t.array();
         for (int c = 0; c < count; c++) {
-            if (array != null) { // arraycopy is several times cheaper than a segment copy for short rows
-                System.arraycopy(array, t.arrayIndex(b, first + c, head), dst, c * headDim, headDim);
-            } else {
-                MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, first + c, head), dst, c * headDim, headDim);
-            }
+            readRow(t, b, first + c, head, dst, c * headDim, headDim);
+        }
+    }
+
+    /**
+     * {@code dst[at ..] = t[b, s, h, 0 .. n)}. For {@code float[]} views arraycopy: several times cheaper
+     * than a segment copy for short rows, and it allocates nothing.
+     */
+    private static void readRow(Tensor t, int b, long s, int h, float[] dst, int at, int n) {
+        if (t.array() != null) {
+            System.arraycopy(t.array(), t.arrayIndex(b, s, h), dst, at, n);
+        } else {
+            MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, s, h), dst, at, n);
+        }
+    }
+
+    /** {@code t[b, s, h, 0 .. n) = src[0 ..]}, as {@link #readRow}. */
+    private static void writeRow(float[] src, int n, Tensor t, int b, long s, int h) {
+        if (t.array() != null) {
+            System.arraycopy(src, 0, t.array(), t.arrayIndex(b, s, h), n);
+        } else {
+            MemorySegment.copy(src, 0, t.segment(), FLOAT, t.byteOffset(b, s, h), n);
         }
     }
 
@@ -171,7 +187,7 @@ public final class FlashAttention {
             for (int d = 0; d < headDim; d++) {
                 ws.row[d] = ws.accT[first + d * width] * inverse;
             }
-            MemorySegment.copy(ws.row, 0, out.segment(), FLOAT, out.byteOffset(b, query, head), headDim);
+            writeRow(ws.row, headDim, out, b, query, head);
             if (lse != null) {
                 float value = sum > 0f
                         ? (float) ((ws.rowMax[r] + Math.log(sum) * LOG2_E) * LN2)

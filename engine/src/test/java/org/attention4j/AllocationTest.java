@@ -1,0 +1,61 @@
+package org.attention4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Steady-state allocation per call, measured with the thread allocation counter: must not grow with n. */
+class AllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"VECTOR", "SCALAR"})
+    void singleThreadCallsAllocateNothingWhateverTheLength(Kernel kernel) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(TestSupport.kernels()).contains(kernel));
+        long small = bytesPerCall(kernel, 1, 256);
+        long large = bytesPerCall(kernel, 1, 2048);
+        System.out.printf("AllocationTest %s 1 thread: %d B/call at n=256, %d B/call at n=2048%n", kernel, small, large);
+        assertEquals(0, small, "bytes per call at n=256");
+        assertEquals(0, large, "bytes per call at n=2048");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"VECTOR", "SCALAR"})
+    void multiThreadCallsAllocateAConstant(Kernel kernel) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(TestSupport.kernels()).contains(kernel));
+        long small = bytesPerCall(kernel, 2, 256);
+        long large = bytesPerCall(kernel, 2, 2048);
+        System.out.printf("AllocationTest %s 2 threads: %d B/call at n=256, %d B/call at n=2048%n", kernel, small,
+                large);
+        assertTrue(small < 1024 && large < 1024, "a small constant per call (the job object), not O(n)");
+    }
+
+    /** Caller-thread bytes per call after warm-up (worker threads allocate nothing per call either). */
+    private static long bytesPerCall(Kernel kernel, int threads, int n) {
+        int h = 2, d = 32;
+        AttentionSpec spec = AttentionSpec.builder().length(n).heads(h).headDim(d).causal(true).build();
+        float[] x = new float[n * h * d];
+        float[] o = new float[n * h * d];
+        float[] lse = new float[h * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.37);
+        }
+        Tensor tx = Tensor.bshd(x, n, h, d), to = Tensor.bshd(o, n, h, d), tl = Tensor.lse(lse, h, n);
+        try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
+            int calls = kernel == Kernel.SCALAR && n > 1000 ? 3 : 10;
+            for (int i = 0; i < 3 * calls; i++) {
+                engine.forward(spec, tx, tx, tx, to, tl); // warm-up: workspaces grow, code compiles
+            }
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                engine.forward(spec, tx, tx, tx, to, tl);
+            }
+            return (THREADS.getCurrentThreadAllocatedBytes() - before) / calls;
+        }
+    }
+}
