@@ -1,0 +1,73 @@
+package org.attention4j.jmh;
+
+import java.util.SplittableRandom;
+import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionSpec;
+import org.attention4j.Kernel;
+import org.attention4j.Tensor;
+import org.attention4j.reference.ReferenceAttention;
+
+/** Seeded BSHD inputs for one spec, and the pre-timing check that a kernel's output is right. */
+final class Workload {
+    final AttentionSpec spec;
+    final Tensor q, k, v, out;
+    private final float[] outData;
+
+    Workload(AttentionSpec spec, long seed) {
+        this.spec = spec;
+        int n = spec.queryLength(), h = spec.heads(), d = spec.headDim();
+        SplittableRandom random = new SplittableRandom(seed);
+        q = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), n, h, d), random), n, h, d);
+        k = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), d), random),
+                spec.keyLength(), spec.kvHeads(), d);
+        v = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), d), random),
+                spec.keyLength(), spec.kvHeads(), d);
+        outData = new float[Tensor.elements(spec.batch(), n, h, d)];
+        out = Tensor.bshd(outData, n, h, d);
+    }
+
+    private static float[] gaussian(int n, SplittableRandom random) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (Math.sqrt(-2 * Math.log(random.nextDouble(Double.MIN_VALUE, 1)))
+                    * Math.cos(2 * Math.PI * random.nextDouble()));
+        }
+        return a;
+    }
+
+    /**
+     * Runs {@code engine} once and compares its last {@code rows} query rows with the float64 reference,
+     * computed on a view of just those rows (bottom-right causal alignment makes that the same problem),
+     * so the check stays cheap at n = 8192. Throws if the kernel is wrong: nothing gets timed then.
+     */
+    void verify(AttentionEngine engine, int rows) {
+        engine.forward(spec, q, k, v, out);
+        int n = spec.queryLength(), h = spec.heads(), d = spec.headDim();
+        int first = n - Math.min(rows, n);
+        AttentionSpec tail = spec.toBuilder().queryLength(n - first).build();
+        Tensor tailQ = Tensor.of(qData(), (long) first * h * d, 0, (long) h * d, d);
+        ReferenceAttention.Result ref = ReferenceAttention.compute(tail, tailQ, k, v);
+        double maxRef = 0, maxDiff = 0;
+        for (int i = 0; i < tail.queryLength(); i++) {
+            for (int head = 0; head < h; head++) {
+                for (int x = 0; x < d; x++) {
+                    double expected = ref.out(0, i, head, x);
+                    maxRef = Math.max(maxRef, Math.abs(expected));
+                    maxDiff = Math.max(maxDiff, Math.abs(out.get(0, first + i, head, x) - expected));
+                }
+            }
+        }
+        if (maxDiff / (maxRef + 1e-6) > 1e-5) {
+            throw new IllegalStateException(engine.kernelName() + " disagrees with the reference on " + spec
+                    + ": relative error " + maxDiff / (maxRef + 1e-6));
+        }
+    }
+
+    private float[] qData() {
+        return (float[]) q.segment().heapBase().orElseThrow();
+    }
+
+    static AttentionEngine engine(Kernel kernel, int threads) {
+        return AttentionEngine.builder().kernel(kernel).threads(threads).build();
+    }
+}
