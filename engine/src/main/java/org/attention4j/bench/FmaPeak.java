@@ -21,6 +21,7 @@ public final class FmaPeak {
      */
     public static double gflops(Kernel kernel, int threads, long millis, int repeats) {
         TileOps ops = ops(kernel);
+        warmUp(ops);
         long iterations = calibrateIterations(ops, millis);
         double best = 0;
         for (int r = 0; r < repeats; r++) {
@@ -48,6 +49,17 @@ public final class FmaPeak {
             case VECTOR -> TileOpsProvider.vector();
             case SCALAR -> TileOpsProvider.scalar();
         };
+    }
+
+    /**
+     * Runs the loop for half a second first: until C2 has compiled it, the Vector API runs boxed in the
+     * interpreter or C1 at ~1 % of the peak, and a calibration done then sizes every later run too short.
+     */
+    private static void warmUp(TileOps ops) {
+        long end = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < end) {
+            sink = ops.fmaChains(20_000);
+        }
     }
 
     private static long calibrateIterations(TileOps ops, long millis) {
