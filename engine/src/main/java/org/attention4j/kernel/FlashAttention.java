@@ -13,8 +13,8 @@ import org.attention4j.Tensor;
  *
  * <p>For each item: pack its query rows (panel-major, see {@link TileOps}) pre-scaled by
  * {@code scale·log2 e} (so every exponential is a cheap exp2), then for each key/value block: pack the
- * keys and the transposed values, {@code S = Q·Kᵀ}, mask the
- * diagonal block if causal, online-softmax update, {@code accᵀ = accᵀ·diag(alpha) + Vᵀ·Pᵀ}. Finally
+ * keys and the transposed values, {@code S = Q·Kᵀ}, mask the diagonal block if causal, online-softmax
+ * update, {@code accᵀ = accᵀ·diag(alpha) + Vᵀ·Pᵀ}. Finally
  * {@code O = acc / l} and {@code LSE = (m + log2 l)·ln 2}. Scores live only in the
  * {@code KEY_BLOCK × rows} tile; nothing is n × n.
  *
@@ -139,8 +139,8 @@ public final class FlashAttention {
         copyRows(v, b, kvHead, firstKey, keyCount, headDim, rows);
         float[] valuesT = ws.valuesT;
         int c = 0;
-        // 4 rows at a time: each destination line gets 4 contiguous stores per head dim instead of one,
-        // which halved the transpose time.
+        // 4 rows at a time: each destination line gets 4 contiguous stores per head dim instead of one
+        // (about 12 % less time in this loop than one row at a time).
         for (; c + 4 <= keyCount; c += 4) {
             int r0 = c * headDim, r1 = r0 + headDim, r2 = r1 + headDim, r3 = r2 + headDim;
             for (int d = 0, to = c; d < headDim; d++, to += TilePlan.KEY_BLOCK) {
