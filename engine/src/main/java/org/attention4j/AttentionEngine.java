@@ -2,6 +2,7 @@ package org.attention4j;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.attention4j.kernel.ForwardJob;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TileOpsProvider;
@@ -31,6 +32,8 @@ import org.attention4j.kernel.WorkspacePool;
  */
 public final class AttentionEngine implements AutoCloseable {
     private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
+    /** Numbers every call, in every engine: workspaces use it to know their packed K/V are this call's. */
+    private static final AtomicLong CALL_IDS = new AtomicLong();
 
     private final TileOps ops;
     private final Kernel kernel;
@@ -87,13 +90,14 @@ public final class AttentionEngine implements AutoCloseable {
         if (spec.queryLength() == 0) {
             return;
         }
+        long callId = CALL_IDS.incrementAndGet();
         int items = TilePlan.itemCount(spec, ops);
         int participants = Math.min(threads, items);
         if (participants <= 1 || !sharedWithWorkers(q, k, v, out, lse)) {
-            ForwardJob.runAll(ops, spec, q, k, v, out, lse, workspaces);
+            ForwardJob.runAll(ops, spec, q, k, v, out, lse, workspaces, callId);
             return;
         }
-        ForwardJob job = new ForwardJob(ops, spec, q, k, v, out, lse, workspaces);
+        ForwardJob job = new ForwardJob(ops, spec, q, k, v, out, lse, workspaces, callId);
         workers.submit(job, participants - 1);
         job.run();
         job.awaitCompletion();

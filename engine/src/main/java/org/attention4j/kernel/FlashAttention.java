@@ -13,7 +13,8 @@ import org.attention4j.Tensor;
  *
  * <p>For each item: pack its query rows (panel-major, see {@link TileOps}) pre-scaled by
  * {@code scale·log2 e} (so every exponential is a cheap exp2), then for each key/value block: pack the
- * keys and the transposed values, {@code S = Q·Kᵀ}, mask the diagonal block if causal, online-softmax
+ * keys and the transposed values (once per head and call while they fit {@link TilePlan#HEAD_PACK_BYTES}),
+ * {@code S = Q·Kᵀ}, mask the diagonal block if causal, online-softmax
  * update, {@code accᵀ = accᵀ·diag(alpha) + Vᵀ·Pᵀ}. Finally
  * {@code O = acc / l} and {@code LSE = (m + log2 l)·ln 2}. Scores live only in the
  * {@code KEY_BLOCK × rows} tile; nothing is n × n.
@@ -31,9 +32,11 @@ public final class FlashAttention {
     /**
      * Computes work item {@code item} of {@link TilePlan#itemCount}: writes its rows of {@code out}
      * (and {@code lse} when not null). Arguments must have been validated; {@code ws} must be prepared.
+     * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
+     * packed for a head belong to this call.
      */
     public static void runItem(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
-                               Tensor lse, Workspace ws, int item) {
+                               Tensor lse, Workspace ws, long callId, int item) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
         // Items of one (batch, kv head) are consecutive, so the threads working on them share its keys
@@ -58,20 +61,32 @@ public final class FlashAttention {
 
         long diagonal = (long) spec.keyLength() - spec.queryLength(); // query i sees keys <= i + diagonal
         int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(firstQuery + queries - 1) + 1);
+        boolean wholeHead = TilePlan.packsWholeHead(spec, ops);
+        if (wholeHead) {
+            packHead(ops, spec, k, v, b, kvHead, ws, callId);
+        }
         for (int firstKey = 0; firstKey < keyEnd; firstKey += TilePlan.KEY_BLOCK) {
             int keyCount = Math.min(TilePlan.KEY_BLOCK, keyEnd - firstKey);
             int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-            // Keys are copied even from float[] inputs: rows a power-of-two stride apart (H·D floats in
-            // BSHD) alias in L1 and re-reading them per query panel ran ~30 % slower than the copy.
-            copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys);
-            Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
-            ops.scoresTransposed(ws.keys, 0, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
-            packValuesTransposed(v, b, kvHead, firstKey, keyCount, headDim, ws);
+            float[] keys = ws.keys, valuesT = ws.valuesT;
+            int keyFirst = 0, valuesFirst = 0;
+            if (wholeHead) { // packed once for this head; rows past keyCount are real keys or zeros, unused
+                keys = ws.headKeys;
+                keyFirst = firstKey * headDim;
+                valuesT = ws.headValuesT;
+                valuesFirst = firstKey / TilePlan.KEY_BLOCK * (paddedDim * TilePlan.KEY_BLOCK);
+            } else {
+                copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
+                Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
+                transposeValues(v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
+            }
+            ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
             if (spec.causal() && firstKey + keyCount - 1 > firstQuery + diagonal) {
                 maskAboveDiagonal(ops, ws.scoresT, rows, queries, firstQuery + diagonal - firstKey, keyCount);
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha);
-            ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, ws.valuesT, paddedDim, ws.accT);
+            ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
+                    ws.accT);
         }
         writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
     }
@@ -100,10 +115,35 @@ public final class FlashAttention {
         }
     }
 
-    /** Copies {@code count} rows of {@code headDim} floats into {@code dst}, contiguously. */
-    private static void copyRows(Tensor t, int b, int head, int first, int count, int headDim, float[] dst) {
+    /**
+     * Packs all keys and values of (b, kvHead) into the workspace once per call and head, so every
+     * query block of the head (on this thread) reuses them: keys row after row, values transposed block
+     * by block. Each item then reads contiguous memory instead of copying rows that lie H·D floats apart
+     * in BSHD inputs (a memory round trip per row: the prefetchers stop at page boundaries).
+     */
+    private static void packHead(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, Workspace ws,
+                                 long callId) {
+        int head = b * spec.kvHeads() + kvHead;
+        if (ws.packedCall == callId && ws.packedHead == head) {
+            return;
+        }
+        int headDim = spec.headDim();
+        int keys = spec.keyLength();
+        int paddedDim = TilePlan.paddedDim(headDim, ops);
+        copyRows(k, b, kvHead, 0, keys, headDim, ws.headKeys, 0);
+        Arrays.fill(ws.headKeys, keys * headDim, (keys + ops.tileRows()) * headDim, 0f);
+        for (int first = 0; first < keys; first += TilePlan.KEY_BLOCK) {
+            transposeValues(v, b, kvHead, first, Math.min(TilePlan.KEY_BLOCK, keys - first), headDim, ws,
+                    ws.headValuesT, first / TilePlan.KEY_BLOCK * (paddedDim * TilePlan.KEY_BLOCK));
+        }
+        ws.packedCall = callId;
+        ws.packedHead = head;
+    }
+
+    /** Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously. */
+    private static void copyRows(Tensor t, int b, int head, int first, int count, int headDim, float[] dst, int at) {
         for (int c = 0; c < count; c++) {
-            readRow(t, b, first + c, head, dst, c * headDim, headDim);
+            readRow(t, b, first + c, head, dst, at + c * headDim, headDim);
         }
     }
 
@@ -129,21 +169,20 @@ public final class FlashAttention {
     }
 
     /**
-     * {@code valuesT[d][c] = V[b, firstKey + c, kvHead, d]}: the value block transposed. The rows are
-     * first copied contiguously (bulk copies stream from L3/memory; a transposing loop reading the source
+     * {@code valuesT[at + d·KEY_BLOCK + c] = V[b, firstKey + c, kvHead, d]}: one value block transposed.
+     * The rows are first copied contiguously (bulk copies stream; a transposing loop reading the source
      * directly stalled on every row and took 20 % of the run), then transposed inside L1.
      */
-    private static void packValuesTransposed(Tensor v, int b, int kvHead, int firstKey, int keyCount, int headDim,
-                                             Workspace ws) {
+    private static void transposeValues(Tensor v, int b, int kvHead, int firstKey, int keyCount, int headDim,
+                                        Workspace ws, float[] valuesT, int at) {
         float[] rows = ws.valueRows;
-        copyRows(v, b, kvHead, firstKey, keyCount, headDim, rows);
-        float[] valuesT = ws.valuesT;
+        copyRows(v, b, kvHead, firstKey, keyCount, headDim, rows, 0);
         int c = 0;
         // 4 rows at a time: each destination line gets 4 contiguous stores per head dim instead of one
         // (about 12 % less time in this loop than one row at a time).
         for (; c + 4 <= keyCount; c += 4) {
             int r0 = c * headDim, r1 = r0 + headDim, r2 = r1 + headDim, r3 = r2 + headDim;
-            for (int d = 0, to = c; d < headDim; d++, to += TilePlan.KEY_BLOCK) {
+            for (int d = 0, to = at + c; d < headDim; d++, to += TilePlan.KEY_BLOCK) {
                 valuesT[to] = rows[r0 + d];
                 valuesT[to + 1] = rows[r1 + d];
                 valuesT[to + 2] = rows[r2 + d];
@@ -152,7 +191,7 @@ public final class FlashAttention {
         }
         for (; c < keyCount; c++) { // tail rows
             for (int d = 0; d < headDim; d++) {
-                valuesT[d * TilePlan.KEY_BLOCK + c] = rows[c * headDim + d];
+                valuesT[at + d * TilePlan.KEY_BLOCK + c] = rows[c * headDim + d];
             }
         }
     }

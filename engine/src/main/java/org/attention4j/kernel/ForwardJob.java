@@ -16,13 +16,15 @@ public final class ForwardJob implements Runnable {
     private final Tensor q, k, v, out, lse;
     private final WorkspacePool workspaces;
     private final int itemCount;
+    private final long callId;
     private final AtomicInteger nextItem = new AtomicInteger();
     private final CountDownLatch itemsLeft;
     private volatile Throwable failure;
 
     public ForwardJob(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
-                      WorkspacePool workspaces) {
+                      WorkspacePool workspaces, long callId) {
         this.ops = ops;
+        this.callId = callId;
         this.spec = spec;
         this.q = q;
         this.k = k;
@@ -40,13 +42,13 @@ public final class ForwardJob implements Runnable {
 
     /** Runs every item on the calling thread, with no shared state: the single-thread path. */
     public static void runAll(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
-                              Tensor lse, WorkspacePool workspaces) {
+                              Tensor lse, WorkspacePool workspaces, long callId) {
         Workspace ws = workspaces.acquire();
         try {
             ws.prepare(spec, ops);
             int items = TilePlan.itemCount(spec, ops);
             for (int item = 0; item < items; item++) {
-                FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, item);
+                FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item);
             }
         } finally {
             workspaces.release(ws);
@@ -67,7 +69,7 @@ public final class ForwardJob implements Runnable {
             while ((item = nextItem.getAndIncrement()) < itemCount) {
                 if (failure == null) {
                     try {
-                        FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, item);
+                        FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item);
                     } catch (Throwable t) {
                         fail(t);
                     }

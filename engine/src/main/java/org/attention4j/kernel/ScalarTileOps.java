@@ -71,13 +71,13 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                                 int paddedDim, float[] accT) {
+                                 int valuesFirst, int paddedDim, float[] accT) {
         for (int r = 0; r < paddedRows; r++) {
             for (int d = 0; d < paddedDim; d++) {
                 int at = TilePlan.panelIndex(r, d, paddedDim, PANEL);
                 float sum = accT[at] * alpha[r]; // acc = acc · exp2(m_old − m_new)
                 for (int c = 0; c < keyCount; c++) {
-                    sum += valuesT[d * TilePlan.KEY_BLOCK + c] * probsT[scoreIndex(r, c)];
+                    sum += valuesT[valuesFirst + d * TilePlan.KEY_BLOCK + c] * probsT[scoreIndex(r, c)];
                 }
                 accT[at] = sum;
             }

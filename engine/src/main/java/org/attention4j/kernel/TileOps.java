@@ -15,7 +15,8 @@ package org.attention4j.kernel;
  *       {@code scale·log2 e} so every exponential is an exp2;</li>
  *   <li>{@code scoresT}, depth {@link TilePlan#KEY_BLOCK}: scores, then probabilities;</li>
  *   <li>{@code accT}, depth {@code paddedDim}: the unnormalized output rows;</li>
- *   <li>{@code valuesT [paddedDim][KEY_BLOCK]}: one value block, transposed (not panel-major);</li>
+ *   <li>{@code valuesT [paddedDim][KEY_BLOCK]} from {@code valuesFirst}: one value block, transposed
+ *       (not panel-major);</li>
  * </ul>
  * {@code paddedRows} is a multiple of W, {@code paddedDim} of {@link #tileRows()}; padding rows and
  * dims hold values that are never written out.
@@ -57,11 +58,12 @@ public interface TileOps {
                        float[] alpha);
 
     /**
-     * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[d][c] · probsT(r, c)} for
+     * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·KEY_BLOCK + c] ·
+     * probsT(r, c)} for
      * {@code r < paddedRows}, {@code d < paddedDim}.
      */
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                          int paddedDim, float[] accT);
+                          int valuesFirst, int paddedDim, float[] accT);
 
     /**
      * The calibration loop for "% of peak": {@code 12} independent chains of {@code x = b·a + x} on

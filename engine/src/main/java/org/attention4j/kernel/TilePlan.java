@@ -27,7 +27,34 @@ public final class TilePlan {
     private static final int MAX_ROWS = 256;
     private static final int MIN_ROWS = 32;
 
+    /**
+     * Largest per-thread pack of one head's keys and transposed values (32 MiB: 65 536 keys at D = 64,
+     * 32 768 at D = 128). Within it each head's K/V are copied once per call and thread instead of once
+     * per work item; beyond it block by block, and memory stays independent of the sequence length.
+     */
+    public static final long HEAD_PACK_BYTES = 32L << 20;
+
     private TilePlan() {}
+
+    /** Key blocks of the whole key length. */
+    public static int keyBlocks(AttentionSpec spec) {
+        return (spec.keyLength() + KEY_BLOCK - 1) / KEY_BLOCK;
+    }
+
+    /** Bytes of the per-head pack: keys (plus one micro-tile of zero rows) and transposed value blocks. */
+    public static long headPackBytes(AttentionSpec spec, TileOps ops) {
+        long keys = (long) (spec.keyLength() + ops.tileRows()) * spec.headDim();
+        long values = (long) keyBlocks(spec) * KEY_BLOCK * paddedDim(spec.headDim(), ops);
+        return (keys + values) * Float.BYTES;
+    }
+
+    /**
+     * Whether work items pack a whole head's K/V once: when it fits the budget and more than one query
+     * block shares it (otherwise there is nothing to reuse).
+     */
+    public static boolean packsWholeHead(AttentionSpec spec, TileOps ops) {
+        return queryBlocks(spec, ops) > 1 && headPackBytes(spec, ops) <= HEAD_PACK_BYTES;
+    }
 
     /** Head dim rounded up to whole micro-tiles of the value product. */
     public static int paddedDim(int headDim, TileOps ops) {

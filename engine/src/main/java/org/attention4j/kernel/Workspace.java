@@ -4,8 +4,9 @@ import org.attention4j.AttentionSpec;
 
 /**
  * One thread's tile buffers for the flash driver. Sized for a spec on first use and only grown, so a
- * steady stream of calls allocates nothing; the size depends on head dim and group size, never on
- * sequence length. See {@link TileOps} for the layouts.
+ * steady stream of calls allocates nothing. The tiles depend on head dim and group size only; the
+ * per-head K/V pack grows with the key length up to {@link TilePlan#HEAD_PACK_BYTES}, past which the
+ * driver packs block by block instead. See {@link TileOps} for the layouts.
  */
 public final class Workspace {
     float[] queriesT = new float[0];
@@ -18,6 +19,11 @@ public final class Workspace {
     float[] rowSum = new float[0];
     float[] alpha = new float[0];
     float[] row = new float[0];
+    /** All keys and transposed values of one head, when {@link TilePlan#packsWholeHead}; which call and head. */
+    float[] headKeys = new float[0];
+    float[] headValuesT = new float[0];
+    long packedCall = -1;
+    int packedHead = -1;
 
     /** Makes every buffer large enough for {@code spec} on {@code ops}. */
     public void prepare(AttentionSpec spec, TileOps ops) {
@@ -34,6 +40,11 @@ public final class Workspace {
         rowSum = atLeast(rowSum, rows);
         alpha = atLeast(alpha, rows);
         row = atLeast(row, dim);
+        if (TilePlan.packsWholeHead(spec, ops)) {
+            headKeys = atLeast(headKeys, (spec.keyLength() + ops.tileRows()) * spec.headDim());
+            headValuesT = atLeast(headValuesT, TilePlan.keyBlocks(spec) * keyBlock * dim);
+        }
+        packedCall = -1; // a grown or reused workspace holds nothing packed for the next call
     }
 
     /** Bytes one workspace needs for {@code spec} on {@code ops} (what {@link #prepare} allocates). */
@@ -43,13 +54,13 @@ public final class Workspace {
         long keyBlock = TilePlan.KEY_BLOCK;
         long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
                 + rows * dim + 3 * rows + dim;
-        return floats * Float.BYTES;
+        return floats * Float.BYTES + (TilePlan.packsWholeHead(spec, ops) ? TilePlan.headPackBytes(spec, ops) : 0);
     }
 
     /** Bytes currently held. */
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
-                + accT.length + rowMax.length + rowSum.length + alpha.length + row.length);
+                + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length + row.length);
     }
 
     private static float[] atLeast(float[] buffer, int size) {

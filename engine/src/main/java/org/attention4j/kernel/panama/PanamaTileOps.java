@@ -85,11 +85,11 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                                 int paddedDim, float[] accT) {
+                                 int valuesFirst, int paddedDim, float[] accT) {
         // The same tile as the scores: transposed values broadcast, probability panels loaded.
         for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
             for (int d = 0; d < paddedDim; d += ROWS) {
-                tile(valuesT, d * KEY_BLOCK, KEY_BLOCK, keyCount, probsT, r * KEY_BLOCK, accT,
+                tile(valuesT, valuesFirst + d * KEY_BLOCK, KEY_BLOCK, keyCount, probsT, r * KEY_BLOCK, accT,
                         r * paddedDim + d * TILE_WIDTH, alpha, r);
             }
         }
