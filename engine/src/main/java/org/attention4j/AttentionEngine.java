@@ -13,7 +13,8 @@ import org.attention4j.kernel.WorkspacePool;
 
 /**
  * Computes attention, {@code O = softmax(Q·Kᵀ·scale + mask)·V}, tile by tile with an online softmax
- * (FlashAttention), so memory stays O(threads · tile) beyond the caller's tensors.
+ * (FlashAttention): no n × n buffer exists. Beyond the caller's tensors each thread holds one workspace
+ * of tiles plus, while it fits 32 MiB, one head's packed keys and values ({@link #workspaceBytes}).
  *
  * <pre>{@code
  * try (AttentionEngine engine = AttentionEngine.create()) {
@@ -131,8 +132,9 @@ public final class AttentionEngine implements AutoCloseable {
     }
 
     /**
-     * Bytes of engine workspace a call with {@code spec} needs, for all of this engine's threads. Does
-     * not depend on the sequence lengths beyond the first tile.
+     * Bytes of engine workspace a call with {@code spec} needs, for all of this engine's threads: the
+     * tiles (independent of the sequence lengths) plus the per-head K/V pack, which grows with the key
+     * length up to 32 MiB per thread and is not used beyond.
      */
     public long workspaceBytes(AttentionSpec spec) {
         return Workspace.bytesFor(spec, ops) * threads;
