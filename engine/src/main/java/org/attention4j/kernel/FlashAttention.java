@@ -50,7 +50,9 @@ public final class FlashAttention {
         int firstQuery = qBlock * queryBlock;
         int queries = Math.min(queryBlock, spec.queryLength() - firstQuery);
         int rows = queries * spec.groupSize();
-        int paddedRows = TilePlan.paddedRows(spec, ops);
+        // This item's rows only: the last query block may be short, and padding it to a full block
+        // made it cost as much as a full one.
+        int paddedRows = TilePlan.roundUp(rows, ops.panelWidth());
         int headDim = spec.headDim();
         int paddedDim = TilePlan.paddedDim(headDim, ops);
 
