@@ -89,7 +89,7 @@ public final class TilePlan {
         return spec.batch() * spec.kvHeads() * queryBlocks(spec, ops);
     }
 
-    /** Tile rows (group heads × query block), padded to whole panels. */
+    /** Most tile rows an item can have (group heads × query block, padded to whole panels): workspace sizing. */
     public static int paddedRows(AttentionSpec spec, TileOps ops) {
         return roundUp(spec.groupSize() * queryBlock(spec, ops), ops.panelWidth());
     }
