@@ -40,6 +40,11 @@ public final class TileOpsProvider {
         return Holder.VECTOR;
     }
 
+    /** Why {@link #best()} is what it is, in one sentence for {@code attention4j info}. */
+    public static String reason() {
+        return Holder.REASON;
+    }
+
     /** True when the Vector API primitives can be used in this JVM. */
     public static boolean vectorAvailable() {
         return Holder.VECTOR != null;
@@ -50,6 +55,20 @@ public final class TileOpsProvider {
         static final TileOps SCALAR = new ScalarTileOps();
         static final TileOps VECTOR = loadVector();
         static final TileOps BEST = choose();
+        static final String REASON = explain();
+
+        private static String explain() {
+            String forced = System.getProperty(PROVIDER_PROPERTY, "");
+            if (!forced.isEmpty()) {
+                return "forced by -D" + PROVIDER_PROPERTY + "=" + forced;
+            }
+            if (VECTOR != null) {
+                return "jdk.incubator.vector is present; " + VECTOR.lanes() + " float lanes"
+                        + (Integer.getInteger("attention4j.vectorBits") != null
+                                ? " (width forced by -Dattention4j.vectorBits)" : " (the JVM's preferred species)");
+            }
+            return "jdk.incubator.vector is not in the boot layer: add --add-modules " + VECTOR_MODULE;
+        }
 
         private static TileOps loadVector() {
             if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {

@@ -1,0 +1,41 @@
+package org.attention4j.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.attention4j.Kernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code attention4j info}: the JDK, the CPU, the kernel the engine chose and why, the FMA peak. */
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Print the JDK, CPU, vector species, the kernel the engine chose (and why) and the "
+                + "calibrated fp32 FMA peak on 1 and all cores.")
+public final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--no-peak", description = "Skip the ~3 s FMA peak calibration.")
+    boolean noPeak;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        MachineInfo m = MachineInfo.current();
+        out.println("attention4j " + VersionProvider.version());
+        out.println("JDK:       " + m.jdk());
+        out.println("OS:        " + m.os());
+        out.println("CPU:       " + m.cpuModel() + ", " + m.cores() + " logical cores");
+        out.println("Kernel:    " + m.provider() + " (" + m.lanes() + " float lanes, micro-tile " + m.microTile()
+                + " rows x columns)");
+        out.println("Why:       " + m.providerReason());
+        out.flush();
+        if (!noPeak) {
+            Calibration peak = Calibration.measure(Kernel.AUTO, m.cores());
+            out.println("FMA peak:  " + peak.describe());
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,59 @@
+package org.attention4j.cli;
+
+import java.io.PrintWriter;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code attention4j} command. Exit codes: 0 ok, 1 the thing measured or checked failed, 2 bad
+ * usage or bad input (a one-line message naming the argument or file, no stack trace).
+ */
+@Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors.",
+        subcommands = {InfoCommand.class, AutoComplete.GenerateCompletion.class},
+        synopsisSubcommandLabel = "COMMAND")
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it with their own writers. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handleExecutionException);
+        cli.setExitCodeExceptionMapper(e -> EXIT_BAD_INPUT);
+        CommandLine gen = cli.getSubcommands().get("generate-completion");
+        gen.getCommandSpec().usageMessage().hidden(false);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Bad input (our {@link BadInputException}, or the engine's {@link IllegalArgumentException}) is the
+     * user's to fix: one line, exit 2. Anything else is our failure: the stack trace helps us, exit 1.
+     */
+    private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
+            err.println("attention4j " + cli.getCommandName() + ": " + e.getMessage());
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
+        err.println("attention4j " + cli.getCommandName() + ": failed: " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return EXIT_FAILED;
+    }
+}

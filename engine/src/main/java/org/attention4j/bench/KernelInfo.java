@@ -1,0 +1,35 @@
+package org.attention4j.bench;
+
+import org.attention4j.kernel.TileOps;
+import org.attention4j.kernel.TileOpsProvider;
+
+/** What the engine runs on in this JVM, for reports ({@code attention4j info}, profile headers, baselines). */
+public final class KernelInfo {
+    private KernelInfo() {}
+
+    /** The default kernel's name, e.g. {@code "vector-256"} or {@code "scalar"}. */
+    public static String provider() {
+        return TileOpsProvider.best().name();
+    }
+
+    /** Float lanes of the default kernel's vectors (1 for scalar). */
+    public static int lanes() {
+        return TileOpsProvider.best().lanes();
+    }
+
+    /** Micro-tile shape of the default kernel, e.g. {@code "6x16"} (rows × columns). */
+    public static String microTile() {
+        TileOps ops = TileOpsProvider.best();
+        return ops.tileRows() + "x" + ops.panelWidth();
+    }
+
+    /** Why the default kernel was chosen. */
+    public static String reason() {
+        return TileOpsProvider.reason();
+    }
+
+    /** True when the Vector API kernel can run in this JVM. */
+    public static boolean vectorAvailable() {
+        return TileOpsProvider.vectorAvailable();
+    }
+}
