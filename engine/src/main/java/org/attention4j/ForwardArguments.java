@@ -5,12 +5,17 @@ import java.lang.foreign.MemorySegment;
 /**
  * Checks one forward call's arguments before anything is written: null, bounds, liveness, writability,
  * self-overlap of the outputs and overlap of the outputs with the inputs. Every failure is an
- * {@link IllegalArgumentException} that names the argument, its value and what was expected.
+ * {@link IllegalArgumentException} that names the argument, its value and what was expected. Shared by
+ * every implementation of the forward contract (the engine, the naive peer).
  */
-final class ForwardArguments {
+public final class ForwardArguments {
     private ForwardArguments() {}
 
-    static void check(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse) {
+    /**
+     * @param lse may be null (no log-sum-exp output)
+     * @throws IllegalArgumentException naming the first argument that does not fit {@code spec}
+     */
+    public static void check(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse) {
         requireNonNull(spec, "spec");
         requireNonNull(q, "q");
         requireNonNull(k, "k");

@@ -1,6 +1,5 @@
 package org.attention4j.kernel;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.attention4j.AttentionSpec;
@@ -104,7 +103,7 @@ public final class FlashAttention {
         for (int g = 0; g < spec.groupSize(); g++) {
             int head = kvHead * spec.groupSize() + g;
             for (int i = 0; i < queries; i++, r++) {
-                readRow(q, b, firstQuery + i, head, ws.row, 0, headDim);
+                Rows.read(q, b, firstQuery + i, head, ws.row, 0, headDim);
                 for (int d = 0; d < headDim; d++) {
                     qT[TilePlan.panelIndex(r, d, headDim, width)] = ws.row[d] * factor;
                 }
@@ -145,28 +144,7 @@ public final class FlashAttention {
     /** Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously. */
     private static void copyRows(Tensor t, int b, int head, int first, int count, int headDim, float[] dst, int at) {
         for (int c = 0; c < count; c++) {
-            readRow(t, b, first + c, head, dst, at + c * headDim, headDim);
-        }
-    }
-
-    /**
-     * {@code dst[at ..] = t[b, s, h, 0 .. n)}. For {@code float[]} views arraycopy: several times cheaper
-     * than a segment copy for short rows, and it allocates nothing.
-     */
-    private static void readRow(Tensor t, int b, long s, int h, float[] dst, int at, int n) {
-        if (t.array() != null) {
-            System.arraycopy(t.array(), t.arrayIndex(b, s, h), dst, at, n);
-        } else {
-            MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, s, h), dst, at, n);
-        }
-    }
-
-    /** {@code t[b, s, h, 0 .. n) = src[0 ..]}, as {@link #readRow}. */
-    private static void writeRow(float[] src, int n, Tensor t, int b, long s, int h) {
-        if (t.array() != null) {
-            System.arraycopy(src, 0, t.array(), t.arrayIndex(b, s, h), n);
-        } else {
-            MemorySegment.copy(src, 0, t.segment(), FLOAT, t.byteOffset(b, s, h), n);
+            Rows.read(t, b, first + c, head, dst, at + c * headDim, headDim);
         }
     }
 
@@ -228,7 +206,7 @@ public final class FlashAttention {
             for (int d = 0; d < headDim; d++) {
                 ws.row[d] = ws.accT[first + d * width] * inverse;
             }
-            writeRow(ws.row, headDim, out, b, query, head);
+            Rows.write(ws.row, headDim, out, b, query, head);
             if (lse != null) {
                 float value = sum > 0f
                         ? (float) ((ws.rowMax[r] + Math.log(sum) * LOG2_E) * LN2)

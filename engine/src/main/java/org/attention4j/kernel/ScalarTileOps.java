@@ -11,6 +11,13 @@ public final class ScalarTileOps implements TileOps {
     /** Any panel width works for plain loops; 8 keeps the tiles small for short sequences. */
     private static final int PANEL = 8;
 
+    private static final NaiveOps NAIVE = new ScalarNaiveOps();
+
+    @Override
+    public NaiveOps naive() {
+        return NAIVE;
+    }
+
     @Override
     public String name() {
         return "scalar";

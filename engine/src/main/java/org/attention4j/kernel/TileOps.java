@@ -65,6 +65,9 @@ public interface TileOps {
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
                           int valuesFirst, int paddedDim, float[] accT);
 
+    /** The row primitives of the naive peer, on the same vectors as this implementation. */
+    NaiveOps naive();
+
     /**
      * The calibration loop for "% of peak": {@code 12} independent chains of {@code x = b·a + x} on
      * the widest vectors this implementation uses, {@code iterations} steps each, so the FMA units

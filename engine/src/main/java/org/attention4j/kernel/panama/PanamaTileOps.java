@@ -7,6 +7,7 @@ import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.attention4j.kernel.NaiveOps;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TilePlan;
 
@@ -19,6 +20,13 @@ import org.attention4j.kernel.TilePlan;
  */
 public final class PanamaTileOps implements TileOps {
     private static final int KEY_BLOCK = TilePlan.KEY_BLOCK;
+
+    private static final NaiveOps NAIVE = new PanamaNaiveOps();
+
+    @Override
+    public NaiveOps naive() {
+        return NAIVE;
+    }
 
     @Override
     public String name() {

@@ -1,0 +1,176 @@
+package org.attention4j.bench;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.attention4j.AttentionSpec;
+import org.attention4j.ForwardArguments;
+import org.attention4j.Kernel;
+import org.attention4j.Tensor;
+import org.attention4j.kernel.NaiveOps;
+import org.attention4j.kernel.Rows;
+import org.attention4j.kernel.TileOps;
+import org.attention4j.kernel.TileOpsProvider;
+
+/**
+ * The peer every flash number is compared with: attention as a user writes it by hand. For each
+ * (batch, head) it materializes the whole {@code Lq × Lk} score matrix {@code S = Q·Kᵀ·scale}, masks it
+ * (causal: {@code −∞} above the diagonal, after computing it, as {@code masked_fill} does), applies a
+ * row softmax in place, then computes {@code O = P·V} — three passes over an n × n buffer. Its rows are
+ * vectorized like the flash kernel's ({@link NaiveOps}) so a comparison shows the cost of the matrix,
+ * not of a slow loop.
+ *
+ * <p>Memory: one score matrix per thread ({@link #scoreBytes}), kept between calls. Only for specs whose
+ * matrix fits a Java array ({@link #fits}). Not zero-garbage, not tuned: a baseline.
+ */
+public final class NaiveAttention implements AutoCloseable {
+    private static final float LOG2E = 1.4426950408889634f;
+    /** The largest float[] the JVM allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private final NaiveOps ops;
+    private final int threads;
+    private final ExecutorService workers;
+    private final Scratch[] scratch;
+
+    public NaiveAttention(Kernel kernel, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
+        }
+        TileOps tiles = switch (kernel) {
+            case AUTO -> TileOpsProvider.best();
+            case VECTOR -> TileOpsProvider.vector();
+            case SCALAR -> TileOpsProvider.scalar();
+        };
+        this.ops = tiles.naive();
+        this.threads = threads;
+        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "attention4j-naive");
+            t.setDaemon(true);
+            return t;
+        });
+        this.scratch = new Scratch[threads];
+        for (int t = 0; t < threads; t++) {
+            scratch[t] = new Scratch();
+        }
+    }
+
+    /** Bytes of one score matrix for {@code spec}: {@code Lq · Lk · 4}. */
+    public static long scoreMatrixBytes(AttentionSpec spec) {
+        return (long) spec.queryLength() * spec.keyLength() * Float.BYTES;
+    }
+
+    /** Bytes of score matrices a call holds: one per thread that has work. */
+    public long scoreBytes(AttentionSpec spec) {
+        long items = (long) spec.batch() * spec.heads();
+        return scoreMatrixBytes(spec) * Math.min(threads, Math.max(1, items));
+    }
+
+    /** True when one score matrix fits a Java array; else {@link #forward} throws. */
+    public static boolean fits(AttentionSpec spec) {
+        return (long) spec.queryLength() * spec.keyLength() <= MAX_ARRAY;
+    }
+
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
+        ForwardArguments.check(spec, q, k, v, out, null);
+        if (!fits(spec)) {
+            throw new IllegalArgumentException("queryLength × keyLength = " + spec.queryLength() + " × "
+                    + spec.keyLength() + ": the naive score matrix must fit a Java array (<= " + MAX_ARRAY
+                    + " floats)");
+        }
+        int items = spec.batch() * spec.heads();
+        AtomicInteger next = new AtomicInteger();
+        int helpers = Math.min(threads, items) - 1;
+        Future<?>[] futures = new Future<?>[Math.max(0, helpers)];
+        for (int t = 0; t < helpers; t++) {
+            Scratch mine = scratch[t + 1];
+            futures[t] = workers.submit(() -> drain(spec, q, k, v, out, next, items, mine));
+        }
+        drain(spec, q, k, v, out, next, items, scratch[0]);
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the naive workers", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a naive worker failed", e.getCause());
+            }
+        }
+    }
+
+    private void drain(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, AtomicInteger next, int items,
+                       Scratch s) {
+        for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
+            head(spec, q, k, v, out, item / spec.heads(), item % spec.heads(), s);
+        }
+    }
+
+    /** One (batch, head): S, mask, softmax, P·V, each over the whole matrix. */
+    private void head(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, int b, int h, Scratch s) {
+        int lq = spec.queryLength(), lk = spec.keyLength(), dim = spec.headDim();
+        int kvHead = h / spec.groupSize();
+        s.ensure(lq, lk, dim);
+        for (int j = 0; j < lk; j++) { // K transposed, so a score row streams contiguous keys
+            Rows.read(k, b, j, kvHead, s.row, 0, dim);
+            for (int d = 0; d < dim; d++) {
+                s.keysT[d * lk + j] = s.row[d];
+            }
+            Rows.read(v, b, j, kvHead, s.values, j * dim, dim);
+        }
+        float queryScale = spec.scale() * LOG2E; // base-2 scores: the softmax uses exp2
+        for (int i = 0; i < lq; i++) {
+            Rows.read(q, b, i, h, s.row, 0, dim);
+            for (int d = 0; d < dim; d++) {
+                s.row[d] *= queryScale;
+            }
+            ops.scoreRow(s.row, 0, s.keysT, lk, dim, s.scores, i * lk);
+        }
+        if (spec.causal()) {
+            for (int i = 0; i < lq; i++) {
+                long first = Math.max(0, spec.lastVisibleKey(i) + 1);
+                if (first < lk) {
+                    java.util.Arrays.fill(s.scores, i * lk + (int) first, (i + 1) * lk, Float.NEGATIVE_INFINITY);
+                }
+            }
+        }
+        for (int i = 0; i < lq; i++) {
+            ops.softmaxRow(s.scores, i * lk, lk);
+        }
+        for (int i = 0; i < lq; i++) {
+            ops.weightedSum(s.scores, i * lk, lk, s.values, dim, s.row, 0);
+            Rows.write(s.row, dim, out, b, i, h);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.shutdown();
+        }
+    }
+
+    /** One thread's buffers, grown to the largest spec seen. */
+    private static final class Scratch {
+        float[] scores = new float[0];
+        float[] keysT = new float[0];
+        float[] values = new float[0];
+        float[] row = new float[0];
+
+        void ensure(int lq, int lk, int dim) {
+            if (scores.length < lq * lk) {
+                scores = null; // let the old matrix go before the new one is allocated
+                scores = new float[lq * lk];
+            }
+            if (keysT.length < lk * dim) {
+                keysT = new float[lk * dim];
+                values = new float[lk * dim];
+            }
+            if (row.length < dim) {
+                row = new float[dim];
+            }
+        }
+    }
+}
