@@ -1,0 +1,72 @@
+package org.attention4j.cli.profile;
+
+import java.util.function.BooleanSupplier;
+import org.attention4j.AttentionSpec;
+
+/**
+ * Times one kernel on one shape: warm-up calls, then measured calls until at least {@code iterations}
+ * calls and {@code minTime} have passed. A kernel whose call takes longer than {@link #LONG_CALL_NANOS}
+ * gets one warm-up and at most {@link #LONG_CALL_ITERATIONS} measured calls, and the row says so.
+ */
+final class Measurement {
+    static final long LONG_CALL_NANOS = 2_000_000_000L;
+    static final int LONG_CALL_ITERATIONS = 3;
+    /** Samples kept per row; enough for a stable p99 of millisecond calls. */
+    static final int MAX_SAMPLES = 100_000;
+
+    record Result(long[] nanos, int count, int warmup, String note, long allocatedBytesPerCall) {}
+
+    private Measurement() {}
+
+    /**
+     * @param minWarmupNanos keep warming up at least this long (a kernel's first row: until C2 has
+     *        compiled the Vector API code it runs many times slower, and the row would show the JIT)
+     */
+    static Result run(Runnable call, int warmup, long minWarmupNanos, int iterations, double minTimeSeconds,
+                      BooleanSupplier stop) {
+        int warmed = 0;
+        long slowest = 0;
+        long warmupStart = System.nanoTime();
+        while (warmed < warmup || (warmed > 0 && System.nanoTime() - warmupStart < minWarmupNanos)) {
+            long t0 = System.nanoTime();
+            call.run();
+            slowest = Math.max(slowest, System.nanoTime() - t0);
+            warmed++;
+            if (slowest > LONG_CALL_NANOS || stop.getAsBoolean()) {
+                break;
+            }
+        }
+        String note = "";
+        long minTime = (long) (minTimeSeconds * 1e9);
+        int wanted = iterations;
+        if (slowest > LONG_CALL_NANOS && iterations > LONG_CALL_ITERATIONS) {
+            wanted = LONG_CALL_ITERATIONS;
+            minTime = 0;
+            note = String.format(java.util.Locale.ROOT, "long call (%.1f s): %d warm-up, %d iterations",
+                    slowest / 1e9, warmed, wanted);
+        }
+        long[] nanos = new long[Math.min(MAX_SAMPLES, Math.max(wanted, 16))];
+        int count = 0;
+        long allocated0 = ProcessMemory.allocatedBytes();
+        long start = System.nanoTime();
+        while (count < nanos.length && (count < wanted || System.nanoTime() - start < minTime)) {
+            long t0 = System.nanoTime();
+            call.run();
+            nanos[count++] = System.nanoTime() - t0;
+            if (count == nanos.length && count < MAX_SAMPLES && System.nanoTime() - start < minTime) {
+                nanos = java.util.Arrays.copyOf(nanos, Math.min(MAX_SAMPLES, nanos.length * 4));
+            }
+            if (stop.getAsBoolean()) {
+                note = note.isEmpty() ? "interrupted" : note + "; interrupted";
+                break;
+            }
+        }
+        long allocated1 = ProcessMemory.allocatedBytes();
+        long perCall = allocated0 < 0 || allocated1 < 0 ? -1 : (allocated1 - allocated0) / count;
+        return new Result(nanos, count, warmed, note, perCall);
+    }
+
+    static double gflops(AttentionSpec spec, double seconds) {
+        return spec.flops() / seconds / 1e9;
+    }
+}

@@ -1,0 +1,55 @@
+package org.attention4j.cli.profile;
+
+import java.util.List;
+import org.attention4j.AttentionSpec;
+import org.attention4j.cli.BadInputException;
+
+/** What a profile run will measure: shapes × kernels × thread counts, and how. Validated up front. */
+record ProfilePlan(List<AttentionSpec> specs, List<KernelChoice> kernels, List<Integer> threads, int warmup,
+                   int iterations, double minTime, long seed, boolean bhsd, boolean offheap, long naiveMaxBytes) {
+
+    int rowCount() {
+        return specs.size() * kernels.size() * threads.size();
+    }
+
+    int maxThreads() {
+        return threads.stream().mapToInt(Integer::intValue).max().orElse(1);
+    }
+
+    /** A weight per row for the ETA: its FLOPs (the naive kernel also pays for masked pairs). */
+    double totalWork() {
+        double work = 0;
+        for (AttentionSpec s : specs) {
+            work += s.flops() * kernels.size() * threads.size();
+        }
+        return work;
+    }
+
+    /** Heap tensors that cannot fit the heap fail now with advice, not in an OutOfMemoryError later. */
+    void requireHeapForTensors() {
+        long largest = specs.stream().mapToLong(ProfileInputs::tensorBytes).max().orElse(0);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (!offheap && largest > heap * 0.8) {
+            throw new BadInputException("the largest shape needs " + ProfileReport.bytes(largest) + " of tensors but "
+                    + "the Java heap is " + ProfileReport.bytes(heap) + ": add --offheap, or raise the heap with "
+                    + "JAVA_OPTS=-Xmx<size> (scripts/attention4j passes JAVA_OPTS on)");
+        }
+    }
+
+    /** Why a naive row cannot run (too much memory), or null when it can. */
+    String naiveSkipReason(AttentionSpec spec, long matrices) {
+        if (!org.attention4j.bench.NaiveAttention.fits(spec)) {
+            return "skipped: one " + spec.queryLength() + "×" + spec.keyLength() + " score matrix exceeds a Java array";
+        }
+        if (matrices > naiveMaxBytes) {
+            return "skipped: score matrices need " + ProfileReport.bytes(matrices) + " > --naive-max-mem "
+                    + ProfileReport.bytes(naiveMaxBytes);
+        }
+        long heapLeft = Runtime.getRuntime().maxMemory() - (offheap ? 0 : ProfileInputs.tensorBytes(spec));
+        if (matrices > heapLeft * 0.8) {
+            return "skipped: score matrices need " + ProfileReport.bytes(matrices) + ", the heap has "
+                    + ProfileReport.bytes(heapLeft) + " left (raise -Xmx via JAVA_OPTS)";
+        }
+        return null;
+    }
+}

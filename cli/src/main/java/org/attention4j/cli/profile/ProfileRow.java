@@ -1,0 +1,65 @@
+package org.attention4j.cli.profile;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.attention4j.AttentionSpec;
+
+/**
+ * One measured (or skipped) row of {@code profile}: a shape × kernel × thread count. The JSON names
+ * ({@link #toMap}) are documented in docs/CLI.md and kept stable.
+ *
+ * @param latency null when skipped
+ * @param peakRssBytes −1 when the OS does not report it
+ * @param allocatedBytesPerCall −1 when the JVM does not count allocations
+ */
+public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, String kernel, String implementation,
+                         int threads, String status, String note, int warmup, int iterations, LatencyStats latency,
+                         double gflops, double percentOfPeak, double tokensPerSecond, long allocatedBytesPerCall,
+                         long workingBytes, long tensorBytes, long peakRssBytes, boolean peakRssReset,
+                         long naiveMatrixBytes) {
+
+    static final String OK = "ok";
+    static final String SKIPPED = "skipped";
+
+    public boolean measured() {
+        return OK.equals(status);
+    }
+
+    /** Unmasked query–key pairs, all batches and heads. */
+    public long usefulPairs() {
+        return spec.visiblePairsPerHead() * spec.batch() * spec.heads();
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", spec.keyLength());
+        m.put("queryLength", spec.queryLength());
+        m.put("batch", spec.batch());
+        m.put("heads", spec.heads());
+        m.put("kvHeads", spec.kvHeads());
+        m.put("headDim", spec.headDim());
+        m.put("causal", spec.causal());
+        m.put("layout", layout);
+        m.put("offheap", offheap);
+        m.put("kernel", kernel);
+        m.put("implementation", implementation);
+        m.put("threads", threads);
+        m.put("status", status);
+        m.put("note", note);
+        m.put("warmup", warmup);
+        m.put("iterations", iterations);
+        m.put("latencyMs", latency == null ? null : latency.toMap());
+        m.put("gflops", measured() ? gflops : null);
+        m.put("percentOfPeak", measured() ? percentOfPeak : null);
+        m.put("tokensPerSecond", measured() ? tokensPerSecond : null);
+        m.put("usefulPairs", usefulPairs());
+        m.put("flopsPerCall", spec.flops());
+        m.put("allocatedBytesPerCall", allocatedBytesPerCall);
+        m.put("workingBytes", workingBytes);
+        m.put("tensorBytes", tensorBytes);
+        m.put("peakRssBytes", peakRssBytes);
+        m.put("peakRssReset", peakRssReset);
+        m.put("naiveMatrixBytes", naiveMatrixBytes);
+        return m;
+    }
+}

@@ -1,0 +1,102 @@
+package org.attention4j.cli.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.attention4j.AttentionSpec;
+import org.attention4j.bench.NaiveAttention;
+import org.attention4j.cli.Calibration;
+
+/**
+ * Runs a {@link ProfilePlan}: per shape, generates the inputs once, then measures every kernel × thread
+ * count on them. Kernels are opened once and reused across shapes (their JIT code and workspaces stay
+ * warm), and closed at the end.
+ */
+final class ProfileRunner {
+    /** A kernel's first row warms up at least this long, whatever --warmup says (see Measurement). */
+    private static final long FIRST_USE_WARMUP_NANOS = 1_000_000_000L;
+    private final ProfilePlan plan;
+    private final Calibration calibration;
+    private final Progress progress;
+    private final BooleanSupplier stop;
+    private final Map<String, KernelChoice.Runner> runners = new HashMap<>();
+    private boolean peakRssResettable = true;
+
+    ProfileRunner(ProfilePlan plan, Calibration calibration, Progress progress, BooleanSupplier stop) {
+        this.plan = plan;
+        this.calibration = calibration;
+        this.progress = progress;
+        this.stop = stop;
+    }
+
+    boolean peakRssResettable() {
+        return peakRssResettable;
+    }
+
+    List<ProfileRow> run() {
+        List<ProfileRow> rows = new ArrayList<>();
+        try {
+            for (AttentionSpec spec : plan.specs()) {
+                if (stop.getAsBoolean()) {
+                    break;
+                }
+                runShape(spec, rows);
+            }
+        } finally {
+            runners.values().forEach(KernelChoice.Runner::close);
+        }
+        return rows;
+    }
+
+    private void runShape(AttentionSpec spec, List<ProfileRow> rows) {
+        long tensorBytes = ProfileInputs.tensorBytes(spec);
+        if (tensorBytes > (256L << 20)) {
+            progress.message("generating " + ProfileReport.bytes(tensorBytes) + " of inputs for seq " + spec.keyLength());
+        }
+        try (ProfileInputs inputs = new ProfileInputs(spec, plan.bhsd(), plan.offheap(), plan.seed())) {
+            for (KernelChoice kernel : plan.kernels()) {
+                for (int threads : plan.threads()) {
+                    if (stop.getAsBoolean()) {
+                        return;
+                    }
+                    progress.starting("seq " + spec.keyLength() + ", " + kernel.label() + ", " + threads
+                            + (threads == 1 ? " thread" : " threads"));
+                    rows.add(measure(inputs, kernel, threads));
+                    progress.finished(spec.flops());
+                }
+            }
+        }
+    }
+
+    private ProfileRow measure(ProfileInputs in, KernelChoice kernel, int threads) {
+        AttentionSpec spec = in.spec;
+        String key = kernel.label() + "/" + threads;
+        boolean firstUse = !runners.containsKey(key);
+        KernelChoice.Runner runner = runners.computeIfAbsent(key, k -> kernel.open(threads));
+        long working = runner.workingBytes(spec);
+        long tensors = ProfileInputs.tensorBytes(spec);
+        long naiveMatrix = NaiveAttention.scoreMatrixBytes(spec) * spec.batch() * spec.heads();
+        String layout = plan.bhsd() ? "bhsd" : "bshd";
+        if (kernel == KernelChoice.NAIVE) {
+            String reason = plan.naiveSkipReason(spec, working);
+            if (reason != null) {
+                return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
+                        ProfileRow.SKIPPED, reason, 0, 0, null, 0, 0, 0, -1, working, tensors, -1, false, naiveMatrix);
+            }
+        }
+        boolean reset = ProcessMemory.resetPeakRss();
+        peakRssResettable &= reset;
+        Measurement.Result r = Measurement.run(() -> runner.forward(spec, in.q, in.k, in.v, in.out), plan.warmup(),
+                firstUse ? FIRST_USE_WARMUP_NANOS : 0, plan.iterations(), plan.minTime(), stop);
+        LatencyStats latency = LatencyStats.of(r.nanos(), r.count());
+        double seconds = latency.p50() / 1e3;
+        double gflops = Measurement.gflops(spec, seconds);
+        double percent = 100 * gflops / calibration.peakFor(threads);
+        double tokens = (double) spec.batch() * spec.queryLength() / seconds;
+        return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
+                ProfileRow.OK, r.note(), r.warmup(), r.count(), latency, gflops, percent, tokens,
+                r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix);
+    }
+}
