@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handleExecutionException);
         cli.setExitCodeExceptionMapper(e -> EXIT_BAD_INPUT);
+        cli.setOverwrittenOptionsAllowed(true); // as in most Unix tools, a repeated option's last value wins
         CommandLine gen = cli.getSubcommands().get("generate-completion");
         gen.getCommandSpec().usageMessage().hidden(false);
         return cli;

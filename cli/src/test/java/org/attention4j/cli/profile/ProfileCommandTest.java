@@ -1,0 +1,147 @@
+package org.attention4j.cli.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.imageio.ImageIO;
+import org.attention4j.cli.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code profile} end to end in-process, on shapes small enough to run in a second. */
+class ProfileCommandTest {
+    /** No warm-up and two calls per row: these tests check the report, not the speed. */
+    private static final String[] QUICK = {"--warmup", "0", "--iterations", "2", "--min-time", "0", "-q"};
+
+    private static CliRun profile(String... args) {
+        String[] all = new String[1 + args.length + QUICK.length];
+        all[0] = "profile";
+        System.arraycopy(QUICK, 0, all, 1, QUICK.length); // first: the test's own options win
+        System.arraycopy(args, 0, all, 1 + QUICK.length, args.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void jsonHasTheDocumentedFieldsForEveryKernelAndThreadCount() throws IOException {
+        CliRun run = profile("--seq", "16,33", "--heads", "2", "--kv-heads", "1", "--head-dim", "8", "--causal",
+                "--kernel", "flash,naive,scalar", "--threads", "1,2", "--format", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertEquals(ProfileReport.SCHEMA, root.get("schema").asText());
+        for (String field : List.of("attention4jVersion", "date", "machine", "calibration", "options", "interrupted",
+                "peakRssResettable", "rows")) {
+            assertNotNull(root.get(field), field);
+        }
+        for (String field : List.of("cpu", "cores", "jdk", "provider", "lanes")) {
+            assertNotNull(root.get("machine").get(field), "machine." + field);
+        }
+        assertTrue(root.get("calibration").get("gflops1Thread").asDouble() > 0);
+        JsonNode rows = root.get("rows");
+        assertEquals(2 * 3 * 2, rows.size());
+        Set<String> expectedFields = new TreeSet<>(List.of("seq", "queryLength", "batch", "heads", "kvHeads",
+                "headDim", "causal", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
+                "warmup", "iterations", "latencyMs", "gflops", "percentOfPeak", "tokensPerSecond", "usefulPairs",
+                "flopsPerCall", "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes",
+                "peakRssReset", "naiveMatrixBytes"));
+        for (JsonNode row : rows) {
+            Set<String> fields = new TreeSet<>();
+            row.fieldNames().forEachRemaining(fields::add);
+            assertEquals(expectedFields, fields);
+            assertEquals("ok", row.get("status").asText(), row.toString());
+            JsonNode latency = row.get("latencyMs");
+            assertTrue(latency.get("min").asDouble() > 0);
+            assertTrue(latency.get("min").asDouble() <= latency.get("p50").asDouble());
+            assertTrue(latency.get("p99").asDouble() <= latency.get("max").asDouble());
+            assertTrue(row.get("gflops").asDouble() > 0);
+            assertEquals(2, row.get("iterations").asInt());
+        }
+        JsonNode first = rows.get(0); // seq 16, causal: 16·17/2 pairs per head, 2 heads
+        assertEquals(16 * 17 / 2 * 2, first.get("usefulPairs").asLong());
+        assertEquals(4.0 * 8 * 16 * 17 / 2 * 2, first.get("flopsPerCall").asDouble());
+        assertEquals(4L * (2 * 16 * 2 * 8 + 2 * 16 * 1 * 8), first.get("tensorBytes").asLong());
+        assertEquals(4L * 16 * 16 * 2, first.get("naiveMatrixBytes").asLong());
+    }
+
+    @Test
+    void naiveRowsBeyondTheMemoryLimitAreSkippedWithTheReason() throws IOException {
+        CliRun run = profile("--seq", "64", "--heads", "1", "--head-dim", "4", "--kernel", "naive,flash",
+                "--threads", "1", "--naive-max-mem", "1k", "--format", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode rows = new ObjectMapper().readTree(run.out()).get("rows");
+        assertEquals("skipped", rows.get(0).get("status").asText());
+        assertTrue(rows.get(0).get("note").asText().contains("--naive-max-mem"), rows.get(0).toString());
+        assertTrue(rows.get(0).get("latencyMs").isNull());
+        assertEquals("ok", rows.get(1).get("status").asText());
+    }
+
+    @Test
+    void tableCsvAndMarkdownShowEveryRow() {
+        for (String format : List.of("table", "csv", "markdown")) {
+            CliRun run = profile("--seq", "8,24", "--heads", "1", "--head-dim", "4", "--threads", "1", "--layout",
+                    "bhsd", "--offheap", "--q-len", "1", "--format", format);
+            assertEquals(0, run.exitCode(), run.toString());
+            long lines = run.out().lines().filter(l -> l.matches("^\\|? ?(1x8|1x24|8|24)[ ,|].*")).count();
+            assertEquals(2, lines, format + ":\n" + run.out());
+        }
+    }
+
+    @Test
+    void writesTheOutputAndTheChartsAtomically(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("p.json"), svg = dir.resolve("p.svg"), png = dir.resolve("p.png");
+        CliRun run = profile("--seq", "8..32", "--heads", "1", "--head-dim", "4", "--threads", "1", "--kernel",
+                "flash,naive", "--format", "json", "--output", json.toString(), "--chart", svg.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("", run.out());
+        assertEquals(3 * 2, new ObjectMapper().readTree(json.toFile()).get("rows").size());
+        assertTrue(Files.readString(svg).contains("<svg"));
+        run = profile("--seq", "8,16", "--heads", "1", "--head-dim", "4", "--threads", "1", "--chart", png.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(1280, image.getWidth());
+        try (var files = Files.list(dir)) {
+            assertEquals(Set.of("p.json", "p.svg", "p.png"),
+                    new TreeSet<>(files.map(p -> p.getFileName().toString()).toList()), "no temporary files left");
+        }
+    }
+
+    @Test
+    void badOptionsExitWithTwoAndAOneLineMessageBeforeMeasuring(@TempDir Path dir) {
+        Path out = dir.resolve("never.json");
+        String[][] cases = {
+            {"--seq", "0", "--seq"},
+            {"--seq", "4k..1k", "the range ends before it starts"},
+            {"--kernel", "cuda", "--kernel cuda: expected flash, scalar or naive"},
+            {"--layout", "bsdh", "--layout bsdh: expected bshd or bhsd"},
+            {"--format", "yaml", "--format yaml"},
+            {"--threads", "0", "--threads 0"},
+            {"--chart", dir.resolve("c.gif").toString(), ".svg or .png"},
+            {"--naive-max-mem", "lots", "--naive-max-mem lots"},
+            {"--heads", "3", "--kv-heads", "2", "kvHeads"},
+            {"--head-dim", "0", "headDim"},
+            {"--iterations", "0", "--iterations 0"}};
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1); // the options, then --output FILE
+            args[c.length - 1] = "--output";
+            args[c.length] = out.toString();
+            CliRun run = profile(args);
+            assertEquals(2, run.exitCode(), String.join(" ", c) + "\n" + run);
+            assertTrue(run.err().contains(c[c.length - 1]), String.join(" ", c) + "\n" + run);
+            assertFalse(run.err().contains("\tat "), "no stack trace: " + run);
+            assertFalse(Files.exists(out));
+        }
+        CliRun missingDir = profile("--output", dir.resolve("no/such/dir/p.json").toString());
+        assertEquals(2, missingDir.exitCode(), missingDir.toString());
+        assertTrue(missingDir.err().contains("does not exist"), missingDir.toString());
+    }
+}
