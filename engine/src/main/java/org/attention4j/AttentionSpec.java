@@ -20,6 +20,14 @@ package org.attention4j;
  * A query row that sees no key (for example {@code keyLength = 0}, or causal with
  * {@code queryLength > keyLength}) gets {@code O = 0} and log-sum-exp {@code -∞}, never NaN.
  *
+ * <h2>Sliding window</h2>
+ * {@code window(left, right)}, as FlashAttention-2's {@code window_size}: query {@code i} sees key
+ * {@code j} iff {@code i + d − left <= j <= i + d + right}, with {@code d = keyLength − queryLength} (the
+ * same bottom-right alignment); {@code −1} leaves a side unbounded. With {@code causal} the right side
+ * is 0 (a right of −1 or 0 is accepted, a positive one is a contradiction and rejected). Mistral-style
+ * local causal attention over {@code w} tokens is {@code causal(true).window(w − 1, 0)}. Key blocks
+ * outside the band are never visited: the cost is O(n·w), not O(n²).
+ *
  * <p>Instances are immutable and validated on construction; build them with {@link #builder()}.
  */
 public final class AttentionSpec {
@@ -34,6 +42,8 @@ public final class AttentionSpec {
     private final int headDim;
     private final float scale;
     private final boolean causal;
+    private final int windowLeft;
+    private final int windowRight;
 
     private AttentionSpec(Builder b) {
         this.batch = requireAtLeast("batch", b.batch, 1);
@@ -55,6 +65,12 @@ public final class AttentionSpec {
         }
         this.scale = s;
         this.causal = b.causal;
+        this.windowLeft = requireAtLeast("window left", b.windowLeft, -1);
+        this.windowRight = requireAtLeast("window right", b.windowRight, -1);
+        if (causal && windowRight > 0) {
+            throw new IllegalArgumentException("window right = " + windowRight + " with causal: expected 0 or -1 "
+                    + "(a causal mask hides every key after the diagonal)");
+        }
     }
 
     private static int requireAtLeast(String name, int value, int min) {
@@ -78,7 +94,8 @@ public final class AttentionSpec {
     /** A builder pre-filled with this spec's values. */
     public Builder toBuilder() {
         return new Builder().batch(batch).queryLength(queryLength).keyLength(keyLength)
-                .heads(heads).kvHeads(kvHeads).headDim(headDim).scale(scale).causal(causal);
+                .heads(heads).kvHeads(kvHeads).headDim(headDim).scale(scale).causal(causal)
+                .window(windowLeft, windowRight);
     }
 
     public int batch() { return batch; }
@@ -89,6 +106,12 @@ public final class AttentionSpec {
     public int headDim() { return headDim; }
     public float scale() { return scale; }
     public boolean causal() { return causal; }
+    /** Keys visible before the diagonal, or −1 for all of them. */
+    public int windowLeft() { return windowLeft; }
+    /** Keys visible after the diagonal, or −1 for all of them (0 when causal). */
+    public int windowRight() { return causal ? 0 : windowRight; }
+    /** True when a sliding window bounds either side. */
+    public boolean hasWindow() { return windowLeft >= 0 || windowRight >= 0; }
 
     /** Query heads that share one key/value head. */
     public int groupSize() { return heads / kvHeads; }
@@ -99,18 +122,27 @@ public final class AttentionSpec {
      */
     public long lastVisibleKey(long queryIndex) {
         long last = keyLength - 1L;
-        return causal ? Math.min(last, queryIndex + keyLength - queryLength) : last;
+        int right = windowRight();
+        return right >= 0 ? Math.min(last, queryIndex + keyLength - queryLength + right) : last;
+    }
+
+    /**
+     * The first key index query {@code i} may see (0 without a left window); the row sees nothing when
+     * it is above {@link #lastVisibleKey}.
+     */
+    public long firstVisibleKey(long queryIndex) {
+        return windowLeft >= 0 ? Math.max(0, queryIndex + keyLength - queryLength - windowLeft) : 0;
     }
 
     /** Query–key pairs that are not masked, per (batch, head). */
     public long visiblePairsPerHead() {
         long pairs = 0;
-        if (!causal) {
+        if (!causal && !hasWindow()) {
             return (long) queryLength * keyLength;
         }
-        // Rows before the diagonal starts see nothing; after, row i sees lastVisibleKey(i) + 1 keys.
+        // Rows before the diagonal starts see nothing; others see first .. last.
         for (long i = 0; i < queryLength; i++) {
-            pairs += Math.max(0, lastVisibleKey(i) + 1);
+            pairs += Math.max(0, lastVisibleKey(i) + 1 - firstVisibleKey(i));
         }
         return pairs;
     }
@@ -124,7 +156,8 @@ public final class AttentionSpec {
     public boolean equals(Object o) {
         return o instanceof AttentionSpec s && batch == s.batch && queryLength == s.queryLength
                 && keyLength == s.keyLength && heads == s.heads && kvHeads == s.kvHeads
-                && headDim == s.headDim && Float.compare(scale, s.scale) == 0 && causal == s.causal;
+                && headDim == s.headDim && Float.compare(scale, s.scale) == 0 && causal == s.causal
+                && windowLeft == s.windowLeft && windowRight() == s.windowRight();
     }
 
     @Override
@@ -136,6 +169,8 @@ public final class AttentionSpec {
         h = 31 * h + kvHeads;
         h = 31 * h + headDim;
         h = 31 * h + Float.floatToIntBits(scale);
+        h = 31 * h + windowLeft;
+        h = 31 * h + windowRight();
         return 31 * h + (causal ? 1 : 0);
     }
 
@@ -143,7 +178,8 @@ public final class AttentionSpec {
     public String toString() {
         return "AttentionSpec[batch=" + batch + ", queryLength=" + queryLength + ", keyLength=" + keyLength
                 + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim=" + headDim
-                + ", scale=" + scale + ", causal=" + causal + "]";
+                + ", scale=" + scale + ", causal=" + causal
+                + (hasWindow() ? ", window=(" + windowLeft + ", " + windowRight() + ")" : "") + "]";
     }
 
     /** Mutable builder; {@link #build()} validates every field and names the one that is wrong. */
@@ -158,6 +194,8 @@ public final class AttentionSpec {
         private float scale;
         private boolean scaleSet;
         private boolean causal;
+        private int windowLeft = -1;
+        private int windowRight = -1;
 
         private Builder() {}
 
@@ -173,6 +211,8 @@ public final class AttentionSpec {
         /** Softmax scale; defaults to {@code 1/√headDim}. */
         public Builder scale(float scale) { this.scale = scale; this.scaleSet = true; return this; }
         public Builder causal(boolean causal) { this.causal = causal; return this; }
+        /** Sliding window: keys visible before and after the diagonal, −1 = unbounded (see class doc). */
+        public Builder window(int left, int right) { this.windowLeft = left; this.windowRight = right; return this; }
 
         public AttentionSpec build() {
             return new AttentionSpec(this);

@@ -17,7 +17,7 @@ import org.attention4j.kernel.TileOpsProvider;
 /**
  * The peer every flash number is compared with: attention as a user writes it by hand. For each
  * (batch, head) it materializes the whole {@code Lq × Lk} score matrix {@code S = Q·Kᵀ·scale}, masks it
- * (causal: {@code −∞} above the diagonal, after computing it, as {@code masked_fill} does), applies a
+ * (causal or window: {@code −∞} outside the visible band, after computing it, as {@code masked_fill} does), applies a
  * row softmax in place, then computes {@code O = P·V} — three passes over an n × n buffer. Its rows are
  * vectorized like the flash kernel's ({@link NaiveOps}) so a comparison shows the cost of the matrix,
  * not of a slow loop.
@@ -128,12 +128,13 @@ public final class NaiveAttention implements AutoCloseable {
             }
             ops.scoreRow(s.row, 0, s.keysT, lk, dim, s.scores, i * lk);
         }
-        if (spec.causal()) {
+        if (spec.causal() || spec.hasWindow()) { // mask after computing, as masked_fill does
             for (int i = 0; i < lq; i++) {
-                long first = Math.max(0, spec.lastVisibleKey(i) + 1);
-                if (first < lk) {
-                    java.util.Arrays.fill(s.scores, i * lk + (int) first, (i + 1) * lk, Float.NEGATIVE_INFINITY);
-                }
+                int row = i * lk;
+                int first = (int) Math.min(lk, spec.firstVisibleKey(i));
+                int end = (int) Math.max(first, Math.min(lk, spec.lastVisibleKey(i) + 1));
+                java.util.Arrays.fill(s.scores, row, row + first, Float.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(s.scores, row + end, row + lk, Float.NEGATIVE_INFINITY);
             }
         }
         for (int i = 0; i < lq; i++) {

@@ -13,13 +13,14 @@ import org.attention4j.Tensor;
  * <p>For each item: pack its query rows (panel-major, see {@link TileOps}) pre-scaled by
  * {@code scale·log2 e} (so every exponential is a cheap exp2), then for each key/value block: pack the
  * keys and the transposed values (once per head and call while they fit {@link TilePlan#HEAD_PACK_BYTES}),
- * {@code S = Q·Kᵀ}, mask the diagonal block if causal, online-softmax
+ * {@code S = Q·Kᵀ}, mask the blocks that cross an edge of the visible band, online-softmax
  * update, {@code accᵀ = accᵀ·diag(alpha) + Vᵀ·Pᵀ}. Finally
  * {@code O = acc / l} and {@code LSE = (m + log2 l)·ln 2}. Scores live only in the
  * {@code KEY_BLOCK × rows} tile; nothing is n × n.
  *
- * <p>Causal: key blocks past the item's last visible key are never visited, blocks wholly visible to
- * every row run unmasked, only blocks crossing the diagonal pay for the mask.
+ * <p>Causal and sliding windows: key blocks outside the item's band (after its last row's last visible
+ * key, before its first row's first visible key) are never visited, blocks wholly visible to every row
+ * run unmasked, only blocks crossing an edge of the band pay for the mask.
  */
 public final class FlashAttention {
     private static final double LOG2_E = 1.0 / Math.log(2.0);
@@ -60,13 +61,16 @@ public final class FlashAttention {
         Arrays.fill(ws.rowSum, 0, paddedRows, 0f);
         Arrays.fill(ws.accT, 0, paddedRows * paddedDim, 0f);
 
-        long diagonal = (long) spec.keyLength() - spec.queryLength(); // query i sees keys <= i + diagonal
-        int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(firstQuery + queries - 1) + 1);
+        int lastQuery = firstQuery + queries - 1;
+        int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(lastQuery) + 1);
+        // Blocks start at multiples of KEY_BLOCK (the packed head is laid out by block); a left window
+        // skips the blocks wholly before the first row's band.
+        int keyStart = (int) (spec.firstVisibleKey(firstQuery) / TilePlan.KEY_BLOCK * TilePlan.KEY_BLOCK);
         boolean wholeHead = TilePlan.packsWholeHead(spec, ops);
         if (wholeHead) {
             packHead(ops, spec, k, v, b, kvHead, ws, callId);
         }
-        for (int firstKey = 0; firstKey < keyEnd; firstKey += TilePlan.KEY_BLOCK) {
+        for (int firstKey = keyStart; firstKey < keyEnd; firstKey += TilePlan.KEY_BLOCK) {
             int keyCount = Math.min(TilePlan.KEY_BLOCK, keyEnd - firstKey);
             int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
             float[] keys = ws.keys, valuesT = ws.valuesT;
@@ -82,8 +86,8 @@ public final class FlashAttention {
                 transposeValues(v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
             }
             ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
-            if (spec.causal() && firstKey + keyCount - 1 > firstQuery + diagonal) {
-                maskAboveDiagonal(ops, ws.scoresT, rows, queries, firstQuery + diagonal - firstKey, keyCount);
+            if (firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery) || firstKey < spec.firstVisibleKey(lastQuery)) {
+                maskOutsideBand(ops, spec, ws.scoresT, rows, queries, firstQuery, firstKey, keyCount);
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha);
             ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
@@ -181,12 +185,17 @@ public final class FlashAttention {
      * {@code r} holds query {@code r % queries}; its last visible key, relative to the block, is
      * {@code r % queries + lastKeyOfFirstRow}.
      */
-    private static void maskAboveDiagonal(TileOps ops, float[] scoresT, int rows, int queries,
-                                          long lastKeyOfFirstRow, int keyCount) {
+    private static void maskOutsideBand(TileOps ops, AttentionSpec spec, float[] scoresT, int rows, int queries,
+                                        int firstQuery, int firstKey, int keyCount) {
         int width = ops.panelWidth();
         for (int r = 0; r < rows; r++) {
-            long firstHidden = Math.max(0, r % queries + lastKeyOfFirstRow + 1);
-            for (int c = (int) Math.min(firstHidden, keyCount); c < keyCount; c++) {
+            long query = firstQuery + r % queries;
+            int firstShown = (int) Math.min(keyCount, Math.max(0, spec.firstVisibleKey(query) - firstKey));
+            int endShown = (int) Math.min(keyCount, Math.max(firstShown, spec.lastVisibleKey(query) + 1 - firstKey));
+            for (int c = 0; c < firstShown; c++) {
+                scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+            }
+            for (int c = endShown; c < keyCount; c++) {
                 scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
             }
         }

@@ -26,7 +26,8 @@ public final class ReferenceAttention {
             for (int h = 0; h < heads; h++) {
                 int kvHead = h / spec.groupSize();
                 for (int i = 0; i < lq; i++) {
-                    int visible = (int) Math.max(0, spec.lastVisibleKey(i) + 1);
+                    int first = (int) spec.firstVisibleKey(i);
+                    int visible = (int) Math.max(0, spec.lastVisibleKey(i) + 1 - first);
                     int outAt = ((b * lq + i) * heads + h) * dim;
                     int lseAt = (b * heads + h) * lq + i;
                     if (visible == 0) {
@@ -37,7 +38,7 @@ public final class ReferenceAttention {
                     for (int j = 0; j < visible; j++) {
                         double dot = 0;
                         for (int d = 0; d < dim; d++) {
-                            dot += (double) q.get(b, i, h, d) * k.get(b, j, kvHead, d);
+                            dot += (double) q.get(b, i, h, d) * k.get(b, first + j, kvHead, d);
                         }
                         scores[j] = spec.scale() * dot;
                         max = Math.max(max, scores[j]);
@@ -50,7 +51,7 @@ public final class ReferenceAttention {
                     for (int j = 0; j < visible; j++) {
                         double w = scores[j] / sum;
                         for (int d = 0; d < dim; d++) {
-                            out[outAt + d] += w * v.get(b, j, kvHead, d);
+                            out[outAt + d] += w * v.get(b, first + j, kvHead, d);
                         }
                     }
                     lse[lseAt] = max + Math.log(sum);

@@ -63,6 +63,11 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--causal", description = "Causal mask (bottom-right aligned when q-len < seq).")
     boolean causal;
 
+    @Option(names = "--window", paramLabel = "LEFT,RIGHT",
+            description = "Sliding window: keys visible before and after the diagonal, -1 = unbounded "
+                    + "(FlashAttention-2 window_size). Local causal attention over w tokens: --causal --window w-1,0.")
+    String window;
+
     @Option(names = "--kernel", split = ",", paramLabel = "KERNEL", defaultValue = "flash",
             description = "One or more of flash (the engine's best), scalar (its plain-Java twin), naive (full "
                     + "n×n score matrix, vectorized). Default: ${DEFAULT-VALUE}.")
@@ -179,11 +184,12 @@ public final class ProfileCommand implements Callable<Integer> {
         OutputFiles.requireWritableDirectory("--output", output);
         OutputFiles.requireWritableDirectory("--chart", chart);
         long naiveLimit = ByteSizes.parse("--naive-max-mem", naiveMaxMemory);
+        int[] band = window == null ? new int[] {-1, -1} : windowOption(window);
         List<AttentionSpec> specs = new ArrayList<>();
         for (int n : lengths) {
             AttentionSpec.Builder b = AttentionSpec.builder().batch(batch).keyLength(n)
                     .queryLength(fixedQueryLength == null ? n : fixedQueryLength).heads(heads).headDim(headDim)
-                    .causal(causal);
+                    .causal(causal).window(band[0], band[1]);
             if (kvHeads != null) {
                 b.kvHeads(kvHeads);
             }
@@ -193,6 +199,19 @@ public final class ProfileCommand implements Callable<Integer> {
                 layout.equalsIgnoreCase("bhsd"), offheap, naiveLimit);
         plan.requireHeapForTensors();
         return plan;
+    }
+
+    private static int[] windowOption(String text) {
+        String[] parts = text.split(",");
+        try {
+            if (parts.length == 2) {
+                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInputException("--window " + text + ": expected LEFT,RIGHT (whole numbers, -1 = unbounded), "
+                + "e.g. 511,0");
     }
 
     private static KernelChoice kernelChoice(String name) {
@@ -224,6 +243,7 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("kvHeads", kvHeads == null ? heads : kvHeads);
         m.put("headDim", headDim);
         m.put("causal", causal);
+        m.put("window", window);
         m.put("kernels", kernels);
         m.put("threads", threads == null ? defaultThreads() : threads);
         m.put("warmup", warmup);
@@ -234,7 +254,7 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("offheap", offheap);
         m.put("naiveMaxMemoryBytes", ByteSizes.parse("--naive-max-mem", naiveMaxMemory));
         m.put("shape", "batch " + batch + ", heads " + heads + "/" + (kvHeads == null ? heads : kvHeads) + ", D "
-                + headDim + (causal ? ", causal" : "") + (queryLength == null ? "" : ", q-len " + queryLength) + ", "
+                + headDim + (causal ? ", causal" : "") + (window == null ? "" : ", window " + window) + (queryLength == null ? "" : ", q-len " + queryLength) + ", "
                 + layout.toLowerCase(Locale.ROOT) + (offheap ? ", off-heap" : ""));
         return m;
     }

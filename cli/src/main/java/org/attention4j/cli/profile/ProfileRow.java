@@ -39,6 +39,8 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         m.put("kvHeads", spec.kvHeads());
         m.put("headDim", spec.headDim());
         m.put("causal", spec.causal());
+        m.put("windowLeft", spec.windowLeft());
+        m.put("windowRight", spec.windowRight());
         m.put("layout", layout);
         m.put("offheap", offheap);
         m.put("kernel", kernel);

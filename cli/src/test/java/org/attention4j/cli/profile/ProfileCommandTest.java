@@ -50,7 +50,7 @@ class ProfileCommandTest {
         JsonNode rows = root.get("rows");
         assertEquals(2 * 3 * 2, rows.size());
         Set<String> expectedFields = new TreeSet<>(List.of("seq", "queryLength", "batch", "heads", "kvHeads",
-                "headDim", "causal", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
+                "headDim", "causal", "windowLeft", "windowRight", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
                 "warmup", "iterations", "latencyMs", "gflops", "percentOfPeak", "tokensPerSecond", "usefulPairs",
                 "flopsPerCall", "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes",
                 "peakRssReset", "naiveMatrixBytes"));
@@ -83,6 +83,17 @@ class ProfileCommandTest {
         assertTrue(rows.get(0).get("note").asText().contains("--naive-max-mem"), rows.get(0).toString());
         assertTrue(rows.get(0).get("latencyMs").isNull());
         assertEquals("ok", rows.get(1).get("status").asText());
+    }
+
+    @Test
+    void aWindowCountsOnlyTheBandsPairs() throws IOException {
+        CliRun run = profile("--seq", "100", "--heads", "1", "--head-dim", "4", "--threads", "1", "--causal",
+                "--window", "9,0", "--format", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode row = new ObjectMapper().readTree(run.out()).get("rows").get(0);
+        assertEquals(100 * 10 - 45, row.get("usefulPairs").asLong());
+        assertEquals(9, row.get("windowLeft").asInt());
+        assertEquals(0, row.get("windowRight").asInt());
     }
 
     @Test
@@ -129,7 +140,9 @@ class ProfileCommandTest {
             {"--naive-max-mem", "lots", "--naive-max-mem lots"},
             {"--heads", "3", "--kv-heads", "2", "kvHeads"},
             {"--head-dim", "0", "headDim"},
-            {"--iterations", "0", "--iterations 0"}};
+            {"--iterations", "0", "--iterations 0"},
+            {"--window", "5", "--window 5: expected LEFT,RIGHT"},
+            {"--causal", "--window", "5,3", "window right = 3 with causal"}};
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOf(c, c.length + 1); // the options, then --output FILE
             args[c.length - 1] = "--output";
