@@ -1,6 +1,7 @@
 package org.attention4j.cli;
 
 import java.io.PrintWriter;
+import org.attention4j.cli.gate.GateCommand;
 import org.attention4j.cli.profile.ProfileCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors.",
-        subcommands = {InfoCommand.class, ProfileCommand.class, AutoComplete.GenerateCompletion.class},
+        subcommands = {InfoCommand.class, ProfileCommand.class, GateCommand.class,
+            AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

@@ -128,6 +128,7 @@ public final class ProfileChart {
         styler.setPlotGridLinesColor(new Color(225, 225, 225));
         styler.setLegendBorderColor(new Color(200, 200, 200));
         styler.setXAxisDecimalPattern("#,###");
+        styler.setYAxisDecimalPattern("#,##0.###");
         return chart;
     }
 

@@ -12,15 +12,15 @@ import org.attention4j.Tensor;
  * One shape's tensors: Q, K, V filled with seeded N(0,1) values once, outside any timing, and O. On the
  * heap ({@code float[]}) or off-heap (a shared arena, freed by {@link #close}).
  */
-final class ProfileInputs implements AutoCloseable {
+public final class ProfileInputs implements AutoCloseable {
     /** Values per independently seeded chunk: lets the generation run on all cores, still reproducible. */
     private static final int CHUNK = 1 << 20;
 
-    final AttentionSpec spec;
-    final Tensor q, k, v, out;
+    public final AttentionSpec spec;
+    public final Tensor q, k, v, out;
     private final Arena arena;
 
-    ProfileInputs(AttentionSpec spec, boolean bhsd, boolean offheap, long seed) {
+    public ProfileInputs(AttentionSpec spec, boolean bhsd, boolean offheap, long seed) {
         this.spec = spec;
         this.arena = offheap ? Arena.ofShared() : null;
         this.q = tensor(spec.batch(), spec.queryLength(), spec.heads(), spec.headDim(), bhsd, seed * 3 + 1);
@@ -30,7 +30,7 @@ final class ProfileInputs implements AutoCloseable {
     }
 
     /** Bytes of Q, K, V and O. */
-    static long tensorBytes(AttentionSpec s) {
+    public static long tensorBytes(AttentionSpec s) {
         long qo = 2L * s.batch() * s.queryLength() * s.heads() * s.headDim();
         long kv = 2L * s.batch() * s.keyLength() * s.kvHeads() * s.headDim();
         return (qo + kv) * Float.BYTES;

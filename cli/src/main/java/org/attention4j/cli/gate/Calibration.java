@@ -1,0 +1,68 @@
+package org.attention4j.cli.gate;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.attention4j.Kernel;
+import org.attention4j.bench.FmaPeak;
+
+/**
+ * The yardstick every gate sample is divided by: scalar FMA chains on as many threads as the scenario,
+ * timed right before it. A busier or slower machine slows both, and the ratio stays. It deliberately
+ * does not use the attention kernel: a slower kernel must not slow its own yardstick.
+ */
+final class Calibration implements AutoCloseable {
+    /** About 5 ms of FMA chains on this machine, found once. */
+    private final long iterations;
+    private final ExecutorService helpers;
+    private static volatile float sink;
+
+    Calibration(int maxThreads) {
+        helpers = maxThreads > 1 ? Executors.newFixedThreadPool(maxThreads - 1, r -> {
+            Thread t = new Thread(r, "attention4j-gate-calibration");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        long n = 10_000;
+        for (int i = 0; i < 50; i++) { // also the warm-up: C2 compiles the loop here
+            long t0 = System.nanoTime();
+            sink = FmaPeak.chains(Kernel.SCALAR, n);
+            long elapsed = System.nanoTime() - t0;
+            if (elapsed > 2_000_000 && i > 10) {
+                n = Math.max(1, (long) (n * 5e6 / elapsed));
+                break;
+            }
+            if (elapsed < 2_000_000) {
+                n *= 2;
+            }
+        }
+        iterations = n;
+    }
+
+    /** Nanoseconds the yardstick takes now on {@code threads} threads (the slowest of them). */
+    long measure(int threads) {
+        Future<?>[] others = new Future<?>[threads - 1];
+        for (int t = 0; t < others.length; t++) {
+            others[t] = helpers.submit(() -> {
+                sink = FmaPeak.chains(Kernel.SCALAR, iterations);
+            });
+        }
+        long t0 = System.nanoTime();
+        sink = FmaPeak.chains(Kernel.SCALAR, iterations);
+        for (Future<?> f : others) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("calibration thread failed", e);
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    @Override
+    public void close() {
+        if (helpers != null) {
+            helpers.shutdown();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.attention4j.cli.gate;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.attention4j.cli.BadInputException;
+import org.attention4j.cli.MachineInfo;
+import org.attention4j.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gate check}: measure the baseline's scenarios now and decide, per scenario, whether it got slower. */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Measure the baseline's scenarios now, interleaved with a calibration workload, and decide "
+                + "per scenario: pass, regression, improvement or inconclusive.",
+            "Exit 0: no regression (improvements and inconclusive results are listed); 1: a regression; "
+                + "2: bad usage, a missing or corrupt baseline, or scenario sets that do not match."})
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--baseline", required = true, paramLabel = "FILE", description = "The baseline from 'gate record'.")
+    Path baselineFile;
+
+    @Option(names = "--scenarios", paramLabel = "FILE",
+            description = "Check exactly these scenarios (they must all be in the baseline); default: the baseline's.")
+    Path scenariosFile;
+
+    @Option(names = "--min-samples", defaultValue = "10",
+            description = "Samples per scenario before an early decision. Default: ${DEFAULT-VALUE}.")
+    int minSamples;
+
+    @Option(names = "--max-samples", defaultValue = "30",
+            description = "Samples per scenario at most. Default: ${DEFAULT-VALUE}.")
+    int maxSamples;
+
+    @Option(names = "--seed", defaultValue = "2", description = "Seed of the sampling order. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    GateOptions options;
+
+    @Override
+    public Integer call() throws IOException {
+        double maxRegression = options.maxRegression();
+        double confidence = options.confidence();
+        if (minSamples < Comparison.MIN_SAMPLES || maxSamples < minSamples || maxSamples > 10_000) {
+            throw new BadInputException("--min-samples " + minSamples + " --max-samples " + maxSamples + ": expected "
+                    + Comparison.MIN_SAMPLES + " <= min-samples <= max-samples <= 10000");
+        }
+        options.checkFiles();
+        Baseline baseline = Baseline.read(baselineFile);
+        List<Scenario> scenarios = selected(baseline);
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> warnings = new ArrayList<>();
+        String here = MachineInfo.current().fingerprint();
+        if (!here.equals(baseline.fingerprint())) {
+            warnings.add("the baseline was recorded on " + baseline.fingerprint() + "; this is " + here
+                    + ". Normalization cancels a busier or slower machine, not a different CPU, JDK or kernel: "
+                    + "record the baseline again on this machine");
+        }
+        warnings.forEach(w -> err.println("WARNING: " + w));
+        err.println("attention4j gate check: " + scenarios.size() + " scenarios, " + options.describe());
+        err.flush();
+        Map<String, Sampler.Samples> now;
+        try (Sampler sampler = new Sampler(scenarios, seed, err)) {
+            now = sampler.measure(minSamples, maxSamples, samples -> decided(samples, baseline, maxRegression,
+                    confidence));
+        }
+        List<GateReport.Line> lines = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            Baseline.Entry before = baseline.entry(s.name());
+            Sampler.Samples after = now.get(s.name());
+            Comparison.Result r = Comparison.compare(before.normalized(), after.values(), maxRegression, confidence);
+            lines.add(new GateReport.Line(s.name(), r, Comparison.median(before.nanosPerCall()) / 1e6,
+                    Comparison.median(after.nanosPerCall().stream().mapToDouble(Double::doubleValue).toArray()) / 1e6));
+        }
+        GateReport report = new GateReport("attention4j gate check against " + baselineFile + " (" + options.describe()
+                + ")", lines, warnings);
+        return options.finish(report, spec.commandLine().getOut(), err);
+    }
+
+    /** The scenarios to check: the baseline's, or those of --scenarios, which must all be in it. */
+    private List<Scenario> selected(Baseline baseline) {
+        if (scenariosFile == null) {
+            return baseline.scenarioList();
+        }
+        List<Scenario> wanted = RecordCommand.readScenarios(scenariosFile);
+        List<String> missing = new ArrayList<>(), different = new ArrayList<>();
+        for (Scenario s : wanted) {
+            Baseline.Entry e = baseline.entry(s.name());
+            if (e == null) {
+                missing.add(s.name());
+            } else if (!e.scenario().equals(s)) {
+                different.add(s.name());
+            }
+        }
+        if (!missing.isEmpty() || !different.isEmpty()) {
+            throw new BadInputException("--scenarios " + scenariosFile + " does not match baseline " + baselineFile
+                    + (missing.isEmpty() ? "" : ": not in the baseline: " + String.join(", ", missing))
+                    + (different.isEmpty() ? "" : ": defined differently: " + String.join(", ", different))
+                    + " (record them with 'gate record --update')");
+        }
+        return wanted;
+    }
+
+    /** Early stop: every scenario already has a verdict other than inconclusive (a quicker bootstrap). */
+    private static boolean decided(Map<String, Sampler.Samples> samples, Baseline baseline, double maxRegression,
+                                   double confidence) {
+        for (Map.Entry<String, Sampler.Samples> e : samples.entrySet()) {
+            Comparison.Result r = Comparison.compare(baseline.entry(e.getKey()).normalized(), e.getValue().values(),
+                    maxRegression, confidence, 1000);
+            if (r.verdict() == Verdict.INCONCLUSIVE) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

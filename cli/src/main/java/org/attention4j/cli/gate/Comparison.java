@@ -1,0 +1,124 @@
+package org.attention4j.cli.gate;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.commons.statistics.descriptive.Median;
+import org.apache.commons.statistics.descriptive.Quantile;
+import org.apache.commons.statistics.inference.MannWhitneyUTest;
+
+/**
+ * Decides whether "now" is slower than the baseline, from two sets of normalized times (lower is
+ * better), on the ratio of their medians: {@code ratio = median(now) / median(baseline)}, with a
+ * percentile-bootstrap confidence interval (both sides resampled with replacement, seeded, so the
+ * same samples always give the same verdict). With {@code t = maxRegression}:
+ * <ul>
+ *   <li>fewer than {@link #MIN_SAMPLES} samples on a side: {@link Verdict#INCONCLUSIVE};</li>
+ *   <li>the whole interval above {@code 1 + t}: {@link Verdict#REGRESSION};</li>
+ *   <li>the whole interval below {@code 1 / (1 + t)}: {@link Verdict#IMPROVEMENT};</li>
+ *   <li>the interval's top at or below {@code 1 + t}: {@link Verdict#PASS};</li>
+ *   <li>else (the interval straddles {@code 1 + t}): {@link Verdict#INCONCLUSIVE}.</li>
+ * </ul>
+ * Medians, not means: one descheduled sample moves a mean, not a median. Medians and quantiles come from
+ * Apache Commons Statistics; a Mann–Whitney U p-value is reported as a second, rank-based opinion.
+ */
+public final class Comparison {
+    public static final int MIN_SAMPLES = 5;
+    public static final int RESAMPLES = 4000;
+
+    /** The outcome for one scenario; {@code low}/{@code high} bound the ratio at the confidence. */
+    public record Result(int baselineCount, int currentCount, double baselineMedian, double currentMedian,
+                         double ratio, double low, double high, double mannWhitneyP, double confidence,
+                         double maxRegression, Verdict verdict) {
+
+        /** {@code +12.3 %} style change of the median. */
+        public double changePercent() {
+            return (ratio - 1) * 100;
+        }
+
+        public String explanation() {
+            return switch (verdict) {
+                case REGRESSION -> String.format(Locale.ROOT, "slower: the whole %.0f %% interval [%+.1f %%, %+.1f %%] "
+                        + "is beyond +%.1f %%", confidence * 100, pct(low), pct(high), maxRegression * 100);
+                case IMPROVEMENT -> String.format(Locale.ROOT, "faster: the whole interval [%+.1f %%, %+.1f %%] is "
+                        + "below %+.1f %%", pct(low), pct(high), pct(1 / (1 + maxRegression)));
+                case PASS -> String.format(Locale.ROOT, "within +%.1f %%: the interval tops out at %+.1f %%",
+                        maxRegression * 100, pct(high));
+                case INCONCLUSIVE -> baselineCount < MIN_SAMPLES || currentCount < MIN_SAMPLES
+                        ? "too few samples (" + baselineCount + " and " + currentCount + "; need " + MIN_SAMPLES + ")"
+                        : String.format(Locale.ROOT, "too noisy to tell: the interval [%+.1f %%, %+.1f %%] straddles "
+                        + "+%.1f %%", pct(low), pct(high), maxRegression * 100);
+            };
+        }
+
+        private static double pct(double r) {
+            return (r - 1) * 100;
+        }
+    }
+
+    private Comparison() {}
+
+    /**
+     * @param maxRegression allowed slowdown, e.g. 0.10
+     * @param confidence of the interval, e.g. 0.99
+     */
+    public static Result compare(double[] baseline, double[] current, double maxRegression, double confidence) {
+        return compare(baseline, current, maxRegression, confidence, RESAMPLES);
+    }
+
+    static Result compare(double[] baseline, double[] current, double maxRegression, double confidence,
+                          int resamples) {
+        if (!(maxRegression > 0) || !(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("maxRegression = " + maxRegression + ", confidence = " + confidence
+                    + ": expected maxRegression > 0 and 0 < confidence < 1");
+        }
+        int nb = baseline.length, nc = current.length;
+        double mb = nb == 0 ? Double.NaN : median(baseline);
+        double mc = nc == 0 ? Double.NaN : median(current);
+        double ratio = mc / mb;
+        if (nb < MIN_SAMPLES || nc < MIN_SAMPLES) {
+            return new Result(nb, nc, mb, mc, ratio, Double.NaN, Double.NaN, Double.NaN, confidence, maxRegression,
+                    Verdict.INCONCLUSIVE);
+        }
+        double[] ratios = bootstrapRatios(baseline, current, resamples);
+        Quantile quantile = Quantile.withDefaults();
+        double alpha = 1 - confidence;
+        double low = quantile.evaluate(ratios, alpha / 2);
+        double high = quantile.evaluate(ratios, 1 - alpha / 2);
+        double p = MannWhitneyUTest.withDefaults().test(current, baseline).getPValue();
+        return new Result(nb, nc, mb, mc, ratio, low, high, p, confidence, maxRegression,
+                decide(low, high, maxRegression));
+    }
+
+    static Verdict decide(double low, double high, double maxRegression) {
+        double limit = 1 + maxRegression;
+        if (low > limit) {
+            return Verdict.REGRESSION;
+        }
+        if (high < 1 / limit) {
+            return Verdict.IMPROVEMENT;
+        }
+        return high <= limit ? Verdict.PASS : Verdict.INCONCLUSIVE;
+    }
+
+    /** Median of a resample of {@code current} over median of a resample of {@code baseline}, many times. */
+    private static double[] bootstrapRatios(double[] baseline, double[] current, int resamples) {
+        SplittableRandom random = new SplittableRandom(0x5eed_a77e_4710_4e55L ^ baseline.length * 31L ^ current.length);
+        double[] b = new double[baseline.length], c = new double[current.length];
+        double[] ratios = new double[resamples];
+        Median median = Median.withDefaults().withCopy(false);
+        for (int r = 0; r < resamples; r++) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = baseline[random.nextInt(baseline.length)];
+            }
+            for (int i = 0; i < c.length; i++) {
+                c[i] = current[random.nextInt(current.length)];
+            }
+            ratios[r] = median.evaluate(c) / median.evaluate(b);
+        }
+        return ratios;
+    }
+
+    static double median(double[] values) {
+        return Median.withDefaults().evaluate(values);
+    }
+}

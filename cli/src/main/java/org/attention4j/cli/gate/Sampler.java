@@ -1,0 +1,111 @@
+package org.attention4j.cli.gate;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * Measures scenarios the way the gate needs: every scenario warmed up first (those samples are
+ * discarded), then rounds in which every scenario gives one sample, in a new random order each round
+ * (so a slow phase of the machine hits all scenarios alike), each sample being the scenario's time
+ * divided by the {@link Calibration} yardstick timed just before it.
+ */
+final class Sampler implements AutoCloseable {
+    /** A sample is the mean of enough calls to last this long (short calls are noisy alone). */
+    private static final long SAMPLE_NANOS = 25_000_000L;
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+
+    /** One scenario's samples: normalized (what is compared) and the raw nanoseconds behind them. */
+    record Samples(List<Double> normalized, List<Double> nanosPerCall, List<Long> calibrationNanos) {
+        Samples() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        double[] values() {
+            return normalized.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    private final List<Scenario> scenarios;
+    private final Map<String, Workload> workloads = new LinkedHashMap<>();
+    private final Map<String, Integer> callsPerSample = new LinkedHashMap<>();
+    private final Calibration calibration;
+    private final Random order;
+    private final PrintWriter progress;
+
+    Sampler(List<Scenario> scenarios, long seed, PrintWriter progress) {
+        this.scenarios = scenarios;
+        this.order = new Random(seed);
+        this.progress = progress;
+        this.calibration = new Calibration(scenarios.stream().mapToInt(Scenario::threads).max().orElse(1));
+        for (Scenario s : scenarios) {
+            workloads.put(s.name(), Workload.open(s));
+        }
+    }
+
+    /**
+     * Warms up, then takes rounds until {@code minRounds} are done and {@code enough} says the samples
+     * decide, or {@code maxRounds} are done.
+     */
+    Map<String, Samples> measure(int minRounds, int maxRounds, Predicate<Map<String, Samples>> enough) {
+        for (Scenario s : scenarios) {
+            callsPerSample.put(s.name(), warmUp(workloads.get(s.name())));
+        }
+        Map<String, Samples> samples = new LinkedHashMap<>();
+        scenarios.forEach(s -> samples.put(s.name(), new Samples()));
+        List<Scenario> shuffled = new ArrayList<>(scenarios);
+        for (int round = 1; round <= maxRounds; round++) {
+            Collections.shuffle(shuffled, order);
+            for (Scenario s : shuffled) {
+                sample(s, samples.get(s.name()));
+            }
+            if (progress != null && (round % 5 == 0 || round == maxRounds)) {
+                progress.println("attention4j gate: round " + round + " of at most " + maxRounds);
+                progress.flush();
+            }
+            if (round >= minRounds && enough.test(samples)) {
+                break;
+            }
+        }
+        return samples;
+    }
+
+    /** Runs the workload for about a second (JIT, caches); returns calls per sample. */
+    private static int warmUp(Workload w) {
+        long start = System.nanoTime();
+        int calls = 0;
+        long fastest = Long.MAX_VALUE;
+        while (System.nanoTime() - start < WARMUP_NANOS || calls < 3) {
+            long t0 = System.nanoTime();
+            w.call();
+            fastest = Math.min(fastest, System.nanoTime() - t0);
+            calls++;
+        }
+        return (int) Math.max(1, Math.min(100_000, SAMPLE_NANOS / Math.max(1, fastest)));
+    }
+
+    private void sample(Scenario s, Samples into) {
+        Workload w = workloads.get(s.name());
+        int calls = callsPerSample.get(s.name());
+        long yardstick = calibration.measure(s.threads());
+        long t0 = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+            w.call();
+        }
+        double perCall = (System.nanoTime() - t0) / (double) calls;
+        into.normalized().add(perCall / yardstick);
+        into.nanosPerCall().add(perCall);
+        into.calibrationNanos().add(yardstick);
+    }
+
+    @Override
+    public void close() {
+        workloads.values().forEach(Workload::close);
+        calibration.close();
+    }
+}

@@ -1,0 +1,123 @@
+package org.attention4j.cli.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.attention4j.AttentionSpec;
+import org.attention4j.cli.BadInputException;
+
+/**
+ * One thing the gate measures: an attention shape on the engine ({@code kind = attention}), or a
+ * synthetic busy loop whose cost is known ({@code kind = synthetic}: proves the gate on any workload,
+ * and lets tests inject a slowdown). Scenario files are JSON arrays of these objects (docs/GATE.md).
+ *
+ * @param work for {@code synthetic}: busy-loop iterations per call
+ */
+public record Scenario(String name, String kind, int seq, int queryLength, int batch, int heads, int kvHeads,
+                       int headDim, boolean causal, int threads, long work) {
+
+    static final String ATTENTION = "attention";
+    static final String SYNTHETIC = "synthetic";
+
+    /** The built-in set: short and long, causal, GQA, decode, 1 and 2 threads; about a minute to check. */
+    public static List<Scenario> defaults() {
+        int cores = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return List.of(
+                attention("short-512-h8-d64-1t", 512, 512, 8, 8, 64, false, 1),
+                attention("causal-2k-h8-d64-1t", 2048, 2048, 8, 8, 64, true, 1),
+                attention("gqa-2k-h8kv2-d128-" + cores + "t", 2048, 2048, 8, 2, 128, false, cores),
+                attention("decode-q1-8k-h8kv2-d128-1t", 8192, 1, 8, 2, 128, false, 1));
+    }
+
+    static Scenario attention(String name, int seq, int queryLength, int heads, int kvHeads, int headDim,
+                              boolean causal, int threads) {
+        return new Scenario(name, ATTENTION, seq, queryLength, 1, heads, kvHeads, headDim, causal, threads, 0);
+    }
+
+    static Scenario synthetic(String name, long work) {
+        return new Scenario(name, SYNTHETIC, 0, 0, 0, 0, 0, 0, false, 1, work);
+    }
+
+    AttentionSpec spec() {
+        return AttentionSpec.builder().batch(batch).keyLength(seq).queryLength(queryLength).heads(heads)
+                .kvHeads(kvHeads).headDim(headDim).causal(causal).build();
+    }
+
+    ObjectNode toJson(ObjectMapper json) {
+        ObjectNode n = json.createObjectNode();
+        n.put("name", name);
+        n.put("kind", kind);
+        if (ATTENTION.equals(kind)) {
+            n.put("seq", seq);
+            n.put("queryLength", queryLength);
+            n.put("batch", batch);
+            n.put("heads", heads);
+            n.put("kvHeads", kvHeads);
+            n.put("headDim", headDim);
+            n.put("causal", causal);
+        } else {
+            n.put("work", work);
+        }
+        n.put("threads", threads);
+        return n;
+    }
+
+    /** Reads one scenario object; {@code where} names the file for errors. Validates the shape now. */
+    static Scenario fromJson(JsonNode n, String where) {
+        if (n == null || !n.isObject()) {
+            throw new BadInputException(where + ": expected a JSON object per scenario");
+        }
+        String name = text(n, "name", where);
+        String kind = n.has("kind") ? text(n, "kind", where) : ATTENTION;
+        String at = where + ": scenario " + name;
+        int threads = integer(n, "threads", 1, at);
+        Scenario s;
+        if (SYNTHETIC.equals(kind)) {
+            long work = n.path("work").asLong(-1);
+            if (work < 1) {
+                throw new BadInputException(at + ": \"work\" must be a positive number of loop iterations");
+            }
+            s = new Scenario(name, SYNTHETIC, 0, 0, 0, 0, 0, 0, false, threads, work);
+        } else if (ATTENTION.equals(kind)) {
+            int seq = integer(n, "seq", -1, at);
+            int heads = integer(n, "heads", 8, at);
+            s = new Scenario(name, ATTENTION, seq, integer(n, "queryLength", seq, at), integer(n, "batch", 1, at),
+                    heads, integer(n, "kvHeads", heads, at), integer(n, "headDim", 64, at),
+                    n.path("causal").asBoolean(false), threads, 0);
+            try {
+                s.spec();
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(at + ": " + e.getMessage());
+            }
+        } else {
+            throw new BadInputException(at + ": kind \"" + kind + "\": expected attention or synthetic");
+        }
+        if (threads < 1 || threads > 1024) {
+            throw new BadInputException(at + ": threads = " + threads + ": expected 1 .. 1024");
+        }
+        return s;
+    }
+
+    private static String text(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new BadInputException(where + ": every scenario needs a text \"" + field + "\"");
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode n, String field, int fallback, String where) {
+        JsonNode v = n.get(field);
+        if (v == null) {
+            if (fallback < 0) {
+                throw new BadInputException(where + ": \"" + field + "\" is required");
+            }
+            return fallback;
+        }
+        if (!v.canConvertToInt()) {
+            throw new BadInputException(where + ": \"" + field + "\" = " + v + ": expected a whole number");
+        }
+        return v.asInt();
+    }
+}

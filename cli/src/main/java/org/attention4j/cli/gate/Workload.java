@@ -1,0 +1,71 @@
+package org.attention4j.cli.gate;
+
+import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionSpec;
+import org.attention4j.Kernel;
+import org.attention4j.cli.profile.ProfileInputs;
+
+/** A scenario made runnable: {@link #call()} does one unit of the measured work. */
+interface Workload extends AutoCloseable {
+    /**
+     * Multiplies the synthetic workloads' cost (default 1): lets a test, or a user checking the gate
+     * itself, inject a known slowdown ({@code -Dattention4j.gate.syntheticSlowdown=1.25}).
+     */
+    String SLOWDOWN_PROPERTY = "attention4j.gate.syntheticSlowdown";
+
+    void call();
+
+    @Override
+    void close();
+
+    static Workload open(Scenario s) {
+        return Scenario.SYNTHETIC.equals(s.kind()) ? new Synthetic(s.work()) : new Attention(s);
+    }
+
+    /** The engine on one shape, inputs generated once (seeded), outside any timing. */
+    final class Attention implements Workload {
+        private final AttentionEngine engine;
+        private final ProfileInputs inputs;
+        private final AttentionSpec spec;
+
+        Attention(Scenario s) {
+            spec = s.spec();
+            engine = AttentionEngine.builder().kernel(Kernel.AUTO).threads(s.threads()).build();
+            inputs = new ProfileInputs(spec, false, false, 7);
+        }
+
+        @Override
+        public void call() {
+            engine.forward(spec, inputs.q, inputs.k, inputs.v, inputs.out);
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+            inputs.close();
+        }
+    }
+
+    /** A dependent integer loop: pure CPU, cost proportional to {@code work}, cannot be optimized away. */
+    final class Synthetic implements Workload {
+        private static volatile long sink;
+        private final long iterations;
+
+        Synthetic(long work) {
+            double factor = Double.parseDouble(System.getProperty(SLOWDOWN_PROPERTY, "1"));
+            iterations = Math.max(1, Math.round(work * factor));
+        }
+
+        @Override
+        public void call() {
+            long x = sink | 1;
+            for (long i = 0; i < iterations; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
+            sink = x;
+        }
+
+        @Override
+        public void close() {}
+    }
+}
