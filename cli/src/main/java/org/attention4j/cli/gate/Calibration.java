@@ -8,11 +8,12 @@ import org.attention4j.bench.FmaPeak;
 
 /**
  * The yardstick every gate sample is divided by: scalar FMA chains on as many threads as the scenario,
- * timed right before it. A busier or slower machine slows both, and the ratio stays. It deliberately
- * does not use the attention kernel: a slower kernel must not slow its own yardstick.
+ * run in slices interleaved with the scenario's calls (see {@link Sampler}). A busier or slower machine
+ * slows both, and the ratio stays. It deliberately does not use the attention kernel: a slower kernel
+ * must not slow its own yardstick.
  */
 final class Calibration implements AutoCloseable {
-    /** About 5 ms of FMA chains on this machine, found once. */
+    /** Iterations of the FMA chains that take about 2 ms on this machine, found once. */
     private final long iterations;
     private final ExecutorService helpers;
     private static volatile float sink;
@@ -29,7 +30,7 @@ final class Calibration implements AutoCloseable {
             sink = FmaPeak.chains(Kernel.SCALAR, n);
             long elapsed = System.nanoTime() - t0;
             if (elapsed > 2_000_000 && i > 10) {
-                n = Math.max(1, (long) (n * 5e6 / elapsed));
+                n = Math.max(1, (long) (n * 2e6 / elapsed));
                 break;
             }
             if (elapsed < 2_000_000) {
@@ -39,8 +40,13 @@ final class Calibration implements AutoCloseable {
         iterations = n;
     }
 
-    /** Nanoseconds the yardstick takes now on {@code threads} threads (the slowest of them). */
-    long measure(int threads) {
+    /** Iterations of the chains that take about {@code nanos} on this machine when it is quiet. */
+    long iterationsFor(long nanos) {
+        return Math.max(1000, (long) (iterations * (nanos / 2e6)));
+    }
+
+    /** Nanoseconds {@code iterations} of the chains take now on {@code threads} threads (the slowest). */
+    long measure(int threads, long iterations) {
         Future<?>[] others = new Future<?>[threads - 1];
         for (int t = 0; t < others.length; t++) {
             others[t] = helpers.submit(() -> {

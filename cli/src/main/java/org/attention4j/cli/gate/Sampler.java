@@ -12,8 +12,12 @@ import java.util.function.Predicate;
 /**
  * Measures scenarios the way the gate needs: every scenario warmed up first (those samples are
  * discarded), then rounds in which every scenario gives one sample, in a new random order each round
- * (so a slow phase of the machine hits all scenarios alike), each sample being the scenario's time
- * divided by the {@link Calibration} yardstick timed just before it.
+ * (so a slow phase of the machine hits all scenarios alike). A sample is the scenario's time divided by
+ * the {@link Calibration} yardstick's time per iteration (in millions of iterations), and the two are
+ * interleaved call by call: each call is preceded
+ * and followed by a slice of the yardstick half as long as the call. A yardstick timed only once before
+ * the sample is too short to see what a long sample sees: on this shared machine a neighbour can take
+ * 40 % of the CPU in bursts, which a 5 ms yardstick mostly misses and a 100 ms sample never does.
  */
 final class Sampler implements AutoCloseable {
     /** A sample is the mean of enough calls to last this long (short calls are noisy alone). */
@@ -34,6 +38,7 @@ final class Sampler implements AutoCloseable {
     private final List<Scenario> scenarios;
     private final Map<String, Workload> workloads = new LinkedHashMap<>();
     private final Map<String, Integer> callsPerSample = new LinkedHashMap<>();
+    private final Map<String, Long> yardstickPerHalfCall = new LinkedHashMap<>();
     private final Calibration calibration;
     private final Random order;
     private final PrintWriter progress;
@@ -54,7 +59,9 @@ final class Sampler implements AutoCloseable {
      */
     Map<String, Samples> measure(int minRounds, int maxRounds, Predicate<Map<String, Samples>> enough) {
         for (Scenario s : scenarios) {
-            callsPerSample.put(s.name(), warmUp(workloads.get(s.name())));
+            long callNanos = warmUp(workloads.get(s.name()));
+            callsPerSample.put(s.name(), (int) Math.max(1, Math.min(100_000, SAMPLE_NANOS / callNanos)));
+            yardstickPerHalfCall.put(s.name(), calibration.iterationsFor(callNanos / 2));
         }
         Map<String, Samples> samples = new LinkedHashMap<>();
         scenarios.forEach(s -> samples.put(s.name(), new Samples()));
@@ -75,8 +82,8 @@ final class Sampler implements AutoCloseable {
         return samples;
     }
 
-    /** Runs the workload for about a second (JIT, caches); returns calls per sample. */
-    private static int warmUp(Workload w) {
+    /** Runs the workload for about a second (JIT, caches); returns the fastest call's nanoseconds. */
+    private static long warmUp(Workload w) {
         long start = System.nanoTime();
         int calls = 0;
         long fastest = Long.MAX_VALUE;
@@ -86,19 +93,26 @@ final class Sampler implements AutoCloseable {
             fastest = Math.min(fastest, System.nanoTime() - t0);
             calls++;
         }
-        return (int) Math.max(1, Math.min(100_000, SAMPLE_NANOS / Math.max(1, fastest)));
+        return Math.max(1, fastest);
     }
 
     private void sample(Scenario s, Samples into) {
         Workload w = workloads.get(s.name());
         int calls = callsPerSample.get(s.name());
-        long yardstick = calibration.measure(s.threads());
-        long t0 = System.nanoTime();
+        long half = yardstickPerHalfCall.get(s.name());
+        long yardstick = 0, work = 0;
         for (int c = 0; c < calls; c++) {
+            yardstick += calibration.measure(s.threads(), half);
+            long t0 = System.nanoTime();
             w.call();
+            work += System.nanoTime() - t0;
+            yardstick += calibration.measure(s.threads(), half);
         }
-        double perCall = (System.nanoTime() - t0) / (double) calls;
-        into.normalized().add(perCall / yardstick);
+        double perCall = work / (double) calls;
+        // The scenario's time in units of the yardstick's time per iteration: the slice length is
+        // chosen per JVM (from its warm-up), so the ratio must not depend on it.
+        double yardstickNanosPerIteration = yardstick / (2.0 * calls * half);
+        into.normalized().add(perCall / yardstickNanosPerIteration / 1e6);
         into.nanosPerCall().add(perCall);
         into.calibrationNanos().add(yardstick);
     }
