@@ -1,0 +1,299 @@
+package org.attention4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionSpec;
+import org.attention4j.Kernel;
+import org.attention4j.Tensor;
+import org.attention4j.cli.io.FloatArray;
+import org.attention4j.cli.io.Npy;
+import org.attention4j.cli.io.SafeTensors;
+import org.attention4j.reference.ReferenceAttention;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code attention4j run}: attention on the user's tensors (.npy or safetensors), to a file or compared. */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {"Compute attention on your tensors: Q, K, V from .npy files (or one safetensors file holding "
+                + "q, k, v), 4-D in the chosen layout; write O (and the log-sum-exp) as float32 .npy, or compare "
+                + "with an expected output.",
+            "Example: attention4j run --q q.npy --k k.npy --v v.npy --causal --out o.npy"})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--q", paramLabel = "Q.npy", description = "Queries: [B, Lq, H, D] (bshd) or [B, H, Lq, D] (bhsd).")
+    Path qFile;
+
+    @Option(names = "--k", paramLabel = "K.npy", description = "Keys: [B, Lk, Hkv, D] (bshd) or [B, Hkv, Lk, D].")
+    Path kFile;
+
+    @Option(names = "--v", paramLabel = "V.npy", description = "Values: the shape of K.")
+    Path vFile;
+
+    @Option(names = "--input", paramLabel = "FILE.safetensors",
+            description = "One safetensors file with tensors q, k and v (F32, F64, F16 or BF16), instead of --q/--k/--v.")
+    Path input;
+
+    @Option(names = "--out", paramLabel = "O.npy", description = "Write the output here (float32, the layout of Q).")
+    Path out;
+
+    @Option(names = "--lse", paramLabel = "LSE.npy",
+            description = "Also write the natural log-sum-exp of each row: float32 [B, H, Lq] (-inf for rows that see no key).")
+    Path lseFile;
+
+    @Option(names = "--causal", description = "Causal mask, bottom-right aligned when Lq != Lk.")
+    boolean causal;
+
+    @Option(names = "--window", paramLabel = "LEFT,RIGHT", description = "Sliding window, -1 = unbounded (see profile).")
+    String window;
+
+    @Option(names = "--scale", description = "Softmax scale; default 1/sqrt(D).")
+    Float scale;
+
+    @Option(names = "--layout", defaultValue = "bshd", paramLabel = "bshd|bhsd",
+            description = "Layout of all tensors. Default: ${DEFAULT-VALUE}.")
+    String layout;
+
+    @Option(names = "--threads", description = "Threads; default: all cores.")
+    Integer threads;
+
+    @Option(names = "--kernel", defaultValue = "flash", paramLabel = "flash|scalar|reference",
+            description = "flash (the engine's best), scalar (its plain-Java twin) or reference (float64). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String kernel;
+
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Compute N times (the output is the last) and print per-call latency. Default: ${DEFAULT-VALUE}.")
+    int repeat;
+
+    @Option(names = "--expect", paramLabel = "O.npy", description = "Compare the output with this file; exit 1 on a mismatch.")
+    Path expect;
+
+    @Option(names = "--tolerance", defaultValue = "1e-5",
+            description = "--expect passes when |o - e| <= tolerance * max(1, |e|) everywhere. Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Override
+    public Integer call() throws IOException {
+        checkOptions();
+        boolean bhsd = layout.equalsIgnoreCase("bhsd");
+        FloatArray q, k, v;
+        if (input != null) {
+            Map<String, FloatArray> t = SafeTensors.read(input, List.of("q", "k", "v"));
+            q = t.get("q");
+            k = t.get("k");
+            v = t.get("v");
+        } else {
+            q = Npy.read(qFile);
+            k = Npy.read(kFile);
+            v = Npy.read(vFile);
+        }
+        AttentionSpec attention = spec(q, k, v, bhsd);
+        FloatArray expected = expect == null ? null : Npy.read(expect);
+        if (expected != null && !Arrays.equals(expected.shape(), q.shape())) {
+            throw new BadInputException("--expect " + expect + ": shape " + expected.shapeText() + ", expected the "
+                    + "output's " + q.shapeText());
+        }
+        float[] o = new float[q.data().length];
+        float[] lse = new float[attention.batch() * attention.heads() * attention.queryLength()];
+        long[] nanos = new long[repeat];
+        compute(attention, q, k, v, o, lse, bhsd, nanos);
+        PrintWriter err = spec.commandLine().getErr();
+        if (repeat > 1) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            err.printf(Locale.ROOT, "attention4j run: %d calls, latency min %.3f ms, median %.3f ms, max %.3f ms%n",
+                    repeat, sorted[0] / 1e6, sorted[repeat / 2] / 1e6, sorted[repeat - 1] / 1e6);
+            err.flush();
+        }
+        int code = Main.EXIT_OK;
+        if (expected != null) {
+            code = compare(o, expected, q.shape(), spec.commandLine().getOut());
+        }
+        if (out != null) {
+            Npy.write(out, q.shape(), o);
+        }
+        if (lseFile != null) {
+            Npy.write(lseFile, new long[] {attention.batch(), attention.heads(), attention.queryLength()}, lse);
+        }
+        return code;
+    }
+
+    private void checkOptions() {
+        boolean separate = qFile != null || kFile != null || vFile != null;
+        if (input != null && separate) {
+            throw new BadInputException("give either --input FILE.safetensors or --q/--k/--v, not both");
+        }
+        if (input == null && (qFile == null || kFile == null || vFile == null)) {
+            throw new BadInputException("missing input: give --q Q.npy --k K.npy --v V.npy, or --input FILE.safetensors");
+        }
+        if (out == null && expect == null) {
+            throw new BadInputException("nothing to do: give --out O.npy, --expect O.npy, or both");
+        }
+        if (!layout.equalsIgnoreCase("bshd") && !layout.equalsIgnoreCase("bhsd")) {
+            throw new BadInputException("--layout " + layout + ": expected bshd or bhsd");
+        }
+        if (!List.of("flash", "scalar", "reference").contains(kernel.toLowerCase(Locale.ROOT))) {
+            throw new BadInputException("--kernel " + kernel + ": expected flash, scalar or reference");
+        }
+        if (repeat < 1) {
+            throw new BadInputException("--repeat " + repeat + ": expected >= 1");
+        }
+        if (!(tolerance > 0)) {
+            throw new BadInputException("--tolerance " + tolerance + ": expected a positive number");
+        }
+        if (threads != null && threads < 1) {
+            throw new BadInputException("--threads " + threads + ": expected >= 1");
+        }
+        OutputFiles.requireWritableDirectory("--out", out);
+        OutputFiles.requireWritableDirectory("--lse", lseFile);
+    }
+
+    /** The shapes must agree: names the files and the expected values. */
+    private AttentionSpec spec(FloatArray q, FloatArray k, FloatArray v, boolean bhsd) {
+        String qName = name("q", qFile), kName = name("k", kFile), vName = name("v", vFile);
+        for (Object[] t : new Object[][] {{qName, q}, {kName, k}, {vName, v}}) {
+            FloatArray a = (FloatArray) t[1];
+            if (a.rank() != 4) {
+                throw new BadInputException(t[0] + ": shape " + a.shapeText() + " has " + a.rank() + " dimensions, "
+                        + "expected 4: " + (bhsd ? "[B, H, L, D]" : "[B, L, H, D]"));
+            }
+        }
+        if (!Arrays.equals(k.shape(), v.shape())) {
+            throw new BadInputException(vName + ": shape " + v.shapeText() + " differs from " + kName + "'s "
+                    + k.shapeText() + "; expected the same");
+        }
+        long[] qs = q.shape(), ks = k.shape();
+        int seqAxis = bhsd ? 2 : 1, headAxis = bhsd ? 1 : 2;
+        if (qs[0] != ks[0]) {
+            throw new BadInputException(kName + ": batch " + ks[0] + ", expected " + qs[0] + " as in " + qName);
+        }
+        if (qs[3] != ks[3]) {
+            throw new BadInputException(kName + ": head dimension " + ks[3] + ", expected " + qs[3] + " as in " + qName);
+        }
+        if (ks[headAxis] == 0 || qs[headAxis] % ks[headAxis] != 0) {
+            throw new BadInputException(kName + ": " + ks[headAxis] + " key/value heads do not divide the "
+                    + qs[headAxis] + " query heads of " + qName + " (layout " + layout.toLowerCase(Locale.ROOT) + ")");
+        }
+        int[] band = window == null ? new int[] {-1, -1} : parseWindow(window);
+        AttentionSpec.Builder b = AttentionSpec.builder().batch((int) qs[0]).queryLength((int) qs[seqAxis])
+                .keyLength((int) ks[seqAxis]).heads((int) qs[headAxis]).kvHeads((int) ks[headAxis])
+                .headDim((int) qs[3]).causal(causal).window(band[0], band[1]);
+        if (scale != null) {
+            b.scale(scale);
+        }
+        return b.build();
+    }
+
+    private static int[] parseWindow(String text) {
+        String[] parts = text.split(",");
+        try {
+            if (parts.length == 2) {
+                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new BadInputException("--window " + text + ": expected LEFT,RIGHT (whole numbers, -1 = unbounded)");
+    }
+
+    private String name(String tensor, Path file) {
+        return file != null ? file.toString() : input + " (tensor " + tensor + ")";
+    }
+
+    private void compute(AttentionSpec s, FloatArray q, FloatArray k, FloatArray v, float[] o, float[] lse,
+                         boolean bhsd, long[] nanos) {
+        Tensor tq = view(q.data(), s.queryLength(), s.heads(), s.headDim(), bhsd);
+        Tensor tk = view(k.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
+        Tensor tv = view(v.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
+        Tensor to = view(o, s.queryLength(), s.heads(), s.headDim(), bhsd);
+        Tensor tl = Tensor.lse(lse, s.heads(), s.queryLength());
+        String which = kernel.toLowerCase(Locale.ROOT);
+        if (which.equals("reference")) {
+            for (int r = 0; r < nanos.length; r++) {
+                long t0 = System.nanoTime();
+                ReferenceAttention.Result ref = ReferenceAttention.compute(s, tq, tk, tv);
+                nanos[r] = System.nanoTime() - t0;
+                copyReference(s, ref, o, lse, bhsd);
+            }
+            return;
+        }
+        Kernel kind = which.equals("scalar") ? Kernel.SCALAR : Kernel.AUTO;
+        AttentionEngine.Builder builder = AttentionEngine.builder().kernel(kind);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        try (AttentionEngine engine = builder.build()) {
+            for (int r = 0; r < nanos.length; r++) {
+                long t0 = System.nanoTime();
+                engine.forward(s, tq, tk, tv, to, tl);
+                nanos[r] = System.nanoTime() - t0;
+            }
+        }
+    }
+
+    private static Tensor view(float[] data, int seq, int heads, int dim, boolean bhsd) {
+        return bhsd ? Tensor.bhsd(data, seq, heads, dim) : Tensor.bshd(data, seq, heads, dim);
+    }
+
+    private static void copyReference(AttentionSpec s, ReferenceAttention.Result ref, float[] o, float[] lse,
+                                      boolean bhsd) {
+        int lq = s.queryLength(), h = s.heads(), d = s.headDim();
+        for (int b = 0; b < s.batch(); b++) {
+            for (int i = 0; i < lq; i++) {
+                for (int head = 0; head < h; head++) {
+                    int at = bhsd ? ((b * h + head) * lq + i) * d : ((b * lq + i) * h + head) * d;
+                    for (int x = 0; x < d; x++) {
+                        o[at + x] = (float) ref.out(b, i, head, x);
+                    }
+                    lse[(b * h + head) * lq + i] = (float) ref.lse(b, head, i);
+                }
+            }
+        }
+    }
+
+    /** Exit 0 when every element is within tolerance, else 1 with the worst position. */
+    private int compare(float[] o, FloatArray expected, long[] shape, PrintWriter stdout) {
+        float[] e = expected.data();
+        double worst = -1;
+        int worstAt = 0;
+        for (int i = 0; i < o.length; i++) {
+            double error = Math.abs((double) o[i] - e[i]) / Math.max(1, Math.abs(e[i]));
+            if (Double.isNaN(error)) {
+                error = Double.POSITIVE_INFINITY; // a NaN anywhere is the worst mismatch
+            }
+            if (error > worst) {
+                worst = error;
+                worstAt = i;
+            }
+        }
+        long[] position = new long[shape.length];
+        long rest = worstAt;
+        for (int a = shape.length - 1; a >= 0; a--) {
+            position[a] = rest % Math.max(1, shape[a]);
+            rest /= Math.max(1, shape[a]);
+        }
+        String where = o.length == 0 ? "" : String.format(Locale.ROOT, " at %s: got %s, expected %s",
+                Arrays.toString(position), o[worstAt], e[worstAt]);
+        if (worst <= tolerance) {
+            stdout.printf(Locale.ROOT, "matches %s: worst error %.3g (tolerance %.3g)%s%n", expect, Math.max(0, worst),
+                    tolerance, where);
+            stdout.flush();
+            return Main.EXIT_OK;
+        }
+        stdout.printf(Locale.ROOT, "MISMATCH with %s: worst error %.3g > tolerance %.3g%s%n", expect, worst, tolerance,
+                where);
+        stdout.flush();
+        return Main.EXIT_FAILED;
+    }
+}
