@@ -25,7 +25,7 @@ done
 echo "false alarms: $alarms of $runs" | tee -a "$out/summary.txt"
 
 echo "== sensitivity: synthetic scenario, 10 checks per injected slowdown" | tee -a "$out/summary.txt"
-echo '[{"name": "spin", "kind": "synthetic", "work": 3000000}]' > "$out/synthetic.json"
+echo '[{"name": "spin", "kind": "synthetic", "work": 1000000}]' > "$out/synthetic.json"
 "$a4j" gate record --out "$out/synthetic-baseline.json" --scenarios "$out/synthetic.json" > /dev/null 2>&1
 for factor in 1.00 1.05 1.10 1.15 1.20 1.25; do
   caught=0

@@ -24,19 +24,17 @@ final class Calibration implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        long n = 10_000;
-        for (int i = 0; i < 50; i++) { // also the warm-up: C2 compiles the loop here
-            long t0 = System.nanoTime();
-            sink = FmaPeak.chains(Kernel.SCALAR, n);
-            long elapsed = System.nanoTime() - t0;
-            if (elapsed > 2_000_000 && i > 10) {
-                n = Math.max(1, (long) (n * 2e6 / elapsed));
-                break;
-            }
-            if (elapsed < 2_000_000) {
-                n *= 2;
-            }
+        // Warm up first: sized while still interpreted, a "2 ms" slice would last microseconds once
+        // compiled, and the gate would time the slices' own overhead.
+        long end = System.nanoTime() + 300_000_000L;
+        while (System.nanoTime() < end) {
+            sink = FmaPeak.chains(Kernel.SCALAR, 10_000);
         }
+        long n = 1_000_000;
+        long t0 = System.nanoTime();
+        sink = FmaPeak.chains(Kernel.SCALAR, n);
+        long elapsed = Math.max(1, System.nanoTime() - t0);
+        n = Math.max(1000, (long) (n * 2e6 / elapsed));
         iterations = n;
     }
 

@@ -14,8 +14,8 @@ import java.util.function.Predicate;
  * discarded), then rounds in which every scenario gives one sample, in a new random order each round
  * (so a slow phase of the machine hits all scenarios alike). A sample is the scenario's time divided by
  * the {@link Calibration} yardstick's time per iteration (in millions of iterations), and the two are
- * interleaved call by call: each call is preceded
- * and followed by a slice of the yardstick half as long as the call. A yardstick timed only once before
+ * interleaved: each chunk of calls (one call, or enough short calls to last ~2 ms) is preceded and
+ * followed by a slice of the yardstick half as long as the chunk. A yardstick timed only once before
  * the sample is too short to see what a long sample sees: on this shared machine a neighbour can take
  * 40 % of the CPU in bursts, which a 5 ms yardstick mostly misses and a 100 ms sample never does.
  */
@@ -23,6 +23,7 @@ final class Sampler implements AutoCloseable {
     /** A sample is the mean of enough calls to last this long (short calls are noisy alone). */
     private static final long SAMPLE_NANOS = 25_000_000L;
     private static final long WARMUP_NANOS = 1_000_000_000L;
+    private static final long CHUNK_NANOS = 2_000_000L;
 
     /** One scenario's samples: normalized (what is compared) and the raw nanoseconds behind them. */
     record Samples(List<Double> normalized, List<Double> nanosPerCall, List<Long> calibrationNanos) {
@@ -37,8 +38,10 @@ final class Sampler implements AutoCloseable {
 
     private final List<Scenario> scenarios;
     private final Map<String, Workload> workloads = new LinkedHashMap<>();
-    private final Map<String, Integer> callsPerSample = new LinkedHashMap<>();
-    private final Map<String, Long> yardstickPerHalfCall = new LinkedHashMap<>();
+    /** Calls between two yardstick slices, chunks per sample, yardstick iterations per half slice. */
+    private record Plan(int callsPerChunk, int chunks, long half) {}
+
+    private final Map<String, Plan> plans = new LinkedHashMap<>();
     private final Calibration calibration;
     private final Random order;
     private final PrintWriter progress;
@@ -60,8 +63,12 @@ final class Sampler implements AutoCloseable {
     Map<String, Samples> measure(int minRounds, int maxRounds, Predicate<Map<String, Samples>> enough) {
         for (Scenario s : scenarios) {
             long callNanos = warmUp(workloads.get(s.name()));
-            callsPerSample.put(s.name(), (int) Math.max(1, Math.min(100_000, SAMPLE_NANOS / callNanos)));
-            yardstickPerHalfCall.put(s.name(), calibration.iterationsFor(callNanos / 2));
+            // Chunks of at least CHUNK_NANOS of calls: a yardstick slice much shorter than a millisecond
+            // would time its own overhead (and the thread hand-off), not the machine.
+            int callsPerChunk = (int) Math.max(1, Math.min(100_000, CHUNK_NANOS / callNanos));
+            long chunkNanos = callsPerChunk * callNanos;
+            int chunks = (int) Math.max(1, SAMPLE_NANOS / chunkNanos);
+            plans.put(s.name(), new Plan(callsPerChunk, chunks, calibration.iterationsFor(chunkNanos / 2)));
         }
         Map<String, Samples> samples = new LinkedHashMap<>();
         scenarios.forEach(s -> samples.put(s.name(), new Samples()));
@@ -98,20 +105,22 @@ final class Sampler implements AutoCloseable {
 
     private void sample(Scenario s, Samples into) {
         Workload w = workloads.get(s.name());
-        int calls = callsPerSample.get(s.name());
-        long half = yardstickPerHalfCall.get(s.name());
+        Plan plan = plans.get(s.name());
         long yardstick = 0, work = 0;
-        for (int c = 0; c < calls; c++) {
-            yardstick += calibration.measure(s.threads(), half);
+        for (int chunk = 0; chunk < plan.chunks(); chunk++) {
+            yardstick += calibration.measure(s.threads(), plan.half());
             long t0 = System.nanoTime();
-            w.call();
+            for (int c = 0; c < plan.callsPerChunk(); c++) {
+                w.call();
+            }
             work += System.nanoTime() - t0;
-            yardstick += calibration.measure(s.threads(), half);
+            yardstick += calibration.measure(s.threads(), plan.half());
         }
+        int calls = plan.chunks() * plan.callsPerChunk();
         double perCall = work / (double) calls;
         // The scenario's time in units of the yardstick's time per iteration: the slice length is
         // chosen per JVM (from its warm-up), so the ratio must not depend on it.
-        double yardstickNanosPerIteration = yardstick / (2.0 * calls * half);
+        double yardstickNanosPerIteration = yardstick / (2.0 * plan.chunks() * plan.half());
         into.normalized().add(perCall / yardstickNanosPerIteration / 1e6);
         into.nanosPerCall().add(perCall);
         into.calibrationNanos().add(yardstick);

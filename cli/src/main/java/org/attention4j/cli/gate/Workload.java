@@ -46,9 +46,15 @@ interface Workload extends AutoCloseable {
         }
     }
 
-    /** A dependent integer loop: pure CPU, cost proportional to {@code work}, cannot be optimized away. */
+    /**
+     * Eight independent floating-point chains: pure CPU, cost proportional to {@code work}. Floating
+     * point, because C2 may not reassociate it (an integer LCG it collapsed to ~40 ps per iteration);
+     * eight chains, because a throughput-bound loop is what the yardstick and attention are: one
+     * latency-bound chain did not slow down when a neighbour took the FP units, and drifted ±30 %
+     * against the yardstick.
+     */
     final class Synthetic implements Workload {
-        private static volatile long sink;
+        private static volatile double sink;
         private final long iterations;
 
         Synthetic(long work) {
@@ -58,11 +64,18 @@ interface Workload extends AutoCloseable {
 
         @Override
         public void call() {
-            long x = sink | 1;
+            double a = sink + 1, b = a + 1, c = a + 2, d = a + 3, e = a + 4, f = a + 5, g = a + 6, h = a + 7;
             for (long i = 0; i < iterations; i++) {
-                x = x * 6364136223846793005L + 1442695040888963407L;
+                a = a * 0.9999999 + 1e-7;
+                b = b * 0.9999999 + 1e-7;
+                c = c * 0.9999999 + 1e-7;
+                d = d * 0.9999999 + 1e-7;
+                e = e * 0.9999999 + 1e-7;
+                f = f * 0.9999999 + 1e-7;
+                g = g * 0.9999999 + 1e-7;
+                h = h * 0.9999999 + 1e-7;
             }
-            sink = x;
+            sink = a + b + c + d + e + f + g + h;
         }
 
         @Override
