@@ -7,18 +7,57 @@ import org.attention4j.Kernel;
 import org.attention4j.bench.FmaPeak;
 
 /**
- * The yardstick every gate sample is divided by: scalar FMA chains on as many threads as the scenario,
- * run in slices interleaved with the scenario's calls (see {@link Sampler}). A busier or slower machine
- * slows both, and the ratio stays. It deliberately does not use the attention kernel: a slower kernel
- * must not slow its own yardstick.
+ * The yardstick every gate sample is divided by, run in slices interleaved with the scenario's calls
+ * (see {@link Sampler}) on as many threads as the scenario. One unit of it is 256 iterations of scalar
+ * FMA chains (the FP units) plus a sum over the next 16 KiB of a 4 MiB per-thread ring (the caches:
+ * it misses L2 and hits L3). Attention needs both, and so must its yardstick: with FMA chains alone,
+ * a neighbour thrashing the caches slowed attention by 25–40 % and the yardstick not at all.
+ *
+ * <p>A busier or slower machine slows scenario and yardstick alike, and their ratio stays. It
+ * deliberately does not use the attention kernel: a slower kernel must not slow its own yardstick.
  */
 final class Calibration implements AutoCloseable {
-    /** Iterations of the FMA chains that take about 2 ms on this machine, found once. */
-    private final long iterations;
+    private static final int FMA_ITERATIONS = 256;
+    private static final int RING_INTS = 1 << 20; // 4 MiB
+    private static final int SWEEP_INTS = 4096; // 16 KiB
+    private static volatile long sink;
+
+    /** Units that take about 2 ms on this machine, found once after warm-up. */
+    private final long unitsPer2ms;
     private final ExecutorService helpers;
-    private static volatile float sink;
+    private final Ring[] rings;
+
+    /** One thread's ring and where its next sweep starts. */
+    private static final class Ring {
+        final int[] data = new int[RING_INTS];
+        int position;
+
+        Ring(int seed) {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = i * 31 + seed;
+            }
+        }
+
+        long units(long count) {
+            long sum = 0;
+            float fma = 0;
+            for (long u = 0; u < count; u++) {
+                fma += FmaPeak.chains(Kernel.SCALAR, FMA_ITERATIONS);
+                int from = position;
+                for (int i = 0; i < SWEEP_INTS; i++) {
+                    sum += data[from + i];
+                }
+                position = (from + SWEEP_INTS) & (RING_INTS - 1);
+            }
+            return sum + (long) fma;
+        }
+    }
 
     Calibration(int maxThreads) {
+        rings = new Ring[maxThreads];
+        for (int t = 0; t < maxThreads; t++) {
+            rings[t] = new Ring(t);
+        }
         helpers = maxThreads > 1 ? Executors.newFixedThreadPool(maxThreads - 1, r -> {
             Thread t = new Thread(r, "attention4j-gate-calibration");
             t.setDaemon(true);
@@ -28,31 +67,31 @@ final class Calibration implements AutoCloseable {
         // compiled, and the gate would time the slices' own overhead.
         long end = System.nanoTime() + 300_000_000L;
         while (System.nanoTime() < end) {
-            sink = FmaPeak.chains(Kernel.SCALAR, 10_000);
+            sink = rings[0].units(100);
         }
-        long n = 1_000_000;
+        long n = 2000;
         long t0 = System.nanoTime();
-        sink = FmaPeak.chains(Kernel.SCALAR, n);
+        sink = rings[0].units(n);
         long elapsed = Math.max(1, System.nanoTime() - t0);
-        n = Math.max(1000, (long) (n * 2e6 / elapsed));
-        iterations = n;
+        unitsPer2ms = Math.max(10, (long) (n * 2e6 / elapsed));
     }
 
-    /** Iterations of the chains that take about {@code nanos} on this machine when it is quiet. */
+    /** Units that take about {@code nanos} on this machine when it is quiet (at least 10). */
     long iterationsFor(long nanos) {
-        return Math.max(1000, (long) (iterations * (nanos / 2e6)));
+        return Math.max(10, (long) (unitsPer2ms * (nanos / 2e6)));
     }
 
-    /** Nanoseconds {@code iterations} of the chains take now on {@code threads} threads (the slowest). */
-    long measure(int threads, long iterations) {
+    /** Nanoseconds {@code units} units take now on {@code threads} threads (the slowest of them). */
+    long measure(int threads, long units) {
         Future<?>[] others = new Future<?>[threads - 1];
         for (int t = 0; t < others.length; t++) {
+            Ring ring = rings[t + 1];
             others[t] = helpers.submit(() -> {
-                sink = FmaPeak.chains(Kernel.SCALAR, iterations);
+                sink = ring.units(units);
             });
         }
         long t0 = System.nanoTime();
-        sink = FmaPeak.chains(Kernel.SCALAR, iterations);
+        sink = rings[0].units(units);
         for (Future<?> f : others) {
             try {
                 f.get();
