@@ -6,6 +6,7 @@
  */
 module org.attention4j {
     requires static jdk.incubator.vector;
+    requires jdk.jfr;
 
     exports org.attention4j;
     exports org.attention4j.reference;

@@ -1,8 +1,14 @@
 package org.attention4j;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import jdk.jfr.EventType;
+import org.attention4j.kernel.FlashAttention;
 import org.attention4j.kernel.ForwardJob;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TileOpsProvider;
@@ -25,21 +31,36 @@ import org.attention4j.kernel.WorkspacePool;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any number of threads may call {@link #forward} at once. A call runs on the calling
- * thread plus up to {@code threads − 1} of the engine's own workers (created once, daemon). The
- * result is bitwise identical for every thread count: each output row is computed by one thread in a
- * fixed order. Every argument is validated before anything is written; a bad one throws
+ * <p>Thread-safe: any number of threads may call {@link #forward} at once, platform or virtual. A call
+ * runs on the calling thread plus up to {@code threads − 1} helpers: the engine's own workers (created
+ * once, daemon), or tasks on the {@link Builder#executor executor} a service gives it. The caller always
+ * works too, so a call never waits for a free helper, and a call made from a helper thread cannot
+ * deadlock. The result is bitwise identical for every thread count: each output row is computed by one
+ * thread in a fixed order. Every argument is validated before anything is written; a bad one throws
  * {@link IllegalArgumentException} and leaves the outputs untouched.
+ *
+ * <p>For services: a call stops between key blocks when its thread is interrupted or its deadline
+ * passes ({@link AttentionCancelledException}); a {@link Builder#memoryBudget memory budget} rejects
+ * specs whose workspace would exceed it before any work; {@link #warmUp} compiles the hot paths before
+ * traffic arrives; every call emits a JFR event ({@code org.attention4j.Forward}, free when disabled)
+ * and calls the {@link Builder#listener listener}, if any.
  */
 public final class AttentionEngine implements AutoCloseable {
     private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
     /** Numbers every call, in every engine: workspaces use it to know their packed K/V are this call's. */
     private static final AtomicLong CALL_IDS = new AtomicLong();
 
+    private static final EventType FORWARD_EVENT = EventType.getEventType(ForwardEvent.class);
+    /** An unstarted thread: asks whether a segment may be read by threads other than its owner. */
+    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
+
     private final TileOps ops;
     private final Kernel kernel;
     private final int threads;
     private final WorkerPool workers;
+    private final Executor executor;
+    private final long memoryBudget;
+    private final ForwardListener listener;
     private final WorkspacePool workspaces = new WorkspacePool();
     private volatile boolean closed;
 
@@ -54,7 +75,11 @@ public final class AttentionEngine implements AutoCloseable {
         };
         this.kernel = ops == TileOpsProvider.scalar() ? Kernel.SCALAR : Kernel.VECTOR;
         this.threads = builder.threads;
-        this.workers = new WorkerPool(threads - 1, "attention4j-" + ENGINE_IDS.incrementAndGet() + "-worker-");
+        this.executor = builder.executor;
+        this.memoryBudget = builder.memoryBudget;
+        this.listener = builder.listener;
+        this.workers = executor != null ? null
+                : new WorkerPool(threads - 1, "attention4j-" + ENGINE_IDS.incrementAndGet() + "-worker-");
     }
 
     /** An engine with one thread per available processor and the best kernel of this JVM. */
@@ -73,47 +98,158 @@ public final class AttentionEngine implements AutoCloseable {
 
     /** Attention without the log-sum-exp output. */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
-        forward(spec, q, k, v, out, null);
+        forward(spec, q, k, v, out, null, FlashAttention.NO_DEADLINE);
     }
 
     /**
      * Computes {@code out} (and, when {@code lse} is not null, the natural log-sum-exp of each row's
      * scaled, masked scores, {@code [batch, heads, queryLength]}) from {@code q}, {@code k} and {@code v}.
      *
-     * @throws IllegalArgumentException when an argument does not fit {@code spec} (nothing is written)
+     * @throws IllegalArgumentException when an argument does not fit {@code spec}, or the spec's workspace
+     *         exceeds the memory budget (nothing is written)
+     * @throws AttentionCancelledException when the calling thread is interrupted during the call
      * @throws IllegalStateException when the engine is closed
      */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse) {
+        forward(spec, q, k, v, out, lse, FlashAttention.NO_DEADLINE);
+    }
+
+    /**
+     * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor)}, stopping with
+     * {@link AttentionCancelledException} (reason {@code DEADLINE}) when {@link System#nanoTime()} passes
+     * {@code deadlineNanoTime}. The check runs between key blocks (about every 0.1 ms of work per thread);
+     * the output is then unspecified.
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
+                        long deadlineNanoTime) {
         if (closed) {
             throw new IllegalStateException("this AttentionEngine is closed: create a new one");
         }
         ForwardArguments.check(spec, q, k, v, out, lse);
+        checkBudget(spec);
+        // Only an enabled JFR event is created: a disabled one costs this check and nothing else.
+        ForwardEvent event = FORWARD_EVENT.isEnabled() ? new ForwardEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
+        long start = listener != null ? System.nanoTime() : 0;
+        Throwable failure = null;
+        try {
+            run(spec, q, k, v, out, lse, deadlineNanoTime);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            if (listener != null) {
+                listener.onForward(spec, ops.name(), threads, System.nanoTime() - start, failure);
+            }
+            if (event != null) {
+                commit(event, spec, failure);
+            }
+        }
+    }
+
+    private void run(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, long deadline) {
         if (spec.queryLength() == 0) {
             return;
         }
         long callId = CALL_IDS.incrementAndGet();
         int items = TilePlan.itemCount(spec, ops);
         int participants = Math.min(threads, items);
-        if (participants <= 1 || !sharedWithWorkers(q, k, v, out, lse)) {
-            ForwardJob.runAll(ops, spec, q, k, v, out, lse, workspaces, callId);
+        if (participants <= 1 || !sharedWithOtherThreads(q, k, v, out, lse)) {
+            ForwardJob.runAll(ops, spec, q, k, v, out, lse, workspaces, callId, deadline);
             return;
         }
-        ForwardJob job = new ForwardJob(ops, spec, q, k, v, out, lse, workspaces, callId);
-        workers.submit(job, participants - 1);
+        ForwardJob job = new ForwardJob(ops, spec, q, k, v, out, lse, workspaces, callId, deadline);
+        if (executor == null) {
+            workers.submit(job, participants - 1);
+        } else {
+            for (int i = 1; i < participants; i++) {
+                try {
+                    executor.execute(job);
+                } catch (RejectedExecutionException e) {
+                    break; // a saturated or shut-down executor: the caller does the rest itself
+                }
+            }
+        }
         job.run();
         job.awaitCompletion();
     }
 
-    /** Segments from a confined arena can only be read by their owner thread: then the caller works alone. */
-    private boolean sharedWithWorkers(Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse) {
-        Thread worker = workers.anyWorker();
-        return accessible(q.segment(), worker) && accessible(k.segment(), worker)
-                && accessible(v.segment(), worker) && accessible(out.segment(), worker)
-                && (lse == null || accessible(lse.segment(), worker));
+    private void checkBudget(AttentionSpec spec) {
+        if (memoryBudget != Long.MAX_VALUE) {
+            long needed = workspaceBytes(spec);
+            if (needed > memoryBudget) {
+                throw new IllegalArgumentException("spec " + spec + " needs " + needed + " bytes of workspace ("
+                        + threads + " threads), over this engine's memory budget of " + memoryBudget
+                        + " bytes: use fewer threads, a shorter key length, or a larger budget");
+            }
+        }
     }
 
-    private static boolean accessible(MemorySegment segment, Thread thread) {
-        return segment.isAccessibleBy(thread);
+    private void commit(ForwardEvent event, AttentionSpec spec, Throwable failure) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.batch = spec.batch();
+            event.queryLength = spec.queryLength();
+            event.keyLength = spec.keyLength();
+            event.heads = spec.heads();
+            event.kvHeads = spec.kvHeads();
+            event.headDim = spec.headDim();
+            event.causal = spec.causal();
+            event.kernel = ops.name();
+            event.threads = threads;
+            long elements = 2L * spec.batch() * spec.headDim()
+                    * ((long) spec.queryLength() * spec.heads() + (long) spec.keyLength() * spec.kvHeads());
+            event.tensorBytes = elements * Float.BYTES;
+            event.workspaceBytes = workspaceBytes(spec);
+            event.failed = failure != null;
+            event.commit();
+        }
+    }
+
+    /**
+     * Runs each spec on random inputs until {@code budget} has passed for it (at least 3 calls), so the JIT
+     * has compiled the kernel's hot paths and the workspaces are sized before real traffic. Returns the
+     * number of calls made.
+     */
+    public int warmUp(Duration budget, AttentionSpec... specs) {
+        int calls = 0;
+        for (AttentionSpec spec : specs) {
+            int b = spec.batch(), d = spec.headDim();
+            float[] q = random(Tensor.elements(b, spec.queryLength(), spec.heads(), d), 1);
+            float[] k = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 2);
+            float[] v = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 3);
+            float[] o = new float[q.length];
+            long end = System.nanoTime() + budget.toNanos();
+            for (int i = 0; i < 3 || System.nanoTime() < end; i++) {
+                forward(spec, Tensor.bshd(q, spec.queryLength(), spec.heads(), d),
+                        Tensor.bshd(k, spec.keyLength(), spec.kvHeads(), d),
+                        Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), d),
+                        Tensor.bshd(o, spec.queryLength(), spec.heads(), d));
+                calls++;
+            }
+        }
+        return calls;
+    }
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    /** Segments from a confined arena can only be read by their owner thread: then the caller works alone. */
+    private static boolean sharedWithOtherThreads(Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse) {
+        return accessible(q.segment()) && accessible(k.segment()) && accessible(v.segment())
+                && accessible(out.segment()) && (lse == null || accessible(lse.segment()));
+    }
+
+    private static boolean accessible(MemorySegment segment) {
+        return segment.isAccessibleBy(OTHER_THREAD);
     }
 
     /** Threads a call may use (including the caller's). */
@@ -145,11 +281,16 @@ public final class AttentionEngine implements AutoCloseable {
         return workspaces.bytesHeld();
     }
 
-    /** Stops the worker threads; calls in flight finish. Later calls throw {@link IllegalStateException}. */
+    /**
+     * Stops the engine's own worker threads (a given executor is the caller's to shut down); calls in
+     * flight finish. Later calls throw {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         closed = true;
-        workers.close();
+        if (workers != null) {
+            workers.close();
+        }
     }
 
     @Override
@@ -161,6 +302,9 @@ public final class AttentionEngine implements AutoCloseable {
     public static final class Builder {
         private int threads = Runtime.getRuntime().availableProcessors();
         private Kernel kernel = Kernel.AUTO;
+        private Executor executor;
+        private long memoryBudget = Long.MAX_VALUE;
+        private ForwardListener listener;
 
         private Builder() {}
 
@@ -176,6 +320,34 @@ public final class AttentionEngine implements AutoCloseable {
                 throw new IllegalArgumentException("kernel = null: expected AUTO, VECTOR or SCALAR");
             }
             this.kernel = kernel;
+            return this;
+        }
+
+        /**
+         * Run a call's helpers as tasks on {@code executor} (e.g. the service's own pool) instead of the
+         * engine's own threads; a call still uses at most {@code threads} threads, its caller included.
+         * The engine does not shut it down. A rejected task is not an error: the caller does that share.
+         */
+        public Builder executor(Executor executor) {
+            if (executor == null) {
+                throw new IllegalArgumentException("executor = null: expected an Executor");
+            }
+            this.executor = executor;
+            return this;
+        }
+
+        /** Reject specs whose workspace ({@link AttentionEngine#workspaceBytes}) exceeds {@code bytes}. */
+        public Builder memoryBudget(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("memoryBudget = " + bytes + ": expected >= 0 bytes");
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** Called after every forward call (see {@link ForwardListener}). */
+        public Builder listener(ForwardListener listener) {
+            this.listener = listener;
             return this;
         }
 

@@ -35,7 +35,13 @@ class AllocationTest {
         assertTrue(small < 1024 && large < 1024, "a small constant per call (the job object), not O(n)");
     }
 
-    /** Caller-thread bytes per call after warm-up (worker threads allocate nothing per call either). */
+    /**
+     * Caller-thread bytes per call in steady state (worker threads allocate nothing per call either): the
+     * least over up to 20 rounds. Until C2 has compiled the kernel, Vector API code runs interpreted and
+     * boxes every vector; on a loaded machine that can outlast any fixed warm-up, so the rounds go on
+     * until one is clean. Steady state is what the test is about; a real per-call allocation shows in
+     * every round.
+     */
     private static long bytesPerCall(Kernel kernel, int threads, int n) {
         int h = 2, d = 32;
         AttentionSpec spec = AttentionSpec.builder().length(n).heads(h).headDim(d).causal(true).build();
@@ -51,11 +57,15 @@ class AllocationTest {
             for (int i = 0; i < 3 * calls; i++) {
                 engine.forward(spec, tx, tx, tx, to, tl); // warm-up: workspaces grow, code compiles
             }
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < calls; i++) {
-                engine.forward(spec, tx, tx, tx, to, tl);
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 20 && least > (threads == 1 ? 0 : 512); round++) {
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < calls; i++) {
+                    engine.forward(spec, tx, tx, tx, to, tl);
+                }
+                least = Math.min(least, (THREADS.getCurrentThreadAllocatedBytes() - before) / calls);
             }
-            return (THREADS.getCurrentThreadAllocatedBytes() - before) / calls;
+            return least;
         }
     }
 }

@@ -12,6 +12,7 @@ import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
+import org.attention4j.cli.io.AttentionInputs;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
 import org.attention4j.cli.io.SafeTensors;
@@ -161,38 +162,12 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The shapes must agree: names the files and the expected values. */
     private AttentionSpec spec(FloatArray q, FloatArray k, FloatArray v, boolean bhsd) {
-        String qName = name("q", qFile), kName = name("k", kFile), vName = name("v", vFile);
-        for (Object[] t : new Object[][] {{qName, q}, {kName, k}, {vName, v}}) {
-            FloatArray a = (FloatArray) t[1];
-            if (a.rank() != 4) {
-                throw new BadInputException(t[0] + ": shape " + a.shapeText() + " has " + a.rank() + " dimensions, "
-                        + "expected 4: " + (bhsd ? "[B, H, L, D]" : "[B, L, H, D]"));
-            }
-        }
-        if (!Arrays.equals(k.shape(), v.shape())) {
-            throw new BadInputException(vName + ": shape " + v.shapeText() + " differs from " + kName + "'s "
-                    + k.shapeText() + "; expected the same");
-        }
-        long[] qs = q.shape(), ks = k.shape();
-        int seqAxis = bhsd ? 2 : 1, headAxis = bhsd ? 1 : 2;
-        if (qs[0] != ks[0]) {
-            throw new BadInputException(kName + ": batch " + ks[0] + ", expected " + qs[0] + " as in " + qName);
-        }
-        if (qs[3] != ks[3]) {
-            throw new BadInputException(kName + ": head dimension " + ks[3] + ", expected " + qs[3] + " as in " + qName);
-        }
-        if (ks[headAxis] == 0 || qs[headAxis] % ks[headAxis] != 0) {
-            throw new BadInputException(kName + ": " + ks[headAxis] + " key/value heads do not divide the "
-                    + qs[headAxis] + " query heads of " + qName + " (layout " + layout.toLowerCase(Locale.ROOT) + ")");
-        }
         int[] band = window == null ? new int[] {-1, -1} : parseWindow(window);
-        AttentionSpec.Builder b = AttentionSpec.builder().batch((int) qs[0]).queryLength((int) qs[seqAxis])
-                .keyLength((int) ks[seqAxis]).heads((int) qs[headAxis]).kvHeads((int) ks[headAxis])
-                .headDim((int) qs[3]).causal(causal).window(band[0], band[1]);
+        AttentionSpec.Builder options = AttentionSpec.builder().causal(causal).window(band[0], band[1]);
         if (scale != null) {
-            b.scale(scale);
+            options.scale(scale);
         }
-        return b.build();
+        return AttentionInputs.spec(q, k, v, bhsd, name("q", qFile), name("k", kFile), name("v", vFile), options);
     }
 
     private static int[] parseWindow(String text) {

@@ -2,6 +2,7 @@ package org.attention4j.kernel;
 
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import org.attention4j.AttentionCancelledException;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 
@@ -26,6 +27,8 @@ public final class FlashAttention {
     private static final double LOG2_E = 1.0 / Math.log(2.0);
     private static final double LN2 = Math.log(2.0);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** A deadline that never passes. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private FlashAttention() {}
 
@@ -36,7 +39,7 @@ public final class FlashAttention {
      * packed for a head belong to this call.
      */
     public static void runItem(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
-                               Tensor lse, Workspace ws, long callId, int item) {
+                               Tensor lse, Workspace ws, long callId, int item, long deadline, ForwardJob job) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
         // Items of one (batch, kv head) are consecutive, so the threads working on them share its keys
@@ -71,6 +74,7 @@ public final class FlashAttention {
             packHead(ops, spec, k, v, b, kvHead, ws, callId);
         }
         for (int firstKey = keyStart; firstKey < keyEnd; firstKey += TilePlan.KEY_BLOCK) {
+            checkStop(deadline, job);
             int keyCount = Math.min(TilePlan.KEY_BLOCK, keyEnd - firstKey);
             int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
             float[] keys = ws.keys, valuesT = ws.valuesT;
@@ -94,6 +98,25 @@ public final class FlashAttention {
                     ws.accT);
         }
         writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
+    }
+
+    /**
+     * Between key blocks (~0.1 ms of work): stop when another participant failed or the call was
+     * cancelled, when this thread is interrupted, or when the deadline passed. Allocates only to throw.
+     */
+    static void checkStop(long deadline, ForwardJob job) {
+        if (job != null && job.stopped()) {
+            throw new AttentionCancelledException(AttentionCancelledException.Reason.INTERRUPTED,
+                    "stopped: another thread of this call failed or the call was cancelled");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new AttentionCancelledException(AttentionCancelledException.Reason.INTERRUPTED,
+                    "interrupted during the call");
+        }
+        if (deadline != NO_DEADLINE && System.nanoTime() - deadline > 0) {
+            throw new AttentionCancelledException(AttentionCancelledException.Reason.DEADLINE,
+                    "the deadline passed during the call");
+        }
     }
 
     /** {@code queriesT(r, d) = Q[b, firstQuery + r % queries, head(r), d] · scale · log2 e}, panel-major. */

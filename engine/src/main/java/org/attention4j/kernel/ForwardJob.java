@@ -1,14 +1,20 @@
 package org.attention4j.kernel;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.attention4j.AttentionCancelledException;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 
 /**
  * One forward call's work items, shared by the participating threads: each claims the next item
  * until none is left. Every claimed item is counted down even if it failed, so the caller's wait
- * always ends; the first failure is rethrown on the caller's thread.
+ * always ends; the first failure is rethrown on the caller's thread. A helper that starts late (an
+ * executor's queue was long) finds no item left and returns without touching a workspace.
+ *
+ * <p>Cancellation: a failure (including the caller's interrupt or deadline, recorded while it waits)
+ * makes every participant stop at its next key block ({@link FlashAttention#checkStop}).
  */
 public final class ForwardJob implements Runnable {
     private final TileOps ops;
@@ -17,13 +23,15 @@ public final class ForwardJob implements Runnable {
     private final WorkspacePool workspaces;
     private final int itemCount;
     private final long callId;
+    private final long deadline;
     private final AtomicInteger nextItem = new AtomicInteger();
     private final CountDownLatch itemsLeft;
     private volatile Throwable failure;
 
     public ForwardJob(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
-                      WorkspacePool workspaces, long callId) {
+                      WorkspacePool workspaces, long callId, long deadline) {
         this.ops = ops;
+        this.deadline = deadline;
         this.callId = callId;
         this.spec = spec;
         this.q = q;
@@ -40,15 +48,20 @@ public final class ForwardJob implements Runnable {
         return itemCount;
     }
 
+    /** True once a participant failed or the call was cancelled: the others stop at their next block. */
+    boolean stopped() {
+        return failure != null;
+    }
+
     /** Runs every item on the calling thread, with no shared state: the single-thread path. */
     public static void runAll(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
-                              Tensor lse, WorkspacePool workspaces, long callId) {
+                              Tensor lse, WorkspacePool workspaces, long callId, long deadline) {
         Workspace ws = workspaces.acquire();
         try {
             ws.prepare(spec, ops);
             int items = TilePlan.itemCount(spec, ops);
             for (int item = 0; item < items; item++) {
-                FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item);
+                FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item, deadline, null);
             }
         } finally {
             workspaces.release(ws);
@@ -59,17 +72,15 @@ public final class ForwardJob implements Runnable {
     public void run() {
         Workspace ws = null;
         try {
-            ws = workspaces.acquire();
-            ws.prepare(spec, ops);
-        } catch (Throwable t) {
-            fail(t);
-        }
-        try {
             int item;
             while ((item = nextItem.getAndIncrement()) < itemCount) {
                 if (failure == null) {
                     try {
-                        FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item);
+                        if (ws == null) {
+                            ws = workspaces.acquire();
+                            ws.prepare(spec, ops);
+                        }
+                        FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item, deadline, this);
                     } catch (Throwable t) {
                         fail(t);
                     }
@@ -83,21 +94,39 @@ public final class ForwardJob implements Runnable {
         }
     }
 
-    private void fail(Throwable t) {
+    private synchronized void fail(Throwable t) {
         if (failure == null) {
             failure = t;
         }
     }
 
-    /** Waits until every item is done, then rethrows the first failure, if any. */
+    /**
+     * Waits until every item is done, then rethrows the first failure, if any. An interrupt or the
+     * deadline while waiting cancels the call: the others stop at their next key block, and this
+     * returns (throwing) once no item is in flight, so nobody writes the output after the call ended.
+     */
     public void awaitCompletion() {
         boolean interrupted = false;
         while (true) {
             try {
-                itemsLeft.await();
+                if (deadline == FlashAttention.NO_DEADLINE || failure != null) {
+                    itemsLeft.await();
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !itemsLeft.await(left, TimeUnit.NANOSECONDS)) {
+                    if (itemsLeft.getCount() == 0) {
+                        break;
+                    }
+                    fail(new AttentionCancelledException(AttentionCancelledException.Reason.DEADLINE,
+                            "the deadline passed before the call finished"));
+                    continue;
+                }
                 break;
             } catch (InterruptedException e) {
-                interrupted = true; // items in flight write the output: finish them before returning
+                interrupted = true;
+                fail(new AttentionCancelledException(AttentionCancelledException.Reason.INTERRUPTED,
+                        "interrupted while waiting for the call's other threads"));
             }
         }
         if (interrupted) {

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.statistics.descriptive.Median;
 import org.apache.commons.statistics.descriptive.Quantile;
+import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.apache.commons.statistics.inference.MannWhitneyUTest;
 
 /**
@@ -13,13 +14,16 @@ import org.apache.commons.statistics.inference.MannWhitneyUTest;
  * same samples always give the same verdict). With {@code t = maxRegression}:
  * <ul>
  *   <li>fewer than {@link #MIN_SAMPLES} samples on a side: {@link Verdict#INCONCLUSIVE};</li>
- *   <li>the whole interval above {@code 1 + t}: {@link Verdict#REGRESSION};</li>
+ *   <li>the whole interval above {@code 1 + t}, and a one-sided Mann–Whitney test on log-times
+ *       shifted by {@code log(1 + t)} agreeing at the same level: {@link Verdict#REGRESSION}
+ *       (the interval alone but not the ranks: {@link Verdict#INCONCLUSIVE});</li>
  *   <li>the whole interval below {@code 1 / (1 + t)}: {@link Verdict#IMPROVEMENT};</li>
  *   <li>the interval's top at or below {@code 1 + t}: {@link Verdict#PASS};</li>
  *   <li>else (the interval straddles {@code 1 + t}): {@link Verdict#INCONCLUSIVE}.</li>
  * </ul>
- * Medians, not means: one descheduled sample moves a mean, not a median. Medians and quantiles come from
- * Apache Commons Statistics; a Mann–Whitney U p-value is reported as a second, rank-based opinion.
+ * Medians, not means: one descheduled sample moves a mean, not a median. Medians, quantiles and the
+ * rank tests come from Apache Commons Statistics; the two-sided Mann–Whitney p-value of "any difference"
+ * is reported too.
  */
 public final class Comparison {
     public static final int MIN_SAMPLES = 5;
@@ -85,8 +89,28 @@ public final class Comparison {
         double low = quantile.evaluate(ratios, alpha / 2);
         double high = quantile.evaluate(ratios, 1 - alpha / 2);
         double p = MannWhitneyUTest.withDefaults().test(current, baseline).getPValue();
-        return new Result(nb, nc, mb, mc, ratio, low, high, p, confidence, maxRegression,
-                decide(low, high, maxRegression));
+        Verdict verdict = decide(low, high, maxRegression);
+        if (verdict == Verdict.REGRESSION && !ranksAgree(baseline, current, maxRegression, alpha)) {
+            verdict = Verdict.INCONCLUSIVE; // two methods must agree before a build fails
+        }
+        return new Result(nb, nc, mb, mc, ratio, low, high, p, confidence, maxRegression, verdict);
+    }
+
+    /**
+     * The rank-based second opinion: a one-sided Mann–Whitney test that the current times, divided by
+     * {@code 1 + t}, are still larger than the baseline's (on log-times, so the shift is a ratio).
+     */
+    static boolean ranksAgree(double[] baseline, double[] current, double maxRegression, double alpha) {
+        double[] shifted = new double[current.length], base = new double[baseline.length];
+        double shift = Math.log1p(maxRegression);
+        for (int i = 0; i < current.length; i++) {
+            shifted[i] = Math.log(current[i]) - shift;
+        }
+        for (int i = 0; i < baseline.length; i++) {
+            base[i] = Math.log(baseline[i]);
+        }
+        return MannWhitneyUTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN).test(shifted, base)
+                .getPValue() < alpha;
     }
 
     static Verdict decide(double low, double high, double maxRegression) {
@@ -105,7 +129,7 @@ public final class Comparison {
         SplittableRandom random = new SplittableRandom(0x5eed_a77e_4710_4e55L ^ baseline.length * 31L ^ current.length);
         double[] b = new double[baseline.length], c = new double[current.length];
         double[] ratios = new double[resamples];
-        Median median = Median.withDefaults().withCopy(false);
+        Median median = Median.withDefaults().withCopy(false); // b and c are scratch copies
         for (int r = 0; r < resamples; r++) {
             for (int i = 0; i < b.length; i++) {
                 b[i] = baseline[random.nextInt(baseline.length)];
@@ -118,7 +142,8 @@ public final class Comparison {
         return ratios;
     }
 
+    /** The median; leaves {@code values} in its order (Commons' default sorts the array in place). */
     static double median(double[] values) {
-        return Median.withDefaults().evaluate(values);
+        return Median.withDefaults().withCopy(true).evaluate(values);
     }
 }

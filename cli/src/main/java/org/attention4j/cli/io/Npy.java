@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +35,25 @@ public final class Npy {
     public static FloatArray read(Path file) {
         String where = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ch, where, file.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(where + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Reads an .npy image held in memory (e.g. an HTTP body); {@code where} names it in errors. */
+    public static FloatArray read(byte[] bytes, String where) {
+        try {
+            return read(new ByteArrayChannel(bytes), where, where);
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static FloatArray read(SeekableByteChannel ch, String where, String name) throws IOException {
+        {
             long size = ch.size();
             ByteBuffer start = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, start, 0, where, "the magic and header length");
@@ -74,11 +94,7 @@ public final class Npy {
             }
             float[] data = new float[(int) elements];
             readValues(ch, dataStart, data, h.bytesPerValue == 8, where);
-            return new FloatArray(file.getFileName().toString(), h.shape, data);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(where + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+            return new FloatArray(name, h.shape, data);
         }
     }
 
@@ -124,9 +140,14 @@ public final class Npy {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
-    /** Writes {@code array} as a version 1.0 {@code <f4} C-order .npy file, atomically. */
+    /** Writes {@code data} with {@code shape} as a version 1.0 {@code <f4} C-order .npy file, atomically. */
     public static void write(Path file, long[] shape, float[] data) throws IOException {
         FloatArray.elements(file.toString(), shape);
+        OutputFiles.write(file, out -> writeTo(out, shape, data));
+    }
+
+    /** The same .npy image, to a stream (e.g. an HTTP response). */
+    public static void writeTo(java.io.OutputStream out, long[] shape, float[] data) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long d : shape) {
             dims.append(d).append(", ");
@@ -137,27 +158,27 @@ public final class Npy {
         int unpadded = 10 + dict.length() + 1; // magic, version, length, dict, newline
         int padded = (unpadded + 63) / 64 * 64; // numpy aligns the data to 64 bytes
         String header = dict + " ".repeat(padded - unpadded) + "\n";
-        OutputFiles.write(file, out -> {
-            ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-            out.write(head.array());
-            out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < data.length; ) {
-                chunk.clear();
-                int n = Math.min(data.length - i, chunk.capacity() / 4);
-                chunk.asFloatBuffer().put(data, i, n);
-                out.write(chunk.array(), 0, n * 4);
-                i += n;
-            }
-        });
+        ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        out.write(head.array());
+        out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(4, 4L * data.length)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < data.length; ) {
+            chunk.clear();
+            int n = Math.min(data.length - i, chunk.capacity() / 4);
+            chunk.asFloatBuffer().put(data, i, n);
+            out.write(chunk.array(), 0, n * 4);
+            i += n;
+        }
     }
 
-    static void readFully(FileChannel ch, ByteBuffer buffer, long position, String where, String what)
+    static void readFully(SeekableByteChannel ch, ByteBuffer buffer, long position, String where, String what)
             throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
-            int n = ch.read(buffer, at);
+            ch.position(at);
+            int n = ch.read(buffer);
             if (n < 0) {
                 throw new BadInputException(where + ": the file ends inside " + what);
             }
@@ -167,10 +188,12 @@ public final class Npy {
     }
 
     /** Reads little-endian f4 or f8 values from {@code position} into {@code data}, in bulk chunks. */
-    static void readValues(FileChannel ch, long position, float[] data, boolean doubles, String where)
+    static void readValues(SeekableByteChannel ch, long position, float[] data, boolean doubles, String where)
             throws IOException {
         int width = doubles ? 8 : 4;
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        // At most 1 MiB at a time, and no more than the data: small tensors (requests) stay cheap.
+        int chunkBytes = (int) Math.min(1 << 20, Math.max(width, (long) data.length * width));
+        ByteBuffer chunk = ByteBuffer.allocate(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
         long at = position;
         for (int i = 0; i < data.length; ) {
             int n = Math.min(data.length - i, chunk.capacity() / width);

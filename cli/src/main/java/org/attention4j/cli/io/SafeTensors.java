@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,6 +40,26 @@ public final class SafeTensors {
     public static Map<String, FloatArray> read(Path file, List<String> names) {
         String where = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ch, where, names);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(where + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Reads tensors from a safetensors image held in memory (e.g. an HTTP body). */
+    public static Map<String, FloatArray> read(byte[] bytes, String where, List<String> names) {
+        try {
+            return read(new ByteArrayChannel(bytes), where, names);
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, FloatArray> read(SeekableByteChannel ch, String where, List<String> names)
+            throws IOException {
+        {
             Map<String, Entry> entries = header(ch, where);
             long dataStart = 8 + headerLength(ch, where);
             Map<String, FloatArray> out = new LinkedHashMap<>();
@@ -51,14 +72,10 @@ public final class SafeTensors {
                 out.put(name, new FloatArray(name, e.shape, values(ch, dataStart, e, where)));
             }
             return out;
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(where + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(where + ": cannot read: " + e.getMessage());
         }
     }
 
-    private static long headerLength(FileChannel ch, String where) throws IOException {
+    private static long headerLength(SeekableByteChannel ch, String where) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         Npy.readFully(ch, b, 0, where, "the header length");
         long n = b.getLong(0);
@@ -69,7 +86,7 @@ public final class SafeTensors {
         return n;
     }
 
-    private static Map<String, Entry> header(FileChannel ch, String where) throws IOException {
+    private static Map<String, Entry> header(SeekableByteChannel ch, String where) throws IOException {
         long n = headerLength(ch, where);
         ByteBuffer b = ByteBuffer.allocate((int) n);
         Npy.readFully(ch, b, 8, where, "the header");
@@ -140,13 +157,14 @@ public final class SafeTensors {
         }
     }
 
-    private static float[] values(FileChannel ch, long dataStart, Entry e, String where) throws IOException {
+    private static float[] values(SeekableByteChannel ch, long dataStart, Entry e, String where) throws IOException {
         float[] data = new float[(int) ((e.end - e.begin) / e.width)];
         if (e.width >= 4) {
             Npy.readValues(ch, dataStart + e.begin, data, e.width == 8, where);
             return data;
         }
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(2, e.end - e.begin)))
+                .order(ByteOrder.LITTLE_ENDIAN);
         long at = dataStart + e.begin;
         boolean bf16 = e.dtype.equals("BF16");
         for (int i = 0; i < data.length; ) {
