@@ -29,7 +29,8 @@ public record Calibration(String kernel, double gflops1, int threads, double gfl
     }
 
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d threads",
+        return threads == 1 ? String.format(java.util.Locale.ROOT, "%.1f GFLOP/s on 1 thread", gflops1)
+                : String.format(java.util.Locale.ROOT, "%.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d threads",
                 gflops1, gflopsN, threads);
     }
 

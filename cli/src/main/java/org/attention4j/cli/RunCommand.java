@@ -162,24 +162,12 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The shapes must agree: names the files and the expected values. */
     private AttentionSpec spec(FloatArray q, FloatArray k, FloatArray v, boolean bhsd) {
-        int[] band = window == null ? new int[] {-1, -1} : parseWindow(window);
+        int[] band = WindowOption.parse(window);
         AttentionSpec.Builder options = AttentionSpec.builder().causal(causal).window(band[0], band[1]);
         if (scale != null) {
             options.scale(scale);
         }
         return AttentionInputs.spec(q, k, v, bhsd, name("q", qFile), name("k", kFile), name("v", vFile), options);
-    }
-
-    private static int[] parseWindow(String text) {
-        String[] parts = text.split(",");
-        try {
-            if (parts.length == 2) {
-                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new BadInputException("--window " + text + ": expected LEFT,RIGHT (whole numbers, -1 = unbounded)");
     }
 
     private String name(String tensor, Path file) {

@@ -68,7 +68,7 @@ record Baseline(String date, String version, String fingerprint, Map<String, Obj
         root.put("attention4jVersion", version);
         root.put("fingerprint", fingerprint);
         root.set("machine", JSON.valueToTree(machine));
-        root.put("calibration", "scalar FMA chains on the scenario's thread count, timed before each sample");
+        root.put("calibration", Calibration.DESCRIPTION);
         ArrayNode list = root.putArray("scenarios");
         for (Entry e : scenarios) {
             ObjectNode n = list.addObject();
@@ -100,6 +100,10 @@ record Baseline(String date, String version, String fingerprint, Map<String, Obj
         if (root == null || !SCHEMA.equals(root.path("schema").asText())) {
             throw new BadInputException(where + ": schema is " + (root == null ? "missing" : root.path("schema"))
                     + ", expected \"" + SCHEMA + "\" (record it again with this version)");
+        }
+        if (!Calibration.DESCRIPTION.equals(root.path("calibration").asText())) {
+            throw new BadInputException(where + " was normalized by another yardstick (" + root.path("calibration")
+                    + "): its samples cannot be compared with this version's; record it again");
         }
         JsonNode list = root.get("scenarios");
         if (list == null || !list.isArray() || list.isEmpty()) {

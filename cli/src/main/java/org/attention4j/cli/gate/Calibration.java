@@ -9,17 +9,24 @@ import org.attention4j.bench.FmaPeak;
 /**
  * The yardstick every gate sample is divided by, run in slices interleaved with the scenario's calls
  * (see {@link Sampler}) on as many threads as the scenario. One unit of it is 256 iterations of scalar
- * FMA chains (the FP units) plus a sum over the next 16 KiB of a 4 MiB per-thread ring (the caches:
- * it misses L2 and hits L3). Attention needs both, and so must its yardstick: with FMA chains alone,
- * a neighbour thrashing the caches slowed attention by 25–40 % and the yardstick not at all.
+ * FMA chains (the FP units) plus a sum over the next 8 KiB of a 64 MiB per-thread ring (memory: it
+ * misses every cache). Attention needs both, and so must its yardstick: with FMA chains alone, a
+ * neighbour thrashing the caches slowed attention by 25–40 % and the yardstick not at all; with a 4 MiB
+ * ring (L3), a neighbour's memory traffic still slowed the memory-bound decode scenario by 16–18 %
+ * more than the yardstick. A yardstick that leans on memory can make a compute-bound scenario look
+ * faster under memory contention (an improvement or a pass), never slower: the gate's error then is a
+ * missed alarm, not a false one.
  *
  * <p>A busier or slower machine slows scenario and yardstick alike, and their ratio stays. It
  * deliberately does not use the attention kernel: a slower kernel must not slow its own yardstick.
  */
 final class Calibration implements AutoCloseable {
+    /** Names the yardstick in baselines: samples normalized by another yardstick cannot be compared. */
+    static final String DESCRIPTION = "yardstick/3: per unit 256 scalar FMA-chain iterations + 8 KiB of a 64 MiB "
+            + "ring, on the scenario's threads, in slices around each chunk of calls";
     private static final int FMA_ITERATIONS = 256;
-    private static final int RING_INTS = 1 << 20; // 4 MiB
-    private static final int SWEEP_INTS = 4096; // 16 KiB
+    private static final int RING_INTS = 1 << 24; // 64 MiB, twice the L3
+    private static final int SWEEP_INTS = 2048; // 8 KiB
     private static volatile long sink;
 
     /** Units that take about 2 ms on this machine, found once after warm-up. */

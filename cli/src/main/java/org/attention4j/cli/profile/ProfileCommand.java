@@ -20,6 +20,7 @@ import org.attention4j.cli.MachineInfo;
 import org.attention4j.cli.Main;
 import org.attention4j.cli.OutputFiles;
 import org.attention4j.cli.VersionProvider;
+import org.attention4j.cli.WindowOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -127,7 +128,8 @@ public final class ProfileCommand implements Callable<Integer> {
         Progress progress = new Progress(err, terminal, quiet, plan.rowCount(), plan.totalWork());
         Interruption interruption = new Interruption().install(progress);
         MachineInfo machine = MachineInfo.current();
-        progress.message("calibrating the FMA peak on 1 and " + plan.maxThreads() + " threads ...");
+        progress.message("calibrating the FMA peak on " + (plan.maxThreads() == 1 ? "1 thread"
+                : "1 and " + plan.maxThreads() + " threads") + " ...");
         Calibration calibration = Calibration.measure(Kernel.AUTO, plan.maxThreads());
         progress.message("FMA peak: " + calibration.describe());
         ProfileRunner runner = new ProfileRunner(plan, calibration, progress, interruption::requested);
@@ -184,7 +186,7 @@ public final class ProfileCommand implements Callable<Integer> {
         OutputFiles.requireWritableDirectory("--output", output);
         OutputFiles.requireWritableDirectory("--chart", chart);
         long naiveLimit = ByteSizes.parse("--naive-max-mem", naiveMaxMemory);
-        int[] band = window == null ? new int[] {-1, -1} : windowOption(window);
+        int[] band = WindowOption.parse(window);
         List<AttentionSpec> specs = new ArrayList<>();
         for (int n : lengths) {
             AttentionSpec.Builder b = AttentionSpec.builder().batch(batch).keyLength(n)
@@ -199,19 +201,6 @@ public final class ProfileCommand implements Callable<Integer> {
                 layout.equalsIgnoreCase("bhsd"), offheap, naiveLimit);
         plan.requireHeapForTensors();
         return plan;
-    }
-
-    private static int[] windowOption(String text) {
-        String[] parts = text.split(",");
-        try {
-            if (parts.length == 2) {
-                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadInputException("--window " + text + ": expected LEFT,RIGHT (whole numbers, -1 = unbounded), "
-                + "e.g. 511,0");
     }
 
     private static KernelChoice kernelChoice(String name) {

@@ -92,6 +92,11 @@ class GateCommandTest {
         Files.writeString(corrupt, "{\"schema\": \"something-else\"}");
         assertEquals(2, CliRun.of("gate", "check", "--baseline", corrupt.toString()).exitCode());
 
+        Files.writeString(corrupt, "{\"schema\": \"attention4j-gate-baseline/1\", \"calibration\": \"yardstick/1\"}");
+        CliRun old = CliRun.of("gate", "check", "--baseline", corrupt.toString());
+        assertEquals(2, old.exitCode());
+        assertTrue(old.err().contains("normalized by another yardstick"), old.err());
+
         Path baseline = record();
         Path other = dir.resolve("other.json");
         Files.writeString(other, "[{\"name\": \"elsewhere\", \"kind\": \"synthetic\", \"work\": 10}]");
