@@ -51,11 +51,11 @@ public final class Main implements Runnable {
     private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
-            err.println("attention4j " + cli.getCommandName() + ": " + e.getMessage());
+            err.println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;
         }
-        err.println("attention4j " + cli.getCommandName() + ": failed: " + e);
+        err.println(cli.getCommandSpec().qualifiedName() + ": failed: " + e);
         e.printStackTrace(err);
         err.flush();
         return EXIT_FAILED;

@@ -8,25 +8,21 @@ import org.attention4j.bench.FmaPeak;
 
 /**
  * The yardstick every gate sample is divided by, run in slices interleaved with the scenario's calls
- * (see {@link Sampler}) on as many threads as the scenario. One unit of it is 256 iterations of scalar
- * FMA chains (the FP units) plus a sum over the next 8 KiB of a 64 MiB per-thread ring (memory: it
- * misses every cache). Attention needs both, and so must its yardstick: with FMA chains alone, a
- * neighbour thrashing the caches slowed attention by 25–40 % and the yardstick not at all; with a 4 MiB
- * ring (L3), a neighbour's memory traffic still slowed the memory-bound decode scenario by 16–18 %
- * more than the yardstick. A yardstick that leans on memory can make a compute-bound scenario look
- * faster under memory contention (an improvement or a pass), never slower: the gate's error then is a
- * missed alarm, not a false one.
+ * (see {@link Sampler}) on as many threads as the scenario: scalar FMA chains, which touch no memory.
+ * A busier or slower machine (a neighbour taking CPU, a lower clock) slows scenario and yardstick
+ * alike, and their ratio stays. It deliberately does not use the attention kernel: a slower kernel must
+ * not slow its own yardstick.
  *
- * <p>A busier or slower machine slows scenario and yardstick alike, and their ratio stays. It
- * deliberately does not use the attention kernel: a slower kernel must not slow its own yardstick.
+ * <p>It does not follow cache or memory contention. Versions that swept a 4 MiB or a 64 MiB ring to do
+ * so evicted the scenario's caches between its calls and slowed it by an amount that depended on the
+ * machine's memory state: with no load at all, a check 40 minutes after its baseline read +24–32 % on
+ * three scenarios. A yardstick must not disturb what it measures (docs/GATE.md).
  */
 final class Calibration implements AutoCloseable {
     /** Names the yardstick in baselines: samples normalized by another yardstick cannot be compared. */
-    static final String DESCRIPTION = "yardstick/3: per unit 256 scalar FMA-chain iterations + 8 KiB of a 64 MiB "
-            + "ring, on the scenario's threads, in slices around each chunk of calls";
+    static final String DESCRIPTION = "yardstick/4: per unit 256 scalar FMA-chain iterations, on the scenario's "
+            + "threads, in slices around each chunk of calls";
     private static final int FMA_ITERATIONS = 256;
-    private static final int RING_INTS = 1 << 24; // 64 MiB, twice the L3
-    private static final int SWEEP_INTS = 2048; // 8 KiB
     private static volatile long sink;
 
     /** Units that take about 2 ms on this machine, found once after warm-up. */
@@ -34,36 +30,21 @@ final class Calibration implements AutoCloseable {
     private final ExecutorService helpers;
     private final Ring[] rings;
 
-    /** One thread's ring and where its next sweep starts. */
+    /** One thread's share of the yardstick. */
     private static final class Ring {
-        final int[] data = new int[RING_INTS];
-        int position;
-
-        Ring(int seed) {
-            for (int i = 0; i < data.length; i++) {
-                data[i] = i * 31 + seed;
-            }
-        }
-
         long units(long count) {
-            long sum = 0;
             float fma = 0;
             for (long u = 0; u < count; u++) {
                 fma += FmaPeak.chains(Kernel.SCALAR, FMA_ITERATIONS);
-                int from = position;
-                for (int i = 0; i < SWEEP_INTS; i++) {
-                    sum += data[from + i];
-                }
-                position = (from + SWEEP_INTS) & (RING_INTS - 1);
             }
-            return sum + (long) fma;
+            return (long) fma;
         }
     }
 
     Calibration(int maxThreads) {
         rings = new Ring[maxThreads];
         for (int t = 0; t < maxThreads; t++) {
-            rings[t] = new Ring(t);
+            rings[t] = new Ring();
         }
         helpers = maxThreads > 1 ? Executors.newFixedThreadPool(maxThreads - 1, r -> {
             Thread t = new Thread(r, "attention4j-gate-calibration");
