@@ -8,6 +8,7 @@ module org.attention4j {
     requires static jdk.incubator.vector;
 
     exports org.attention4j;
+    exports org.attention4j.layer;
     exports org.attention4j.reference;
     exports org.attention4j.bench;
 }
