@@ -1,0 +1,46 @@
+package org.attention4j.kernel.gemm;
+
+/**
+ * The cache-blocking loops of {@code C (+)= A·B} over one rectangular region of C (Goto/BLIS order):
+ * <pre>
+ *   for each NC columns:                 pack B (KC × NC) once per depth block, reused by every row block
+ *     for each KC depths:
+ *       for each MC rows:                pack A (MC × KC), then the kernel runs MR × NR tiles over it
+ * </pre>
+ * An element's sum is accumulated depth block by depth block in k order, and a block's partial sums go
+ * straight into C (the first block overwrites unless accumulating). Nothing here depends on the
+ * region's size or position, so splitting C among threads gives bitwise the same result.
+ */
+final class GemmDriver {
+    private GemmDriver() {}
+
+    /** Rows {@code [rowFirst, rowEnd)} and columns {@code [colFirst, colEnd)} of C for a call with {@code k > 0}. */
+    static void multiplyRegion(GemmKernel kernel, GemmCall call, int rowFirst, int rowEnd, int colFirst, int colEnd,
+                               GemmBuffers buffers) {
+        int kcMax = kernel.depthBlock(), mcMax = kernel.rowBlock(), ncMax = kernel.colBlock();
+        float[] a = call.a, b = call.b, c = call.c;
+        int k = call.k, lda = call.lda, ldb = call.ldb, ldc = call.ldc;
+        for (int jc = colFirst; jc < colEnd; jc += ncMax) {
+            int nc = Math.min(ncMax, colEnd - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                kernel.packB(b, call.bOffset + pc * ldb + jc, ldb, kc, nc, buffers.packedB);
+                boolean load = call.accumulate || pc > 0;
+                for (int ic = rowFirst; ic < rowEnd; ic += mcMax) {
+                    int mc = Math.min(mcMax, rowEnd - ic);
+                    kernel.packA(a, call.aOffset + ic * lda + pc, lda, mc, kc, buffers.packedA);
+                    kernel.multiplyBlock(mc, nc, kc, buffers.packedA, buffers.packedB, c, call.cOffset + ic * ldc + jc,
+                            ldc, load, buffers.edge);
+                }
+            }
+        }
+    }
+
+    /** C = 0 over the call's region: the product with {@code k = 0} when not accumulating. */
+    static void clear(GemmCall call) {
+        for (int i = 0; i < call.m; i++) {
+            int at = call.cOffset + i * call.ldc;
+            java.util.Arrays.fill(call.c, at, at + call.n, 0f);
+        }
+    }
+}

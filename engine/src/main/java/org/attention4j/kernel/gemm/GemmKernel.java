@@ -1,0 +1,64 @@
+package org.attention4j.kernel.gemm;
+
+/**
+ * The register- and cache-blocked inner part of {@code C (+)= A·B}, implemented once in plain Java
+ * ({@link ScalarGemmKernel}) and once with the Vector API ({@code panama.PanamaGemmKernel}); the loops
+ * around it (cache blocks, threads) are {@link GemmDriver}'s.
+ *
+ * <p>Operands arrive <em>packed</em> (zero-padded to whole panels, so every micro-tile is full):
+ * <ul>
+ *   <li>packed A: a block of rows, each row's {@code kc} depths contiguous, element (row, k) at
+ *       {@code row·kc + k}, padded with zero rows to a multiple of {@link #tileRows()} = MR (a
+ *       micro-tile reads MR consecutive rows, a panel);</li>
+ *   <li>packed B: a block of columns cut into panels of {@link #tileCols()} = NR columns; element
+ *       (k, col) is at {@code (col / NR)·kc·NR + k·NR + col % NR}.</li>
+ * </ul>
+ * Inside a micro-tile every index then moves by a compile-time constant, which lets C2 hoist the bounds
+ * checks out of the loop (a runtime stride kept them and cost ~25 % in the flash kernel). A is not
+ * packed k-major as in BLIS: see {@code panama.GemmMicroKernels} for why.
+ *
+ * <p>Implementations must compute each element of C from its own products in a fixed order (k
+ * ascending within a depth block), whatever the position of the element in a tile: that is what makes
+ * the result independent of how the driver splits C among threads.
+ */
+public interface GemmKernel {
+
+    /** A short name for reports, e.g. {@code "vector-256 6x16"} or {@code "scalar 4x4"}. */
+    String name();
+
+    /** MR: rows of a micro-tile (rows of a packed A panel). */
+    int tileRows();
+
+    /** NR: columns of a micro-tile (columns of a packed B panel). */
+    int tileCols();
+
+    /** KC: the depth of a cache block; fixed per kernel, never per call (the summation order depends on it). */
+    int depthBlock();
+
+    /** MC: rows of a packed A block (a multiple of MR), sized so the block stays in L2. */
+    int rowBlock();
+
+    /** NC: columns of a packed B block (a multiple of NR). */
+    int colBlock();
+
+    /**
+     * {@code C[rows × cols] (+)= packedA · packedB} for one packed block of depth {@code depth ≤ KC},
+     * with C(i, j) at {@code c[cAt + i·ldc + j]}. With {@code load} the block adds to C, otherwise it
+     * overwrites it. {@code edge} (at least MR·NR floats) holds the partial tiles at the block's
+     * bottom and right edges, which are computed whole and then copied out.
+     */
+    void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, float[] c, int cAt,
+                       int ldc, boolean load, float[] edge);
+
+    /**
+     * Packs A rows {@code [0, rows)}, depths {@code [0, depth)} (row i at {@code a[aAt + i·lda]}) into
+     * {@code packedA}, padding the last panel with zero rows.
+     */
+    void packA(float[] a, int aAt, int lda, int rows, int depth, float[] packedA);
+
+    /**
+     * Packs B depths {@code [0, depth)}, columns {@code [0, cols)} (row k at {@code b[bAt + k·ldb]}) into
+     * {@code packedB}, padding the last panel with zero columns.
+     */
+    void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB);
+}

@@ -1,0 +1,101 @@
+package org.attention4j.kernel.panama;
+
+import static org.attention4j.kernel.panama.GemmMicroKernels.NR;
+import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
+
+import org.attention4j.kernel.gemm.GemmKernel;
+import org.attention4j.kernel.gemm.Packing;
+
+/**
+ * Vector API GEMM kernel: MR × NR micro-tiles ({@link GemmMicroKernels}) over packed blocks. Reached by
+ * name from {@code GemmKernels} only when {@code jdk.incubator.vector} is present.
+ *
+ * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
+ * while the packed A panels of an MC × KC block stream past it from L2.
+ * <ul>
+ *   <li>KC = 4096 / NR: the B panel is 16 KiB, half of a 32 KiB L1d, leaving room for the A panel
+ *       (MR·KC floats, 6 KiB on AVX2) streaming through (AVX2: KC = 256);</li>
+ *   <li>MC ≈ 36 Ki floats / KC, a multiple of MR: the packed A block is 144 KiB, well inside a
+ *       512 KiB L2 with the B panels and C lines passing through (AVX2: MC = 144);</li>
+ *   <li>NC: the packed B block (KC × NC) lives in L3 and is re-read once per MC rows.</li>
+ * </ul>
+ */
+public final class PanamaGemmKernel implements GemmKernel {
+    private static final int MR = SPECIES.vectorBitSize() >= 512 ? 12 : 6;
+    private static final int KC = 4096 / NR;
+    private static final int MC = Math.max(MR, 36 * 1024 / KC / MR * MR);
+    private static final int NC = 64 * NR;
+
+    @Override
+    public String name() {
+        return "vector-" + SPECIES.vectorBitSize() + " " + MR + "x" + NR;
+    }
+
+    @Override
+    public int tileRows() {
+        return MR;
+    }
+
+    @Override
+    public int tileCols() {
+        return NR;
+    }
+
+    @Override
+    public int depthBlock() {
+        return KC;
+    }
+
+    @Override
+    public int rowBlock() {
+        return MC;
+    }
+
+    @Override
+    public int colBlock() {
+        return NC;
+    }
+
+    @Override
+    public void packA(float[] a, int aAt, int lda, int rows, int depth, float[] packedA) {
+        Packing.packA(a, aAt, lda, rows, depth, MR, packedA);
+    }
+
+    @Override
+    public void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB) {
+        Packing.packB(b, bAt, ldb, depth, cols, NR, packedB);
+    }
+
+    @Override
+    public void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, float[] c, int cAt,
+                              int ldc, boolean load, float[] edge) {
+        // B panel outer (it stays in L1), A panels inner (they stream from L2).
+        for (int j = 0; j < cols; j += NR) {
+            int bAt = j * depth; // (j / NR) · depth · NR
+            int liveCols = Math.min(NR, cols - j);
+            for (int i = 0; i < rows; i += MR) {
+                int aAt = i * depth;
+                int liveRows = Math.min(MR, rows - i);
+                int at = cAt + i * ldc + j;
+                if (liveRows == MR && liveCols == NR) {
+                    tile(depth, packedA, aAt, packedB, bAt, c, at, ldc, load);
+                } else {
+                    if (load) {
+                        Packing.loadEdge(c, at, ldc, liveRows, liveCols, NR, edge);
+                    }
+                    tile(depth, packedA, aAt, packedB, bAt, edge, 0, NR, load);
+                    Packing.storeEdge(edge, liveRows, liveCols, NR, c, at, ldc);
+                }
+            }
+        }
+    }
+
+    private static void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
+                             boolean load) {
+        if (MR == 12) {
+            GemmMicroKernels.tile12x2(depth, a, aAt, b, bAt, c, cAt, ldc, load);
+        } else {
+            GemmMicroKernels.tile6x2(depth, a, aAt, b, bAt, c, cAt, ldc, load);
+        }
+    }
+}

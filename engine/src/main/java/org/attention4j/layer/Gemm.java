@@ -1,0 +1,131 @@
+package org.attention4j.layer;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.attention4j.Kernel;
+import org.attention4j.kernel.gemm.GemmKernel;
+import org.attention4j.kernel.gemm.GemmKernels;
+import org.attention4j.kernel.gemm.GemmRunner;
+
+/**
+ * Single-precision matrix product {@code C[m×n] (+)= A[m×k]·B[k×n]} on row-major {@code float[]}
+ * views with offsets and leading dimensions, as the projections of a self-attention layer need
+ * (e.g. {@code QKV = X·W}).
+ *
+ * <pre>{@code
+ * try (Gemm gemm = Gemm.create(2)) {
+ *     // C = A·B, all dense: A 512×1024, B 1024×768, C 512×768
+ *     gemm.multiply(512, 768, 1024, a, 0, 1024, b, 0, 768, c, 0, 768, false);
+ * }
+ * }</pre>
+ *
+ * <p>Packed and register-blocked (Goto/BLIS): B is packed in panels of NR columns and A in panels of
+ * MR rows, cache blocks of KC depths keep a B panel in L1 and an A block in L2, and an MR × NR tile of
+ * C stays in registers over a block. The Vector API kernel needs {@code --add-modules
+ * jdk.incubator.vector}; without it a plain-Java kernel runs (see {@link Kernel}).
+ *
+ * <p>Thread-safe: any number of threads may call {@link #multiply} at once. A call runs on the calling
+ * thread plus up to {@code threads − 1} of this object's own workers (created once, daemon), each
+ * computing whole blocks of C; the result is bitwise identical for every thread count. Every argument
+ * is validated before anything is written: a bad one throws {@link IllegalArgumentException} naming it,
+ * and C is left untouched. After warm-up a call allocates nothing (packing buffers are pooled).
+ */
+public final class Gemm implements AutoCloseable {
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final GemmRunner runner;
+    private final int threads;
+    private final Kernel kernel;
+    private volatile boolean closed;
+
+    private Gemm(int threads, Kernel kernel) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
+        }
+        if (kernel == null) {
+            throw new IllegalArgumentException("kernel = null: expected AUTO, VECTOR or SCALAR");
+        }
+        GemmKernel chosen = switch (kernel) {
+            case AUTO -> GemmKernels.best();
+            case VECTOR -> GemmKernels.vector();
+            case SCALAR -> GemmKernels.scalar();
+        };
+        this.kernel = chosen == GemmKernels.scalar() ? Kernel.SCALAR : Kernel.VECTOR;
+        this.threads = threads;
+        this.runner = new GemmRunner(chosen, threads, "attention4j-gemm-" + IDS.incrementAndGet() + "-worker-");
+    }
+
+    /** One thread per available processor and the best kernel of this JVM. */
+    public static Gemm create() {
+        return create(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@code threads} threads per call (the caller's plus {@code threads − 1} workers), best kernel. */
+    public static Gemm create(int threads) {
+        return create(threads, Kernel.AUTO);
+    }
+
+    /**
+     * {@code threads} threads per call and the given kernel.
+     *
+     * @throws IllegalStateException for {@link Kernel#VECTOR} in a JVM without {@code jdk.incubator.vector}
+     */
+    public static Gemm create(int threads, Kernel kernel) {
+        return new Gemm(threads, kernel);
+    }
+
+    /**
+     * {@code C = A·B}, or {@code C += A·B} with {@code accumulate}, where (row-major)
+     * <pre>
+     *   A(i, p) = a[aOffset + i·lda + p]   i < m, p < k
+     *   B(p, j) = b[bOffset + p·ldb + j]   p < k, j < n
+     *   C(i, j) = c[cOffset + i·ldc + j]   i < m, j < n
+     * </pre>
+     * Only those elements of {@code c} are written. {@code k = 0} gives {@code C = 0} (or leaves C as is
+     * when accumulating); {@code m = 0} or {@code n = 0} does nothing.
+     *
+     * @throws IllegalArgumentException when a size is negative, an array is null, {@code lda < max(1, k)},
+     *         {@code ldb} or {@code ldc < max(1, n)}, an offset or a matrix's last element lies outside its
+     *         array, or C shares an element with A or B; nothing is written then
+     * @throws IllegalStateException when this object is closed
+     */
+    public void multiply(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                         float[] c, int cOffset, int ldc, boolean accumulate) {
+        if (closed) {
+            throw new IllegalStateException("this Gemm is closed: create a new one");
+        }
+        GemmArguments.check(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        runner.multiply(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
+    }
+
+    /** {@code C = A·B} for dense arrays: A is m×k, B k×n and C m×n, each from index 0. */
+    public void multiply(int m, int n, int k, float[] a, float[] b, float[] c) {
+        multiply(m, n, k, a, 0, Math.max(1, k), b, 0, Math.max(1, n), c, 0, Math.max(1, n), false);
+    }
+
+    /** Threads a call may use (including the caller's). */
+    public int threads() {
+        return threads;
+    }
+
+    /** The kernel this object runs: {@link Kernel#VECTOR} or {@link Kernel#SCALAR}, never AUTO. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The kernel and its micro-tile for reports, e.g. {@code "vector-256 6x16"} or {@code "scalar 4x4"}. */
+    public String kernelName() {
+        return runner.kernel().name();
+    }
+
+    /** Stops the worker threads; calls in flight finish. Later calls throw {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        closed = true;
+        runner.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Gemm[kernel=" + kernelName() + ", threads=" + threads + "]";
+    }
+}
