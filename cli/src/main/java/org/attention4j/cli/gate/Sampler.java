@@ -24,6 +24,8 @@ final class Sampler implements AutoCloseable {
     private static final long SAMPLE_NANOS = 25_000_000L;
     private static final long WARMUP_NANOS = 1_000_000_000L;
     private static final long CHUNK_NANOS = 2_000_000L;
+    private static final long SETTLE_NANOS = 500_000_000L;
+    private static final long MAX_WARMUP_NANOS = 10_000_000_000L;
 
     /** One scenario's samples: normalized (what is compared) and the raw nanoseconds behind them. */
     record Samples(List<Double> normalized, List<Double> nanosPerCall, List<Long> calibrationNanos) {
@@ -89,18 +91,31 @@ final class Sampler implements AutoCloseable {
         return samples;
     }
 
-    /** Runs the workload for about a second (JIT, caches); returns the fastest call's nanoseconds. */
+    /**
+     * Runs the workload until it stops getting faster: at least {@link #WARMUP_NANOS}, then until no
+     * call has beaten the best by 3 % for half a second (C2 compiles the Vector API code late on a busy
+     * machine, and a sample taken before that is 5–10× slow), at most {@link #MAX_WARMUP_NANOS}.
+     * Returns the fastest call's nanoseconds.
+     */
     private static long warmUp(Workload w) {
         long start = System.nanoTime();
+        long lastGain = start;
         int calls = 0;
         long fastest = Long.MAX_VALUE;
-        while (System.nanoTime() - start < WARMUP_NANOS || calls < 3) {
+        while (true) {
             long t0 = System.nanoTime();
             w.call();
-            fastest = Math.min(fastest, System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            if (t1 - t0 < fastest * 0.97) {
+                lastGain = t1;
+            }
+            fastest = Math.min(fastest, t1 - t0);
             calls++;
+            boolean settled = t1 - start >= WARMUP_NANOS && t1 - lastGain >= SETTLE_NANOS && calls >= 3;
+            if (settled || t1 - start >= MAX_WARMUP_NANOS) {
+                return Math.max(1, fastest);
+            }
         }
-        return Math.max(1, fastest);
     }
 
     private void sample(Scenario s, Samples into) {
