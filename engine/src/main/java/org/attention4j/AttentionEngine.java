@@ -122,10 +122,60 @@ public final class AttentionEngine implements AutoCloseable {
      */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
                         long deadlineNanoTime) {
+        forward(spec, q, k, v, out, lse, null, deadlineNanoTime);
+    }
+
+    /** Attention under a call's {@link AttentionMask masks} (key padding, boolean or additive), without LSE. */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, AttentionMask mask) {
+        forward(spec, q, k, v, out, null, mask, FlashAttention.NO_DEADLINE);
+    }
+
+    /**
+     * The full form: {@code mask} may be null (none), {@code lse} may be null, {@code deadlineNanoTime} may
+     * be {@link Long#MAX_VALUE} (none). See {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor,
+     * Tensor, long)}.
+     *
+     * @throws IllegalArgumentException also when the mask does not fit the spec (nothing is written)
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
+                        long deadlineNanoTime) {
+        checkOpen();
+        ForwardArguments.check(spec, q, k, v, out, lse);
+        if (mask != null) {
+            mask.checkFits(spec);
+        }
+        execute(spec, q, k, v, out, lse, mask, null, null, deadlineNanoTime);
+    }
+
+    /**
+     * Variable-length packed batch (FlashAttention's varlen API): sequence {@code s} has queries
+     * {@code cuSeqlensQ[s] .. cuSeqlensQ[s + 1]} and keys {@code cuSeqlensK[s] .. cuSeqlensK[s + 1]} of the
+     * packed tensors, and attends only within itself, so padding costs nothing. {@code spec} describes the
+     * packed tensors: batch 1, {@code queryLength = cuSeqlensQ[last]}, {@code keyLength = cuSeqlensK[last]};
+     * its causal mask, window, ALiBi and soft-cap apply to each sequence on its own (a causal mask is
+     * bottom-right aligned per sequence). {@code lse} (may be null) is {@code [1, heads, total queries]}.
+     * A block-sparse layout cannot be used (its grid is per length). Each sequence runs on all of the
+     * engine's threads in turn.
+     *
+     * @throws IllegalArgumentException when the offsets do not start at 0, decrease, differ in count, or
+     *         do not end at the spec's lengths, or any tensor does not fit (nothing is written)
+     */
+    public void forwardVarlen(AttentionSpec spec, int[] cuSeqlensQ, int[] cuSeqlensK, Tensor q, Tensor k, Tensor v,
+                              Tensor out, Tensor lse) {
+        checkOpen();
+        VarlenOffsets.check(spec, cuSeqlensQ, cuSeqlensK);
+        ForwardArguments.check(spec, q, k, v, out, lse);
+        execute(spec, q, k, v, out, lse, null, cuSeqlensQ, cuSeqlensK, FlashAttention.NO_DEADLINE);
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("this AttentionEngine is closed: create a new one");
         }
-        ForwardArguments.check(spec, q, k, v, out, lse);
+    }
+
+    private void execute(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
+                         int[] cuSeqlensQ, int[] cuSeqlensK, long deadlineNanoTime) {
         checkBudget(spec);
         // Only an enabled JFR event is created: a disabled one costs this check and nothing else.
         ForwardEvent event = FORWARD_EVENT.isEnabled() ? new ForwardEvent() : null;
@@ -135,7 +185,18 @@ public final class AttentionEngine implements AutoCloseable {
         long start = listener != null ? System.nanoTime() : 0;
         Throwable failure = null;
         try {
-            run(spec, q, k, v, out, lse, deadlineNanoTime);
+            if (cuSeqlensQ == null) {
+                run(spec, mask, q, k, v, out, lse, deadlineNanoTime);
+            } else {
+                for (int s = 0; s + 1 < cuSeqlensQ.length; s++) {
+                    int firstQuery = cuSeqlensQ[s], firstKey = cuSeqlensK[s];
+                    AttentionSpec one = spec.toBuilder().queryLength(cuSeqlensQ[s + 1] - firstQuery)
+                            .keyLength(cuSeqlensK[s + 1] - firstKey).build();
+                    run(one, null, q.fromPosition(firstQuery), k.fromPosition(firstKey), v.fromPosition(firstKey),
+                            out.fromPosition(firstQuery), lse == null ? null : lse.fromPosition(firstQuery),
+                            deadlineNanoTime);
+                }
+            }
         } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
@@ -149,7 +210,8 @@ public final class AttentionEngine implements AutoCloseable {
         }
     }
 
-    private void run(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, long deadline) {
+    private void run(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
+                     long deadline) {
         if (spec.queryLength() == 0) {
             return;
         }
@@ -157,10 +219,10 @@ public final class AttentionEngine implements AutoCloseable {
         int items = TilePlan.itemCount(spec, ops);
         int participants = Math.min(threads, items);
         if (participants <= 1 || !sharedWithOtherThreads(q, k, v, out, lse)) {
-            ForwardJob.runAll(ops, spec, q, k, v, out, lse, workspaces, callId, deadline);
+            ForwardJob.runAll(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline);
             return;
         }
-        ForwardJob job = new ForwardJob(ops, spec, q, k, v, out, lse, workspaces, callId, deadline);
+        ForwardJob job = new ForwardJob(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline);
         if (executor == null) {
             workers.submit(job, participants - 1);
         } else {

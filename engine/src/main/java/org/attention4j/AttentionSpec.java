@@ -28,6 +28,14 @@ package org.attention4j;
  * local causal attention over {@code w} tokens is {@code causal(true).window(w − 1, 0)}. Key blocks
  * outside the band are never visited: the cost is O(n·w), not O(n²).
  *
+ * <h2>Soft-capping, ALiBi, block-sparse layouts</h2>
+ * A score is computed as {@code s = scale · q·k}; then, in this order: with {@code softcap(c)},
+ * {@code s = c · tanh(s / c)} (Gemma 2); with {@code alibiSlopes}, {@code s −= slope_h · |i + Lk − Lq − j|}
+ * (ALiBi, Press et al., arXiv 2108.12409, with FlashAttention's bottom-right alignment and absolute
+ * distance); then the call's additive mask is added ({@link AttentionMask}). A pair hidden by the causal
+ * mask, the window, the {@link BlockSparseLayout block-sparse layout} or a mask is −∞. Per-call masks
+ * are data and are passed to {@code forward}, not kept here.
+ *
  * <p>Instances are immutable and validated on construction; build them with {@link #builder()}.
  */
 public final class AttentionSpec {
@@ -44,6 +52,9 @@ public final class AttentionSpec {
     private final boolean causal;
     private final int windowLeft;
     private final int windowRight;
+    private final float softcap;
+    private final float[] alibiSlopes;
+    private final BlockSparseLayout layout;
 
     private AttentionSpec(Builder b) {
         this.batch = requireAtLeast("batch", b.batch, 1);
@@ -71,6 +82,45 @@ public final class AttentionSpec {
             throw new IllegalArgumentException("window right = " + windowRight + " with causal: expected 0 or -1 "
                     + "(a causal mask hides every key after the diagonal)");
         }
+        if (!(b.softcap >= 0) || b.softcap == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("softcap = " + b.softcap + ": expected a finite number > 0 (0 = off)");
+        }
+        this.softcap = b.softcap;
+        if (b.alibiSlopes != null) {
+            if (b.alibiSlopes.length != heads) {
+                throw new IllegalArgumentException("alibi slopes: " + b.alibiSlopes.length + " values: expected one per"
+                        + " head (" + heads + ")");
+            }
+            for (int h = 0; h < heads; h++) {
+                if (!Float.isFinite(b.alibiSlopes[h])) {
+                    throw new IllegalArgumentException("alibi slope of head " + h + " = " + b.alibiSlopes[h]
+                            + ": expected a finite number");
+                }
+            }
+        }
+        this.alibiSlopes = b.alibiSlopes == null ? null : b.alibiSlopes.clone();
+        this.layout = b.layout;
+        if (layout != null) {
+            layout.checkFits(this);
+        }
+    }
+
+    /**
+     * The standard ALiBi slopes for {@code heads} heads: the geometric sequence {@code 2^(−8i/n)},
+     * i = 1..n, for n a power of two; otherwise those of the nearest lower power of two followed by every
+     * other slope of the next one (as in the ALiBi paper's reference code).
+     */
+    public static float[] standardAlibiSlopes(int heads) {
+        requireAtLeast("heads", heads, 1);
+        int lower = Integer.highestOneBit(heads);
+        float[] slopes = new float[heads];
+        for (int i = 0; i < lower; i++) {
+            slopes[i] = (float) Math.pow(2, -8.0 * (i + 1) / lower);
+        }
+        for (int i = lower; i < heads; i++) { // odd slopes of 2·lower heads: 2^(−8(2k+1)/(2·lower))
+            slopes[i] = (float) Math.pow(2, -8.0 * (2 * (i - lower) + 1) / (2 * lower));
+        }
+        return slopes;
     }
 
     private static int requireAtLeast(String name, int value, int min) {
@@ -95,7 +145,7 @@ public final class AttentionSpec {
     public Builder toBuilder() {
         return new Builder().batch(batch).queryLength(queryLength).keyLength(keyLength)
                 .heads(heads).kvHeads(kvHeads).headDim(headDim).scale(scale).causal(causal)
-                .window(windowLeft, windowRight);
+                .window(windowLeft, windowRight).softcap(softcap).alibiSlopes(alibiSlopes).blockSparse(layout);
     }
 
     public int batch() { return batch; }
@@ -112,6 +162,15 @@ public final class AttentionSpec {
     public int windowRight() { return causal ? 0 : windowRight; }
     /** True when a sliding window bounds either side. */
     public boolean hasWindow() { return windowLeft >= 0 || windowRight >= 0; }
+
+    /** Soft-capping constant {@code c} of {@code c · tanh(s / c)}, or 0 when off. */
+    public float softcap() { return softcap; }
+    /** True when ALiBi slopes are set. */
+    public boolean hasAlibi() { return alibiSlopes != null; }
+    /** The ALiBi slope of head {@code h} (0 without ALiBi). */
+    public float alibiSlope(int h) { return alibiSlopes == null ? 0f : alibiSlopes[h]; }
+    /** The block-sparse layout, or null for dense attention. */
+    public BlockSparseLayout blockSparse() { return layout; }
 
     /** Query heads that share one key/value head. */
     public int groupSize() { return heads / kvHeads; }
@@ -134,22 +193,79 @@ public final class AttentionSpec {
         return windowLeft >= 0 ? Math.max(0, queryIndex + keyLength - queryLength - windowLeft) : 0;
     }
 
-    /** Query–key pairs that are not masked, per (batch, head). */
-    public long visiblePairsPerHead() {
-        long pairs = 0;
-        if (!causal && !hasWindow()) {
-            return (long) queryLength * keyLength;
+    /**
+     * Query–key pairs that are not masked by the causal mask, the window or the block-sparse layout, over
+     * all batch items and heads (a call's {@link AttentionMask} may hide more: see
+     * {@link #visiblePairs(AttentionMask)}).
+     */
+    public long visiblePairs() {
+        return visiblePairs(null);
+    }
+
+    /** As {@link #visiblePairs()}, also counting only the pairs {@code mask} lets through (null: no mask). */
+    public long visiblePairs(AttentionMask mask) {
+        if (mask == null || (!mask.hasKeyPadding() && !mask.hasGeneralMask())) {
+            long perHead = 0;
+            for (int h = 0; h < (layout != null && layout.heads() > 1 ? heads : 1); h++) {
+                perHead += visiblePairsOfHead(h);
+            }
+            return perHead * batch * (layout != null && layout.heads() > 1 ? 1 : heads);
         }
-        // Rows before the diagonal starts see nothing; others see first .. last.
-        for (long i = 0; i < queryLength; i++) {
-            pairs += Math.max(0, lastVisibleKey(i) + 1 - firstVisibleKey(i));
+        mask.checkFits(this);
+        long pairs = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                for (long i = 0; i < queryLength; i++) {
+                    for (long j = firstVisibleKey(i); j <= lastVisibleKey(i); j++) {
+                        if (isInLayout(h, i, j) && mask.allows(b, h, i, j)) {
+                            pairs++;
+                        }
+                    }
+                }
+            }
         }
         return pairs;
     }
 
+    /** Whether the block-sparse layout (if any) lets head {@code h}'s query {@code i} see key {@code j}. */
+    public boolean isInLayout(int h, long i, long j) {
+        return layout == null || layout.isActive(h, (int) (i / layout.blockSize()), (int) (j / layout.blockSize()));
+    }
+
+    /** Visible pairs of one head of one batch item, without a call's masks. */
+    private long visiblePairsOfHead(int h) {
+        if (layout == null && !causal && !hasWindow()) {
+            return (long) queryLength * keyLength;
+        }
+        long pairs = 0;
+        for (long i = 0; i < queryLength; i++) { // rows before the diagonal starts see nothing
+            long first = firstVisibleKey(i), last = lastVisibleKey(i);
+            if (layout == null) {
+                pairs += Math.max(0, last + 1 - first);
+                continue;
+            }
+            int bs = layout.blockSize(), pattern = layout.patternOf(h), qb = (int) (i / bs);
+            for (int at = layout.firstIndex(pattern, qb); at < layout.endIndex(pattern, qb); at++) {
+                long kb = layout.keyBlockAt(at);
+                pairs += Math.max(0, Math.min(last, kb * bs + bs - 1) + 1 - Math.max(first, kb * bs));
+            }
+        }
+        return pairs;
+    }
+
+    /** Visible pairs per (batch, head), averaged over heads when the layout differs between them. */
+    public long visiblePairsPerHead() {
+        return visiblePairs() / ((long) batch * heads);
+    }
+
     /** FLOPs of the forward pass: 4·D per visible pair (2 for Q·Kᵀ, 2 for P·V), all heads. */
     public double flops() {
-        return 4.0 * headDim * visiblePairsPerHead() * heads * batch;
+        return 4.0 * headDim * visiblePairs();
+    }
+
+    /** As {@link #flops()}, counting only the pairs {@code mask} lets through. */
+    public double flops(AttentionMask mask) {
+        return 4.0 * headDim * visiblePairs(mask);
     }
 
     @Override
@@ -157,7 +273,9 @@ public final class AttentionSpec {
         return o instanceof AttentionSpec s && batch == s.batch && queryLength == s.queryLength
                 && keyLength == s.keyLength && heads == s.heads && kvHeads == s.kvHeads
                 && headDim == s.headDim && Float.compare(scale, s.scale) == 0 && causal == s.causal
-                && windowLeft == s.windowLeft && windowRight() == s.windowRight();
+                && windowLeft == s.windowLeft && windowRight() == s.windowRight()
+                && Float.compare(softcap, s.softcap) == 0 && java.util.Arrays.equals(alibiSlopes, s.alibiSlopes)
+                && layout == s.layout;
     }
 
     @Override
@@ -171,6 +289,9 @@ public final class AttentionSpec {
         h = 31 * h + Float.floatToIntBits(scale);
         h = 31 * h + windowLeft;
         h = 31 * h + windowRight();
+        h = 31 * h + Float.floatToIntBits(softcap);
+        h = 31 * h + java.util.Arrays.hashCode(alibiSlopes);
+        h = 31 * h + System.identityHashCode(layout);
         return 31 * h + (causal ? 1 : 0);
     }
 
@@ -179,7 +300,10 @@ public final class AttentionSpec {
         return "AttentionSpec[batch=" + batch + ", queryLength=" + queryLength + ", keyLength=" + keyLength
                 + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim=" + headDim
                 + ", scale=" + scale + ", causal=" + causal
-                + (hasWindow() ? ", window=(" + windowLeft + ", " + windowRight() + ")" : "") + "]";
+                + (hasWindow() ? ", window=(" + windowLeft + ", " + windowRight() + ")" : "")
+                + (softcap > 0 ? ", softcap=" + softcap : "")
+                + (alibiSlopes != null ? ", alibi=" + java.util.Arrays.toString(alibiSlopes) : "")
+                + (layout != null ? ", " + layout : "") + "]";
     }
 
     /** Mutable builder; {@link #build()} validates every field and names the one that is wrong. */
@@ -196,6 +320,9 @@ public final class AttentionSpec {
         private boolean causal;
         private int windowLeft = -1;
         private int windowRight = -1;
+        private float softcap;
+        private float[] alibiSlopes;
+        private BlockSparseLayout layout;
 
         private Builder() {}
 
@@ -213,6 +340,12 @@ public final class AttentionSpec {
         public Builder causal(boolean causal) { this.causal = causal; return this; }
         /** Sliding window: keys visible before and after the diagonal, −1 = unbounded (see class doc). */
         public Builder window(int left, int right) { this.windowLeft = left; this.windowRight = right; return this; }
+        /** Logit soft-capping {@code c · tanh(s / c)}; 0 (the default) turns it off. */
+        public Builder softcap(float cap) { this.softcap = cap; return this; }
+        /** ALiBi: one slope per head (see {@link #standardAlibiSlopes}); null turns it off. Copied. */
+        public Builder alibiSlopes(float[] slopes) { this.alibiSlopes = slopes == null ? null : slopes.clone(); return this; }
+        /** Block-sparse attention over {@code layout}'s active blocks; null for dense. */
+        public Builder blockSparse(BlockSparseLayout layout) { this.layout = layout; return this; }
 
         public AttentionSpec build() {
             return new AttentionSpec(this);

@@ -57,6 +57,11 @@ public final class Tensor {
         return new Tensor(segment, offset, batchStride, seqStride, headStride);
     }
 
+    /** The same view starting {@code positions} further along the sequence axis (for packed sequences). */
+    public Tensor fromPosition(long positions) {
+        return new Tensor(segment, offset + positions * seqStride, batchStride, seqStride, headStride);
+    }
+
     /** Contiguous {@code [batch, seqLength, heads, headDim]} (BSHD) from offset 0. */
     public static Tensor bshd(float[] data, int seqLength, int heads, int headDim) {
         return of(data, 0, (long) seqLength * heads * headDim, (long) heads * headDim, headDim);

@@ -114,6 +114,13 @@ public final class TestSupport {
         return compare(p, ReferenceAttention.compute(c.spec(), p.q, p.k, p.v));
     }
 
+    /** As {@link #checkAgainstReference(AttentionEngine, Case)} under a call's masks. */
+    public static double checkAgainstReference(AttentionEngine engine, Case c, AttentionMask mask) {
+        Problem p = problem(c);
+        engine.forward(c.spec(), p.q, p.k, p.v, p.out, p.lse, mask, Long.MAX_VALUE);
+        return compare(p, ReferenceAttention.compute(c.spec(), mask, p.q, p.k, p.v));
+    }
+
     /**
      * Asserts the pass rule per (b, h); the LSE error is taken relative to max(1, |LSE|) (a float32 LSE of
      * a few hundred has an ulp above 1e-5). Returns the worst relative error seen.

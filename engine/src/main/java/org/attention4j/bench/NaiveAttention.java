@@ -68,6 +68,14 @@ public final class NaiveAttention implements AutoCloseable {
         return scoreMatrixBytes(spec) * Math.min(threads, Math.max(1, items));
     }
 
+    /**
+     * The first spec option this peer does not implement (soft-cap, ALiBi, block-sparse), or null. It is
+     * a measuring stick for the plain algorithm, not a second engine.
+     */
+    public static String unsupportedOption(AttentionSpec spec) {
+        return spec.softcap() > 0 ? "softcap" : spec.hasAlibi() ? "ALiBi" : spec.blockSparse() != null ? "block-sparse" : null;
+    }
+
     /** True when one score matrix fits a Java array; else {@link #forward} throws. */
     public static boolean fits(AttentionSpec spec) {
         return (long) spec.queryLength() * spec.keyLength() <= MAX_ARRAY;
@@ -75,6 +83,11 @@ public final class NaiveAttention implements AutoCloseable {
 
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
         ForwardArguments.check(spec, q, k, v, out, null);
+        String unsupported = unsupportedOption(spec);
+        if (unsupported != null) {
+            throw new IllegalArgumentException("the naive peer does not implement " + unsupported
+                    + ": expected a spec with causal/window options only (use the flash engine)");
+        }
         if (!fits(spec)) {
             throw new IllegalArgumentException("queryLength × keyLength = " + spec.queryLength() + " × "
                     + spec.keyLength() + ": the naive score matrix must fit a Java array (<= " + MAX_ARRAY

@@ -3,7 +3,9 @@ package org.attention4j.kernel;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.attention4j.AttentionCancelledException;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
+import org.attention4j.BlockSparseLayout;
 import org.attention4j.Tensor;
 
 /**
@@ -21,7 +23,8 @@ import org.attention4j.Tensor;
  *
  * <p>Causal and sliding windows: key blocks outside the item's band (after its last row's last visible
  * key, before its first row's first visible key) are never visited, blocks wholly visible to every row
- * run unmasked, only blocks crossing an edge of the band pay for the mask.
+ * run unmasked, only blocks crossing an edge of the band pay for the mask. Block-sparse layouts visit
+ * only their active blocks; a call's masks skip the tiles they hide entirely ({@link ScoreMasks}).
  */
 public final class FlashAttention {
     private static final double LOG2_E = 1.0 / Math.log(2.0);
@@ -38,8 +41,9 @@ public final class FlashAttention {
      * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
      * packed for a head belong to this call.
      */
-    public static void runItem(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
-                               Tensor lse, Workspace ws, long callId, int item, long deadline, ForwardJob job) {
+    public static void runItem(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
+                               Tensor out, Tensor lse, Workspace ws, long callId, int item, long deadline,
+                               ForwardJob job) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
         // Items of one (batch, kv head) are consecutive, so the threads working on them share its keys
@@ -58,24 +62,37 @@ public final class FlashAttention {
         int paddedRows = TilePlan.roundUp(rows, ops.panelWidth());
         int headDim = spec.headDim();
         int paddedDim = TilePlan.paddedDim(headDim, ops);
+        int width = ops.panelWidth();
 
         packQueries(ops, spec, q, b, kvHead, firstQuery, queries, paddedRows, ws);
         Arrays.fill(ws.rowMax, 0, paddedRows, Float.NEGATIVE_INFINITY);
         Arrays.fill(ws.rowSum, 0, paddedRows, 0f);
         Arrays.fill(ws.accT, 0, paddedRows * paddedDim, 0f);
+        BlockSparseLayout layout = spec.blockSparse();
+        if (layout != null) {
+            ScoreMasks.markActiveKeyBlocks(spec, kvHead, firstQuery, ws);
+        }
+        if (spec.hasAlibi()) {
+            ScoreMasks.prepareAlibi(spec, kvHead, firstQuery, queries, rows, paddedRows, ws);
+        }
+        float softcap = (float) (spec.softcap() * LOG2_E); // in the tile's base-2 units
 
         int lastQuery = firstQuery + queries - 1;
         int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(lastQuery) + 1);
-        // Blocks start at multiples of KEY_BLOCK (the packed head is laid out by block); a left window
-        // skips the blocks wholly before the first row's band.
-        int keyStart = (int) (spec.firstVisibleKey(firstQuery) / TilePlan.KEY_BLOCK * TilePlan.KEY_BLOCK);
+        // Blocks start at multiples of keyBlock (the packed head is laid out by block); a left window
+        // skips the blocks wholly before the first row's band, a block-sparse layout its inactive blocks.
+        int keyBlock = TilePlan.keyBlock(spec);
+        int keyStart = (int) (spec.firstVisibleKey(firstQuery) / keyBlock * keyBlock);
         boolean wholeHead = TilePlan.packsWholeHead(spec, ops);
         if (wholeHead) {
             packHead(ops, spec, k, v, b, kvHead, ws, callId);
         }
-        for (int firstKey = keyStart; firstKey < keyEnd; firstKey += TilePlan.KEY_BLOCK) {
+        for (int firstKey = next(layout, ws, keyStart); firstKey < keyEnd; firstKey = next(layout, ws, firstKey + keyBlock)) {
             checkStop(deadline, job);
-            int keyCount = Math.min(TilePlan.KEY_BLOCK, keyEnd - firstKey);
+            int keyCount = Math.min(keyBlock, keyEnd - firstKey);
+            if (mask != null && ScoreMasks.hidesTile(spec, mask, b, kvHead, rows, queries, firstQuery, firstKey, keyCount)) {
+                continue;
+            }
             int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
             float[] keys = ws.keys, valuesT = ws.valuesT;
             int keyFirst = 0, valuesFirst = 0;
@@ -83,21 +100,40 @@ public final class FlashAttention {
                 keys = ws.headKeys;
                 keyFirst = firstKey * headDim;
                 valuesT = ws.headValuesT;
-                valuesFirst = firstKey / TilePlan.KEY_BLOCK * (paddedDim * TilePlan.KEY_BLOCK);
+                valuesFirst = firstKey / keyBlock * (paddedDim * TilePlan.KEY_BLOCK);
             } else {
                 copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
                 Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
                 transposeValues(v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
             }
             ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
+            // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
+            if (softcap > 0) {
+                ops.softcap(ws.scoresT, keyCount, paddedRows, softcap);
+            }
+            if (spec.hasAlibi()) {
+                ops.addDistanceBias(ws.scoresT, keyCount, paddedRows, firstKey, ws.rowSlope, ws.rowPosition);
+            }
             if (firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery) || firstKey < spec.firstVisibleKey(lastQuery)) {
                 maskOutsideBand(ops, spec, ws.scoresT, rows, queries, firstQuery, firstKey, keyCount);
+            }
+            if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
+                ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, width, kvHead, queries, firstQuery, firstKey, keyCount);
+            }
+            if (mask != null) {
+                ScoreMasks.apply(spec, mask, ws.scoresT, width, paddedRows, b, kvHead, rows, queries, firstQuery, firstKey,
+                        keyCount);
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha);
             ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
                     ws.accT);
         }
         writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
+    }
+
+    /** The next loop block at or after {@code from}: itself when dense, the next active one under a layout. */
+    private static int next(BlockSparseLayout layout, Workspace ws, int from) {
+        return layout == null ? from : ScoreMasks.nextActiveKey(layout, ws, from);
     }
 
     /**
@@ -160,9 +196,10 @@ public final class FlashAttention {
         int paddedDim = TilePlan.paddedDim(headDim, ops);
         copyRows(k, b, kvHead, 0, keys, headDim, ws.headKeys, 0);
         Arrays.fill(ws.headKeys, keys * headDim, (keys + ops.tileRows()) * headDim, 0f);
-        for (int first = 0; first < keys; first += TilePlan.KEY_BLOCK) {
-            transposeValues(v, b, kvHead, first, Math.min(TilePlan.KEY_BLOCK, keys - first), headDim, ws,
-                    ws.headValuesT, first / TilePlan.KEY_BLOCK * (paddedDim * TilePlan.KEY_BLOCK));
+        int keyBlock = TilePlan.keyBlock(spec);
+        for (int first = 0; first < keys; first += keyBlock) {
+            transposeValues(v, b, kvHead, first, Math.min(keyBlock, keys - first), headDim, ws,
+                    ws.headValuesT, first / keyBlock * (paddedDim * TilePlan.KEY_BLOCK));
         }
         ws.packedCall = callId;
         ws.packedHead = head;

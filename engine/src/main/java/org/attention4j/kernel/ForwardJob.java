@@ -4,6 +4,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.attention4j.AttentionCancelledException;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 
@@ -19,6 +20,7 @@ import org.attention4j.Tensor;
 public final class ForwardJob implements Runnable {
     private final TileOps ops;
     private final AttentionSpec spec;
+    private final AttentionMask mask;
     private final Tensor q, k, v, out, lse;
     private final WorkspacePool workspaces;
     private final int itemCount;
@@ -28,12 +30,13 @@ public final class ForwardJob implements Runnable {
     private final CountDownLatch itemsLeft;
     private volatile Throwable failure;
 
-    public ForwardJob(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
+    public ForwardJob(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
                       WorkspacePool workspaces, long callId, long deadline) {
         this.ops = ops;
         this.deadline = deadline;
         this.callId = callId;
         this.spec = spec;
+        this.mask = mask;
         this.q = q;
         this.k = k;
         this.v = v;
@@ -54,14 +57,14 @@ public final class ForwardJob implements Runnable {
     }
 
     /** Runs every item on the calling thread, with no shared state: the single-thread path. */
-    public static void runAll(TileOps ops, AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out,
+    public static void runAll(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out,
                               Tensor lse, WorkspacePool workspaces, long callId, long deadline) {
         Workspace ws = workspaces.acquire();
         try {
             ws.prepare(spec, ops);
             int items = TilePlan.itemCount(spec, ops);
             for (int item = 0; item < items; item++) {
-                FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item, deadline, null);
+                FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, deadline, null);
             }
         } finally {
             workspaces.release(ws);
@@ -80,7 +83,7 @@ public final class ForwardJob implements Runnable {
                             ws = workspaces.acquire();
                             ws.prepare(spec, ops);
                         }
-                        FlashAttention.runItem(ops, spec, q, k, v, out, lse, ws, callId, item, deadline, this);
+                        FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, deadline, this);
                     } catch (Throwable t) {
                         fail(t);
                     }

@@ -92,6 +92,26 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
+    public void softcap(float[] scoresT, int keyCount, int paddedRows, float cap) {
+        for (int r = 0; r < paddedRows; r++) {
+            for (int c = 0; c < keyCount; c++) {
+                int at = scoreIndex(r, c);
+                scoresT[at] = (float) (cap * Math.tanh(scoresT[at] / (double) cap));
+            }
+        }
+    }
+
+    @Override
+    public void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
+                                float[] rowPosition) {
+        for (int r = 0; r < paddedRows; r++) {
+            for (int c = 0; c < keyCount; c++) {
+                scoresT[scoreIndex(r, c)] += rowSlope[r] * Math.abs(firstKey + c - rowPosition[r]);
+            }
+        }
+    }
+
+    @Override
     public float fmaChains(long iterations) {
         float x0 = 1, x1 = 2, x2 = 3, x3 = 4, x4 = 5, x5 = 6, x6 = 7, x7 = 8, x8 = 9, x9 = 10, x10 = 11, x11 = 12;
         float a = 0.999f, b = 1e-3f;

@@ -65,6 +65,19 @@ public interface TileOps {
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
                           int valuesFirst, int paddedDim, float[] accT);
 
+    /**
+     * Logit soft-capping in place: {@code s(r, c) = cap · tanh(s(r, c) / cap)} for {@code c < keyCount},
+     * {@code r < paddedRows} ({@code cap} in the tile's base-2 units).
+     */
+    void softcap(float[] scoresT, int keyCount, int paddedRows, float cap);
+
+    /**
+     * A distance bias in place (ALiBi): {@code s(r, c) += rowSlope[r] · |firstKey + c − rowPosition[r]|}
+     * for {@code c < keyCount}, {@code r < paddedRows}.
+     */
+    void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
+                         float[] rowPosition);
+
     /** The row primitives of the naive peer, on the same vectors as this implementation. */
     NaiveOps naive();
 

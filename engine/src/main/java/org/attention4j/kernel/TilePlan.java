@@ -38,9 +38,29 @@ public final class TilePlan {
 
     private TilePlan() {}
 
+    /**
+     * Keys per block of the key loop (and of the packed values): {@link #KEY_BLOCK}, or under a
+     * block-sparse layout the largest divisor of its block size that is at most {@code KEY_BLOCK}, so
+     * every loop block lies inside one layout block and only active layout blocks are visited.
+     */
+    public static int keyBlock(AttentionSpec spec) {
+        return spec.blockSparse() == null ? KEY_BLOCK : largestDivisorAtMost(spec.blockSparse().blockSize(), KEY_BLOCK);
+    }
+
     /** Key blocks of the whole key length. */
     public static int keyBlocks(AttentionSpec spec) {
-        return (spec.keyLength() + KEY_BLOCK - 1) / KEY_BLOCK;
+        int block = keyBlock(spec);
+        return (spec.keyLength() + block - 1) / block;
+    }
+
+    /** The largest divisor of {@code n} that is at most {@code limit} (1 divides everything). */
+    static int largestDivisorAtMost(int n, int limit) {
+        for (int d = Math.min(n, limit); d > 1; d--) {
+            if (n % d == 0) {
+                return d;
+            }
+        }
+        return 1;
     }
 
     /** Bytes of the per-head pack: keys (plus one micro-tile of zero rows) and transposed value blocks. */
@@ -85,6 +105,9 @@ public final class TilePlan {
         }
         targetRows = Math.max(multiple, targetRows / multiple * multiple); // no padding-only rows
         int block = Math.max(1, targetRows / spec.groupSize());
+        if (spec.blockSparse() != null) { // an item's queries lie in one layout row block: one list of key blocks
+            block = largestDivisorAtMost(spec.blockSparse().blockSize(), block);
+        }
         return Math.max(1, Math.min(block, spec.queryLength()));
     }
 

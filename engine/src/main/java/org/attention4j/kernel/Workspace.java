@@ -19,6 +19,11 @@ public final class Workspace {
     float[] rowSum = new float[0];
     float[] alpha = new float[0];
     float[] row = new float[0];
+    /** ALiBi: each tile row's slope (negated, base 2) and query position on the key axis. */
+    float[] rowSlope = new float[0];
+    float[] rowPosition = new float[0];
+    /** Block-sparse: which layout key blocks the current item visits. */
+    boolean[] activeKeyBlocks = new boolean[0];
     /** All keys and transposed values of one head, when {@link TilePlan#packsWholeHead}; which call and head. */
     float[] headKeys = new float[0];
     float[] headValuesT = new float[0];
@@ -40,6 +45,13 @@ public final class Workspace {
         rowSum = atLeast(rowSum, rows);
         alpha = atLeast(alpha, rows);
         row = atLeast(row, dim);
+        if (spec.hasAlibi()) {
+            rowSlope = atLeast(rowSlope, rows);
+            rowPosition = atLeast(rowPosition, rows);
+        }
+        if (spec.blockSparse() != null && activeKeyBlocks.length < spec.blockSparse().keyBlocks()) {
+            activeKeyBlocks = new boolean[spec.blockSparse().keyBlocks()];
+        }
         if (TilePlan.packsWholeHead(spec, ops)) {
             headKeys = atLeast(headKeys, (spec.keyLength() + ops.tileRows()) * spec.headDim());
             headValuesT = atLeast(headValuesT, TilePlan.keyBlocks(spec) * keyBlock * dim);
@@ -53,14 +65,16 @@ public final class Workspace {
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = TilePlan.KEY_BLOCK;
         long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
-                + rows * dim + 3 * rows + dim;
-        return floats * Float.BYTES + (TilePlan.packsWholeHead(spec, ops) ? TilePlan.headPackBytes(spec, ops) : 0);
+                + rows * dim + 3 * rows + dim + (spec.hasAlibi() ? 2 * rows : 0);
+        long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
+        return floats * Float.BYTES + layoutBytes + (TilePlan.packsWholeHead(spec, ops) ? TilePlan.headPackBytes(spec, ops) : 0);
     }
 
     /** Bytes currently held. */
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
-                + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length + row.length);
+                + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length + row.length
+                + rowSlope.length + rowPosition.length) + activeKeyBlocks.length;
     }
 
     private static float[] atLeast(float[] buffer, int size) {

@@ -1,5 +1,6 @@
 package org.attention4j.reference;
 
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 
@@ -12,53 +13,87 @@ import org.attention4j.Tensor;
  * </pre>
  * A row that sees no key gets o = 0 and lse = −∞. Slow (O(Lq·Lk·D) with no tiling) and obvious on
  * purpose: every kernel is tested against it. It materializes one row of scores, never the matrix.
+ * Soft-capping, ALiBi, block-sparse layouts and masks follow {@link #rowWeights}.
  */
 public final class ReferenceAttention {
     private ReferenceAttention() {}
 
     /** Output {@code [batch][queryLength][heads][headDim]} and, in {@code lse}, {@code [batch][heads][queryLength]}. */
     public static Result compute(AttentionSpec spec, Tensor q, Tensor k, Tensor v) {
+        return compute(spec, null, q, k, v);
+    }
+
+    /** As {@link #compute(AttentionSpec, Tensor, Tensor, Tensor)} under a call's masks ({@code mask} may be null). */
+    public static Result compute(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v) {
         int batch = spec.batch(), lq = spec.queryLength(), heads = spec.heads(), dim = spec.headDim();
-        double[] out = new double[batch * lq * heads * dim];
+        double[] out = new double[Math.multiplyExact(Math.multiplyExact(batch * lq, heads), dim)];
         double[] lse = new double[batch * heads * lq];
-        double[] scores = new double[spec.keyLength()];
+        double[] weights = new double[spec.keyLength()];
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int kvHead = h / spec.groupSize();
                 for (int i = 0; i < lq; i++) {
-                    int first = (int) spec.firstVisibleKey(i);
-                    int visible = (int) Math.max(0, spec.lastVisibleKey(i) + 1 - first);
                     int outAt = ((b * lq + i) * heads + h) * dim;
-                    int lseAt = (b * heads + h) * lq + i;
-                    if (visible == 0) {
-                        lse[lseAt] = Double.NEGATIVE_INFINITY;
-                        continue;
-                    }
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < visible; j++) {
-                        double dot = 0;
-                        for (int d = 0; d < dim; d++) {
-                            dot += (double) q.get(b, i, h, d) * k.get(b, first + j, kvHead, d);
-                        }
-                        scores[j] = spec.scale() * dot;
-                        max = Math.max(max, scores[j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < visible; j++) {
-                        scores[j] = Math.exp(scores[j] - max);
-                        sum += scores[j];
-                    }
-                    for (int j = 0; j < visible; j++) {
-                        double w = scores[j] / sum;
-                        for (int d = 0; d < dim; d++) {
-                            out[outAt + d] += w * v.get(b, first + j, kvHead, d);
+                    lse[(b * heads + h) * lq + i] = rowWeights(spec, mask, q, k, b, h, i, weights);
+                    for (int j = 0; j < spec.keyLength(); j++) {
+                        for (int d = 0; weights[j] != 0 && d < dim; d++) {
+                            out[outAt + d] += weights[j] * v.get(b, j, kvHead, d);
                         }
                     }
-                    lse[lseAt] = max + Math.log(sum);
                 }
             }
         }
         return new Result(spec, out, lse);
+    }
+
+    /**
+     * The attention weights of row (b, h, i) straight from the definition, in {@code weights[0 .. keyLength)}
+     * (0 for hidden keys); returns the row's log-sum-exp, −∞ when it sees no key (then all weights are 0).
+     * <pre>
+     *   visible(j) = causal/window band ∧ block-sparse layout ∧ not padded ∧ boolean mask ∧ bias > −∞
+     *   s_j = scale · q·k_j;  s_j = c · tanh(s_j / c) (softcap);  s_j −= slope_h · |i + Lk − Lq − j| (ALiBi);
+     *   s_j += additive mask;  w_j = exp(s_j − m) / Σ exp(s − m)
+     * </pre>
+     */
+    public static double rowWeights(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, int b, int h, int i,
+                                    double[] weights) {
+        int kvHead = h / spec.groupSize();
+        long first = spec.firstVisibleKey(i), last = spec.lastVisibleKey(i);
+        double max = Double.NEGATIVE_INFINITY;
+        boolean[] visible = new boolean[spec.keyLength()];
+        for (int j = 0; j < spec.keyLength(); j++) {
+            weights[j] = 0;
+            double bias = mask != null && mask.hasGeneralMask() ? mask.biasAt(mask.generalIndex(b, h, i) + j) : 0;
+            visible[j] = j >= first && j <= last && spec.isInLayout(h, i, j) && (mask == null || !mask.isPadded(b, j))
+                    && bias != Double.NEGATIVE_INFINITY;
+            if (!visible[j]) {
+                continue;
+            }
+            double dot = 0;
+            for (int d = 0; d < spec.headDim(); d++) {
+                dot += (double) q.get(b, i, h, d) * k.get(b, j, kvHead, d);
+            }
+            double score = spec.scale() * dot;
+            if (spec.softcap() > 0) {
+                score = spec.softcap() * Math.tanh(score / spec.softcap());
+            }
+            score -= spec.alibiSlope(h) * Math.abs((double) i + spec.keyLength() - spec.queryLength() - j);
+            weights[j] = score + bias;
+            max = Math.max(max, weights[j]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(weights, 0);
+            return Double.NEGATIVE_INFINITY;
+        }
+        double sum = 0;
+        for (int j = 0; j < spec.keyLength(); j++) {
+            weights[j] = visible[j] ? Math.exp(weights[j] - max) : 0;
+            sum += weights[j];
+        }
+        for (int j = 0; j < spec.keyLength(); j++) {
+            weights[j] /= sum;
+        }
+        return max + Math.log(sum);
     }
 
     /** Reference output (BSHD, contiguous) and log-sum-exp (BHS, contiguous), in float64. */

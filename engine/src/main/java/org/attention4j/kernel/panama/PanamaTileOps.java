@@ -92,6 +92,36 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
+    public void softcap(float[] scoresT, int keyCount, int paddedRows, float cap) {
+        // cap·tanh(s/cap) = cap − 2·cap / (e^(2s/cap) + 1), e^(2s/cap) = 2^(s·2·log2(e)/cap): one exp2 and
+        // one division per score, no branch. The exponent is clamped below 2^126 (exp2 is undefined
+        // above 2^127; tanh is 1 in float long before); below −125 exp2 gives 0 and the result −cap.
+        // Absolute error about 1 ulp of cap (the subtraction), so ~1e-7·cap.
+        float toExponent = (float) (2.0 / Math.log(2.0) / cap);
+        float twiceCap = 2f * cap;
+        for (int r = 0; r < paddedRows; r += LANES) {
+            for (int c = 0, at = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH); c < keyCount; c++, at += TILE_WIDTH) {
+                FloatVector e = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).mul(toExponent).min(126f));
+                FloatVector.broadcast(SPECIES, cap).sub(FloatVector.broadcast(SPECIES, twiceCap).div(e.add(1f)))
+                        .intoArray(scoresT, at);
+            }
+        }
+    }
+
+    @Override
+    public void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
+                                float[] rowPosition) {
+        for (int r = 0; r < paddedRows; r += LANES) {
+            FloatVector slope = FloatVector.fromArray(SPECIES, rowSlope, r);
+            FloatVector position = FloatVector.fromArray(SPECIES, rowPosition, r);
+            for (int c = 0, at = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH); c < keyCount; c++, at += TILE_WIDTH) {
+                FloatVector distance = position.sub(firstKey + c).abs();
+                distance.fma(slope, FloatVector.fromArray(SPECIES, scoresT, at)).intoArray(scoresT, at);
+            }
+        }
+    }
+
+    @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
                                  int valuesFirst, int paddedDim, float[] accT) {
         // The same tile as the scores: transposed values broadcast, probability panels loaded.
