@@ -202,26 +202,28 @@ public final class AttentionSpec {
         return visiblePairs(null);
     }
 
-    /** As {@link #visiblePairs()}, also counting only the pairs {@code mask} lets through (null: no mask). */
+    /**
+     * As {@link #visiblePairs()}, also counting only the pairs {@code mask} lets through (null: no mask).
+     * O(batch · heads · queryLength) with a key-padding mask, O(batch · heads · Lq · Lk) with a general one.
+     */
     public long visiblePairs(AttentionMask mask) {
         if (mask == null || (!mask.hasKeyPadding() && !mask.hasGeneralMask())) {
-            long perHead = 0;
-            for (int h = 0; h < (layout != null && layout.heads() > 1 ? heads : 1); h++) {
-                perHead += visiblePairsOfHead(h);
+            boolean perHead = layout != null && layout.heads() > 1;
+            long pairs = 0;
+            for (int h = 0; h < (perHead ? heads : 1); h++) {
+                pairs += visiblePairsOfHead(h, mask, 0, null);
             }
-            return perHead * batch * (layout != null && layout.heads() > 1 ? 1 : heads);
+            return pairs * batch * (perHead ? 1 : heads);
         }
         mask.checkFits(this);
         long pairs = 0;
+        int[] realBefore = new int[keyLength + 1]; // realBefore[j]: keys before j that are not padding
         for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < keyLength; j++) {
+                realBefore[j + 1] = realBefore[j] + (mask.isPadded(b, j) ? 0 : 1);
+            }
             for (int h = 0; h < heads; h++) {
-                for (long i = 0; i < queryLength; i++) {
-                    for (long j = firstVisibleKey(i); j <= lastVisibleKey(i); j++) {
-                        if (isInLayout(h, i, j) && mask.allows(b, h, i, j)) {
-                            pairs++;
-                        }
-                    }
-                }
+                pairs += visiblePairsOfHead(h, mask, b, realBefore);
             }
         }
         return pairs;
@@ -232,22 +234,39 @@ public final class AttentionSpec {
         return layout == null || layout.isActive(h, (int) (i / layout.blockSize()), (int) (j / layout.blockSize()));
     }
 
-    /** Visible pairs of one head of one batch item, without a call's masks. */
-    private long visiblePairsOfHead(int h) {
-        if (layout == null && !causal && !hasWindow()) {
+    /**
+     * Visible pairs of head {@code h} of batch item {@code b}: the band intersected with the layout's
+     * blocks, counted through {@code realBefore} (prefix counts of unpadded keys; null = no padding) or,
+     * with a general mask, pair by pair.
+     */
+    private long visiblePairsOfHead(int h, AttentionMask mask, int b, int[] realBefore) {
+        if (layout == null && !causal && !hasWindow() && realBefore == null) {
             return (long) queryLength * keyLength;
         }
+        boolean general = mask != null && mask.hasGeneralMask();
         long pairs = 0;
         for (long i = 0; i < queryLength; i++) { // rows before the diagonal starts see nothing
             long first = firstVisibleKey(i), last = lastVisibleKey(i);
-            if (layout == null) {
-                pairs += Math.max(0, last + 1 - first);
-                continue;
-            }
-            int bs = layout.blockSize(), pattern = layout.patternOf(h), qb = (int) (i / bs);
-            for (int at = layout.firstIndex(pattern, qb); at < layout.endIndex(pattern, qb); at++) {
-                long kb = layout.keyBlockAt(at);
-                pairs += Math.max(0, Math.min(last, kb * bs + bs - 1) + 1 - Math.max(first, kb * bs));
+            int bs = layout == null ? 0 : layout.blockSize(), pattern = layout == null ? 0 : layout.patternOf(h);
+            int from = layout == null ? 0 : layout.firstIndex(pattern, (int) (i / bs));
+            int to = layout == null ? 1 : layout.endIndex(pattern, (int) (i / bs));
+            for (int at = from; at < to; at++) {
+                long lo = first, hi = last;
+                if (layout != null) {
+                    long kb = layout.keyBlockAt(at);
+                    lo = Math.max(first, kb * bs);
+                    hi = Math.min(last, kb * bs + bs - 1);
+                }
+                if (hi < lo) {
+                    continue;
+                }
+                if (general) {
+                    for (long j = lo; j <= hi; j++) {
+                        pairs += mask.allows(b, h, i, j) ? 1 : 0;
+                    }
+                } else {
+                    pairs += realBefore == null ? hi + 1 - lo : realBefore[(int) hi + 1] - realBefore[(int) lo];
+                }
             }
         }
         return pairs;

@@ -66,6 +66,23 @@ class VariantsTest {
             double worst = TestSupport.checkAgainstReference(engine, c, mask);
             assertTrue(worst <= TestSupport.TOLERANCE, c + " " + variant + ": " + worst);
         }
+        assertEquals(countVisiblePairs(c.spec(), mask), c.spec().visiblePairs(mask), "visible pairs");
+    }
+
+    /** Pair by pair, from the definitions. */
+    static long countVisiblePairs(AttentionSpec spec, AttentionMask mask) {
+        long pairs = 0;
+        for (int b = 0; b < spec.batch(); b++) {
+            for (int h = 0; h < spec.heads(); h++) {
+                for (int i = 0; i < spec.queryLength(); i++) {
+                    for (int j = 0; j < spec.keyLength(); j++) {
+                        boolean band = j >= spec.firstVisibleKey(i) && j <= spec.lastVisibleKey(i);
+                        pairs += band && spec.isInLayout(h, i, j) && (mask == null || mask.allows(b, h, i, j)) ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return pairs;
     }
 
     /** Random real lengths per batch item; item 0 of a multi-item batch has no key at all (empty rows). */

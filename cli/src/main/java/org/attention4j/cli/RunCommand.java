@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
@@ -19,6 +20,7 @@ import org.attention4j.cli.io.SafeTensors;
 import org.attention4j.reference.ReferenceAttention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -57,6 +59,16 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--window", paramLabel = "LEFT,RIGHT", description = "Sliding window, -1 = unbounded (see profile).")
     String window;
+
+    @Mixin
+    VariantOptions variants;
+
+    @Option(names = "--cu-seqlens-q", paramLabel = "FILE.npy", description = "Varlen: cumulative query offsets "
+            + "[sequences + 1] (0 first, total last) of a packed batch (B = 1); with --cu-seqlens-k.")
+    Path cuSeqlensQ;
+
+    @Option(names = "--cu-seqlens-k", paramLabel = "FILE.npy", description = "Varlen: cumulative key offsets.")
+    Path cuSeqlensK;
 
     @Option(names = "--scale", description = "Softmax scale; default 1/sqrt(D).")
     Float scale;
@@ -99,7 +111,10 @@ public final class RunCommand implements Callable<Integer> {
             k = Npy.read(kFile);
             v = Npy.read(vFile);
         }
-        AttentionSpec attention = spec(q, k, v, bhsd);
+        AttentionSpec attention = variants.apply(spec(q, k, v, bhsd));
+        AttentionMask mask = variants.mask(attention);
+        int[] cuQ = cuSeqlensQ == null ? null : offsets("--cu-seqlens-q", cuSeqlensQ);
+        int[] cuK = cuSeqlensK == null ? null : offsets("--cu-seqlens-k", cuSeqlensK);
         FloatArray expected = expect == null ? null : Npy.read(expect);
         if (expected != null && !Arrays.equals(expected.shape(), q.shape())) {
             throw new BadInputException("--expect " + expect + ": shape " + expected.shapeText() + ", expected the "
@@ -108,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
         float[] o = new float[q.data().length];
         float[] lse = new float[attention.batch() * attention.heads() * attention.queryLength()];
         long[] nanos = new long[repeat];
-        compute(attention, q, k, v, o, lse, bhsd, nanos);
+        compute(attention, mask, cuQ, cuK, q, k, v, o, lse, bhsd, nanos);
         PrintWriter err = spec.commandLine().getErr();
         if (repeat > 1) {
             long[] sorted = nanos.clone();
@@ -156,6 +171,16 @@ public final class RunCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new BadInputException("--threads " + threads + ": expected >= 1");
         }
+        if ((cuSeqlensQ == null) != (cuSeqlensK == null)) {
+            throw new BadInputException("give both --cu-seqlens-q and --cu-seqlens-k, or neither");
+        }
+        if (cuSeqlensQ != null && (variants.mask != null || variants.keyPadding != null || variants.blockSparse != null)) {
+            throw new BadInputException("--cu-seqlens-q/-k with --mask, --key-padding or --block-sparse: expected none"
+                    + " of those (packed sequences need no padding; masks and layouts are per length)");
+        }
+        if (cuSeqlensQ != null && kernel.equalsIgnoreCase("reference")) {
+            throw new BadInputException("--cu-seqlens-q/-k with --kernel reference: expected flash or scalar");
+        }
         OutputFiles.requireWritableDirectory("--out", out);
         OutputFiles.requireWritableDirectory("--lse", lseFile);
     }
@@ -174,8 +199,27 @@ public final class RunCommand implements Callable<Integer> {
         return file != null ? file.toString() : input + " (tensor " + tensor + ")";
     }
 
-    private void compute(AttentionSpec s, FloatArray q, FloatArray k, FloatArray v, float[] o, float[] lse,
-                         boolean bhsd, long[] nanos) {
+    /** Cumulative offsets from a 1-D .npy of whole numbers (any numeric dtype). */
+    private static int[] offsets(String option, Path file) {
+        FloatArray a = Npy.read(file);
+        if (a.rank() != 1) {
+            throw new BadInputException(option + " " + file + ": shape " + a.shapeText()
+                    + ", expected 1-D [sequences + 1]");
+        }
+        int[] offsets = new int[a.data().length];
+        for (int i = 0; i < offsets.length; i++) {
+            float x = a.data()[i];
+            if (x != Math.rint(x) || x < 0 || x > (1 << 24)) {
+                throw new BadInputException(option + " " + file + ": element " + i + " = " + x
+                        + ", expected a whole number in 0..16777216");
+            }
+            offsets[i] = (int) x;
+        }
+        return offsets;
+    }
+
+    private void compute(AttentionSpec s, AttentionMask mask, int[] cuQ, int[] cuK, FloatArray q, FloatArray k,
+                         FloatArray v, float[] o, float[] lse, boolean bhsd, long[] nanos) {
         Tensor tq = view(q.data(), s.queryLength(), s.heads(), s.headDim(), bhsd);
         Tensor tk = view(k.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
         Tensor tv = view(v.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
@@ -185,7 +229,7 @@ public final class RunCommand implements Callable<Integer> {
         if (which.equals("reference")) {
             for (int r = 0; r < nanos.length; r++) {
                 long t0 = System.nanoTime();
-                ReferenceAttention.Result ref = ReferenceAttention.compute(s, tq, tk, tv);
+                ReferenceAttention.Result ref = ReferenceAttention.compute(s, mask, tq, tk, tv);
                 nanos[r] = System.nanoTime() - t0;
                 copyReference(s, ref, o, lse, bhsd);
             }
@@ -199,7 +243,11 @@ public final class RunCommand implements Callable<Integer> {
         try (AttentionEngine engine = builder.build()) {
             for (int r = 0; r < nanos.length; r++) {
                 long t0 = System.nanoTime();
-                engine.forward(s, tq, tk, tv, to, tl);
+                if (cuQ != null) {
+                    engine.forwardVarlen(s, cuQ, cuK, tq, tk, tv, to, tl);
+                } else {
+                    engine.forward(s, tq, tk, tv, to, tl, mask, Long.MAX_VALUE);
+                }
                 nanos[r] = System.nanoTime() - t0;
             }
         }

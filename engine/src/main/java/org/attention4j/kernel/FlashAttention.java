@@ -106,7 +106,12 @@ public final class FlashAttention {
                 Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
                 transposeValues(v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
             }
-            ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT);
+            boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
+                    || firstKey < spec.firstVisibleKey(lastQuery);
+            int[] panelKeys = edge ? panelKeyRanges(ops, spec, ws, rows, queries, paddedRows, firstQuery, firstKey,
+                    keyCount) : null;
+            ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT,
+                    panelKeys);
             // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
             if (softcap > 0) {
                 ops.softcap(ws.scoresT, keyCount, paddedRows, softcap);
@@ -114,7 +119,7 @@ public final class FlashAttention {
             if (spec.hasAlibi()) {
                 ops.addDistanceBias(ws.scoresT, keyCount, paddedRows, firstKey, ws.rowSlope, ws.rowPosition);
             }
-            if (firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery) || firstKey < spec.firstVisibleKey(lastQuery)) {
+            if (edge) {
                 maskOutsideBand(ops, spec, ws.scoresT, rows, queries, firstQuery, firstKey, keyCount);
             }
             if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
@@ -126,7 +131,7 @@ public final class FlashAttention {
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha);
             ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
-                    ws.accT);
+                    ws.accT, panelKeys);
         }
         writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
     }
@@ -238,6 +243,33 @@ public final class FlashAttention {
                 valuesT[at + d * TilePlan.KEY_BLOCK + c] = rows[c * headDim + d];
             }
         }
+    }
+
+    /**
+     * For a block on an edge of the band: per panel of W rows, the block's keys {@code [from, to)} that any
+     * of its rows may see (empty: from = to = 0), in {@code ws.panelKeys}. The products skip the rest,
+     * which {@link #maskOutsideBand} sets to −∞ for every row: on a 512-key window about a quarter of the
+     * computed scores were such waste.
+     */
+    private static int[] panelKeyRanges(TileOps ops, AttentionSpec spec, Workspace ws, int rows, int queries,
+                                        int paddedRows, int firstQuery, int firstKey, int keyCount) {
+        int width = ops.panelWidth();
+        int[] ranges = ws.panelKeys;
+        for (int p = 0; p * width < paddedRows; p++) {
+            int from = keyCount, to = 0;
+            for (int r = p * width; r < Math.min(rows, (p + 1) * width); r++) {
+                long query = firstQuery + r % queries;
+                int first = (int) Math.min(keyCount, Math.max(0, spec.firstVisibleKey(query) - firstKey));
+                int end = (int) Math.min(keyCount, Math.max(first, spec.lastVisibleKey(query) + 1 - firstKey));
+                if (end > first) {
+                    from = Math.min(from, first);
+                    to = Math.max(to, end);
+                }
+            }
+            ranges[2 * p] = to > from ? from : 0;
+            ranges[2 * p + 1] = to > from ? to : 0;
+        }
+        return ranges;
     }
 
     /**

@@ -40,7 +40,8 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
-                                 float[] queriesT, int paddedRows, float[] scoresT) {
+                                 float[] queriesT, int paddedRows, float[] scoresT, int[] panelKeys) {
+        // Computes every key: the twin stays literal (the caller masks what a panel range leaves out).
         for (int r = 0; r < paddedRows; r++) {
             for (int c = 0; c < keyRows; c++) {
                 float dot = 0f;
@@ -78,7 +79,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                                 int valuesFirst, int paddedDim, float[] accT) {
+                                 int valuesFirst, int paddedDim, float[] accT, int[] panelKeys) {
         for (int r = 0; r < paddedRows; r++) {
             for (int d = 0; d < paddedDim; d++) {
                 int at = TilePlan.panelIndex(r, d, paddedDim, PANEL);

@@ -38,10 +38,12 @@ public interface TileOps {
     /**
      * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
      * and {@code r < paddedRows}, with key {@code c} at {@code keys[keyFirst + c·keyStride]}: keys may be
-     * read straight from the caller's array.
+     * read straight from the caller's array. When {@code panelKeys} is not null, panel {@code p} (rows
+     * {@code p·W ..}) needs only keys {@code panelKeys[2p] <= c < panelKeys[2p + 1]} (the band's edge
+     * blocks): an implementation may skip the others, whose scores the caller then masks to −∞.
      */
     void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim, float[] queriesT,
-                          int paddedRows, float[] scoresT);
+                          int paddedRows, float[] scoresT, int[] panelKeys);
 
     /**
      * One online-softmax step over keys {@code c < keyCount} of {@code scoresT} (base-2 scores), for
@@ -60,10 +62,11 @@ public interface TileOps {
     /**
      * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·KEY_BLOCK + c] ·
      * probsT(r, c)} for
-     * {@code r < paddedRows}, {@code d < paddedDim}.
+     * {@code r < paddedRows}, {@code d < paddedDim}. With {@code panelKeys} (as in {@link #scoresTransposed})
+     * the probabilities outside a panel's keys are 0 and may be skipped.
      */
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                          int valuesFirst, int paddedDim, float[] accT);
+                          int valuesFirst, int paddedDim, float[] accT, int[] panelKeys);
 
     /**
      * Logit soft-capping in place: {@code s(r, c) = cap · tanh(s(r, c) / cap)} for {@code c < keyCount},

@@ -19,6 +19,8 @@ public final class Workspace {
     float[] rowSum = new float[0];
     float[] alpha = new float[0];
     float[] row = new float[0];
+    /** Per panel of rows, the keys of an edge block it may see: from, to. */
+    int[] panelKeys = new int[0];
     /** ALiBi: each tile row's slope (negated, base 2) and query position on the key axis. */
     float[] rowSlope = new float[0];
     float[] rowPosition = new float[0];
@@ -45,6 +47,9 @@ public final class Workspace {
         rowSum = atLeast(rowSum, rows);
         alpha = atLeast(alpha, rows);
         row = atLeast(row, dim);
+        if (panelKeys.length < 2 * (rows / ops.panelWidth())) {
+            panelKeys = new int[2 * (rows / ops.panelWidth())];
+        }
         if (spec.hasAlibi()) {
             rowSlope = atLeast(rowSlope, rows);
             rowPosition = atLeast(rowPosition, rows);
@@ -65,7 +70,7 @@ public final class Workspace {
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = TilePlan.KEY_BLOCK;
         long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
-                + rows * dim + 3 * rows + dim + (spec.hasAlibi() ? 2 * rows : 0);
+                + rows * dim + 3 * rows + dim + (spec.hasAlibi() ? 2 * rows : 0) + 2 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         return floats * Float.BYTES + layoutBytes + (TilePlan.packsWholeHead(spec, ops) ? TilePlan.headPackBytes(spec, ops) : 0);
     }
@@ -74,7 +79,7 @@ public final class Workspace {
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
                 + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length + row.length
-                + rowSlope.length + rowPosition.length) + activeKeyBlocks.length;
+                + rowSlope.length + rowPosition.length + panelKeys.length) + activeKeyBlocks.length;
     }
 
     private static float[] atLeast(float[] buffer, int size) {

@@ -93,7 +93,7 @@ public final class Npy {
                         + (size - dataStart < expected ? " (truncated?)" : " (trailing bytes)"));
             }
             float[] data = new float[(int) elements];
-            readValues(ch, dataStart, data, h.bytesPerValue == 8, where);
+            readValues(ch, dataStart, data, h.descr, where);
             return new FloatArray(name, h.shape, data);
         }
     }
@@ -112,10 +112,12 @@ public final class Npy {
         }
         String d = descr.group(1);
         int bytes = switch (d) {
-            case "<f4" -> 4;
-            case "<f8" -> 8;
+            case "<f4", "<i4" -> 4;
+            case "<f8", "<i8" -> 8;
+            case "|b1", "|u1", "|i1" -> 1;
             default -> throw new BadInputException(where + ": dtype '" + d + "' is not supported: expected "
-                    + "little-endian float32 '<f4' or float64 '<f8' (numpy: a.astype('<f4'))");
+                    + "little-endian float32 '<f4' or float64 '<f8' (numpy: a.astype('<f4')); masks and offsets may"
+                    + " also be bool '|b1', int8/uint8, '<i4' or '<i8'");
         };
         if (fortran.group(1).equals("True")) {
             throw new BadInputException(where + ": Fortran-order arrays are not supported: save a C-order "
@@ -187,10 +189,10 @@ public final class Npy {
         buffer.flip();
     }
 
-    /** Reads little-endian f4 or f8 values from {@code position} into {@code data}, in bulk chunks. */
-    static void readValues(SeekableByteChannel ch, long position, float[] data, boolean doubles, String where)
+    /** Reads little-endian values of dtype {@code descr} from {@code position} into {@code data}, in bulk chunks. */
+    static void readValues(SeekableByteChannel ch, long position, float[] data, String descr, String where)
             throws IOException {
-        int width = doubles ? 8 : 4;
+        int width = descr.endsWith("8") ? 8 : descr.endsWith("4") ? 4 : 1;
         // At most 1 MiB at a time, and no more than the data: small tensors (requests) stay cheap.
         int chunkBytes = (int) Math.min(1 << 20, Math.max(width, (long) data.length * width));
         ByteBuffer chunk = ByteBuffer.allocate(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -200,14 +202,27 @@ public final class Npy {
             chunk.clear().limit(n * width);
             readFully(ch, chunk, at, where, "the data");
             at += (long) n * width;
-            if (doubles) {
-                for (int j = 0; j < n; j++) {
-                    data[i + j] = (float) chunk.getDouble(j * 8);
-                }
-            } else {
-                chunk.asFloatBuffer().get(data, i, n);
+            switch (descr) {
+                case "<f4" -> chunk.asFloatBuffer().get(data, i, n);
+                case "<f8" -> { for (int j = 0; j < n; j++) data[i + j] = (float) chunk.getDouble(j * 8); }
+                case "<i4" -> { for (int j = 0; j < n; j++) data[i + j] = chunk.getInt(j * 4); }
+                case "<i8" -> { for (int j = 0; j < n; j++) data[i + j] = chunk.getLong(j * 8); }
+                case "|u1", "|b1" -> { for (int j = 0; j < n; j++) data[i + j] = chunk.get(j) & 0xff; }
+                default -> { for (int j = 0; j < n; j++) data[i + j] = chunk.get(j); } // |i1
             }
             i += n;
+        }
+    }
+
+    /** The dtype string of a .npy file's header (e.g. {@code "|b1"}), for callers that treat bool arrays apart. */
+    public static String dtype(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer start = ByteBuffer.allocate((int) Math.min(ch.size(), 4096));
+            ch.read(start, 0);
+            Matcher m = DESCR.matcher(new String(start.array(), 0, start.position(), StandardCharsets.ISO_8859_1));
+            return m.find() ? m.group(1) : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 }

@@ -160,7 +160,7 @@ public final class SafeTensors {
     private static float[] values(SeekableByteChannel ch, long dataStart, Entry e, String where) throws IOException {
         float[] data = new float[(int) ((e.end - e.begin) / e.width)];
         if (e.width >= 4) {
-            Npy.readValues(ch, dataStart + e.begin, data, e.width == 8, where);
+            Npy.readValues(ch, dataStart + e.begin, data, e.width == 8 ? "<f8" : "<f4", where);
             return data;
         }
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(2, e.end - e.begin)))

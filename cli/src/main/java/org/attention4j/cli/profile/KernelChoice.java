@@ -2,6 +2,7 @@ package org.attention4j.cli.profile;
 
 import java.util.Locale;
 import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
@@ -26,7 +27,7 @@ public enum KernelChoice {
 
     /** One kernel behind one interface: run, and say what memory it holds beyond the tensors. */
     interface Runner extends AutoCloseable {
-        void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out);
+        void forward(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out);
 
         /** Bytes beyond Q, K, V, O a call with {@code spec} needs (workspace, or the score matrices). */
         long workingBytes(AttentionSpec spec);
@@ -39,8 +40,8 @@ public enum KernelChoice {
     }
 
     private record EngineRunner(AttentionEngine engine) implements Runner {
-        public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
-            engine.forward(spec, q, k, v, out);
+        public void forward(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out) {
+            engine.forward(spec, q, k, v, out, null, mask, Long.MAX_VALUE);
         }
 
         public long workingBytes(AttentionSpec spec) {
@@ -57,8 +58,8 @@ public enum KernelChoice {
     }
 
     private record NaiveRunner(NaiveAttention naive) implements Runner {
-        public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
-            naive.forward(spec, q, k, v, out);
+        public void forward(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out) {
+            naive.forward(spec, q, k, v, out); // never called with a mask: see ProfilePlan.naiveSkipReason
         }
 
         public long workingBytes(AttentionSpec spec) {

@@ -65,8 +65,4 @@ final class Measurement {
         long perCall = allocated0 < 0 || allocated1 < 0 ? -1 : (allocated1 - allocated0) / count;
         return new Result(nanos, count, warmed, note, perCall);
     }
-
-    static double gflops(AttentionSpec spec, double seconds) {
-        return spec.flops() / seconds / 1e9;
-    }
 }

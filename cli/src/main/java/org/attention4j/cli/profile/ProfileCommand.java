@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.cli.BadInputException;
@@ -19,10 +20,12 @@ import org.attention4j.cli.Calibration;
 import org.attention4j.cli.MachineInfo;
 import org.attention4j.cli.Main;
 import org.attention4j.cli.OutputFiles;
+import org.attention4j.cli.VariantOptions;
 import org.attention4j.cli.VersionProvider;
 import org.attention4j.cli.WindowOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -63,6 +66,9 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Option(names = "--causal", description = "Causal mask (bottom-right aligned when q-len < seq).")
     boolean causal;
+
+    @Mixin
+    VariantOptions variants;
 
     @Option(names = "--window", paramLabel = "LEFT,RIGHT",
             description = "Sliding window: keys visible before and after the diagonal, -1 = unbounded "
@@ -188,6 +194,7 @@ public final class ProfileCommand implements Callable<Integer> {
         long naiveLimit = ByteSizes.parse("--naive-max-mem", naiveMaxMemory);
         int[] band = WindowOption.parse(window);
         List<AttentionSpec> specs = new ArrayList<>();
+        List<AttentionMask> masks = new ArrayList<>();
         for (int n : lengths) {
             AttentionSpec.Builder b = AttentionSpec.builder().batch(batch).keyLength(n)
                     .queryLength(fixedQueryLength == null ? n : fixedQueryLength).heads(heads).headDim(headDim)
@@ -195,9 +202,11 @@ public final class ProfileCommand implements Callable<Integer> {
             if (kvHeads != null) {
                 b.kvHeads(kvHeads);
             }
-            specs.add(b.build());
+            AttentionSpec spec = variants.apply(b.build());
+            specs.add(spec);
+            masks.add(variants.mask(spec));
         }
-        ProfilePlan plan = new ProfilePlan(specs, choices, threadCounts, warmup, iterations, minTime, seed,
+        ProfilePlan plan = new ProfilePlan(specs, masks, choices, threadCounts, warmup, iterations, minTime, seed,
                 layout.equalsIgnoreCase("bhsd"), offheap, naiveLimit);
         plan.requireHeapForTensors();
         return plan;
@@ -233,6 +242,7 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("headDim", headDim);
         m.put("causal", causal);
         m.put("window", window);
+        m.put("variants", variants.describe());
         m.put("kernels", kernels);
         m.put("threads", threads == null ? defaultThreads() : threads);
         m.put("warmup", warmup);
@@ -243,7 +253,8 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("offheap", offheap);
         m.put("naiveMaxMemoryBytes", ByteSizes.parse("--naive-max-mem", naiveMaxMemory));
         m.put("shape", "batch " + batch + ", heads " + heads + "/" + (kvHeads == null ? heads : kvHeads) + ", D "
-                + headDim + (causal ? ", causal" : "") + (window == null ? "" : ", window " + window) + (queryLength == null ? "" : ", q-len " + queryLength) + ", "
+                + headDim + (causal ? ", causal" : "") + (window == null ? "" : ", window " + window) + (queryLength == null ? "" : ", q-len " + queryLength)
+                + (variants.any() ? ", " + variants.describe() : "") + ", "
                 + layout.toLowerCase(Locale.ROOT) + (offheap ? ", off-heap" : ""));
         return m;
     }

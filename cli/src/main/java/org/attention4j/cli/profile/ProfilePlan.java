@@ -1,11 +1,12 @@
 package org.attention4j.cli.profile;
 
 import java.util.List;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.cli.BadInputException;
 
 /** What a profile run will measure: shapes × kernels × thread counts, and how. Validated up front. */
-record ProfilePlan(List<AttentionSpec> specs, List<KernelChoice> kernels, List<Integer> threads, int warmup,
+record ProfilePlan(List<AttentionSpec> specs, List<AttentionMask> masks, List<KernelChoice> kernels, List<Integer> threads, int warmup,
                    int iterations, double minTime, long seed, boolean bhsd, boolean offheap, long naiveMaxBytes) {
 
     int rowCount() {
@@ -20,7 +21,7 @@ record ProfilePlan(List<AttentionSpec> specs, List<KernelChoice> kernels, List<I
     double totalWork() {
         double work = 0;
         for (AttentionSpec s : specs) {
-            work += s.flops() * kernels.size() * threads.size();
+            work += s.flops() * kernels.size() * threads.size(); // without the masks: an estimate is enough
         }
         return work;
     }
@@ -37,7 +38,11 @@ record ProfilePlan(List<AttentionSpec> specs, List<KernelChoice> kernels, List<I
     }
 
     /** Why a naive row cannot run (too much memory), or null when it can. */
-    String naiveSkipReason(AttentionSpec spec, long matrices) {
+    String naiveSkipReason(AttentionSpec spec, AttentionMask mask, long matrices) {
+        String unsupported = org.attention4j.bench.NaiveAttention.unsupportedOption(spec);
+        if (unsupported != null || mask != null) {
+            return "skipped: the naive peer does not implement " + (unsupported != null ? unsupported : "masks");
+        }
         if (!org.attention4j.bench.NaiveAttention.fits(spec)) {
             return "skipped: one " + spec.queryLength() + "×" + spec.keyLength() + " score matrix exceeds a Java array";
         }

@@ -33,6 +33,7 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
             new Column("p90 ms", r -> ms(r, LatencyStats::p90), r -> raw(r, LatencyStats::p90)),
             new Column("p99 ms", r -> ms(r, LatencyStats::p99), r -> raw(r, LatencyStats::p99)),
             new Column("max ms", r -> ms(r, LatencyStats::max), r -> raw(r, LatencyStats::max)),
+            new Column("pairs", r -> count(r.usefulPairs()), r -> String.valueOf(r.usefulPairs())),
             new Column("GFLOP/s", r -> r.measured() ? fmt("%.1f", r.gflops()) : "-",
                     r -> r.measured() ? String.valueOf(r.gflops()) : ""),
             new Column("% peak", r -> r.measured() ? fmt("%.0f%%", r.percentOfPeak()) : "-",

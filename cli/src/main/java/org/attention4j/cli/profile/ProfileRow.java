@@ -11,12 +11,14 @@ import org.attention4j.AttentionSpec;
  * @param latency null when skipped
  * @param peakRssBytes −1 when the OS does not report it
  * @param allocatedBytesPerCall −1 when the JVM does not count allocations
+ * @param usefulPairs query–key pairs that no mask, window or layout hides, all batches and heads: the
+ *        GFLOP/s count only these
  */
 public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, String kernel, String implementation,
                          int threads, String status, String note, int warmup, int iterations, LatencyStats latency,
                          double gflops, double percentOfPeak, double tokensPerSecond, long allocatedBytesPerCall,
                          long workingBytes, long tensorBytes, long peakRssBytes, boolean peakRssReset,
-                         long naiveMatrixBytes) {
+                         long naiveMatrixBytes, long usefulPairs) {
 
     static final String OK = "ok";
     static final String SKIPPED = "skipped";
@@ -25,10 +27,6 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         return OK.equals(status);
     }
 
-    /** Unmasked query–key pairs, all batches and heads. */
-    public long usefulPairs() {
-        return spec.visiblePairsPerHead() * spec.batch() * spec.heads();
-    }
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -54,8 +52,11 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         m.put("gflops", measured() ? gflops : null);
         m.put("percentOfPeak", measured() ? percentOfPeak : null);
         m.put("tokensPerSecond", measured() ? tokensPerSecond : null);
-        m.put("usefulPairs", usefulPairs());
-        m.put("flopsPerCall", spec.flops());
+        m.put("softcap", spec.softcap() > 0 ? spec.softcap() : null);
+        m.put("alibi", spec.hasAlibi());
+        m.put("blockSparseDensity", spec.blockSparse() == null ? null : spec.blockSparse().density());
+        m.put("usefulPairs", usefulPairs);
+        m.put("flopsPerCall", 4.0 * spec.headDim() * usefulPairs);
         m.put("allocatedBytesPerCall", allocatedBytesPerCall);
         m.put("workingBytes", workingBytes);
         m.put("tensorBytes", tensorBytes);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.bench.NaiveAttention;
 import org.attention4j.cli.Calibration;
@@ -38,11 +39,12 @@ final class ProfileRunner {
     List<ProfileRow> run() {
         List<ProfileRow> rows = new ArrayList<>();
         try {
-            for (AttentionSpec spec : plan.specs()) {
+            for (int shape = 0; shape < plan.specs().size(); shape++) {
+                AttentionSpec spec = plan.specs().get(shape);
                 if (stop.getAsBoolean()) {
                     break;
                 }
-                runShape(spec, rows);
+                runShape(spec, plan.masks().get(shape), rows);
             }
         } finally {
             runners.values().forEach(KernelChoice.Runner::close);
@@ -50,11 +52,12 @@ final class ProfileRunner {
         return rows;
     }
 
-    private void runShape(AttentionSpec spec, List<ProfileRow> rows) {
+    private void runShape(AttentionSpec spec, AttentionMask mask, List<ProfileRow> rows) {
         long tensorBytes = ProfileInputs.tensorBytes(spec);
         if (tensorBytes > (256L << 20)) {
             progress.message("generating " + ProfileReport.bytes(tensorBytes) + " of inputs for seq " + spec.keyLength());
         }
+        long pairs = spec.visiblePairs(mask);
         try (ProfileInputs inputs = new ProfileInputs(spec, plan.bhsd(), plan.offheap(), plan.seed())) {
             for (KernelChoice kernel : plan.kernels()) {
                 for (int threads : plan.threads()) {
@@ -63,14 +66,14 @@ final class ProfileRunner {
                     }
                     progress.starting("seq " + spec.keyLength() + ", " + kernel.label() + ", " + threads
                             + (threads == 1 ? " thread" : " threads"));
-                    rows.add(measure(inputs, kernel, threads));
+                    rows.add(measure(inputs, mask, pairs, kernel, threads));
                     progress.finished(spec.flops());
                 }
             }
         }
     }
 
-    private ProfileRow measure(ProfileInputs in, KernelChoice kernel, int threads) {
+    private ProfileRow measure(ProfileInputs in, AttentionMask mask, long pairs, KernelChoice kernel, int threads) {
         AttentionSpec spec = in.spec;
         String key = kernel.label() + "/" + threads;
         boolean firstUse = !runners.containsKey(key);
@@ -80,23 +83,24 @@ final class ProfileRunner {
         long naiveMatrix = NaiveAttention.scoreMatrixBytes(spec) * spec.batch() * spec.heads();
         String layout = plan.bhsd() ? "bhsd" : "bshd";
         if (kernel == KernelChoice.NAIVE) {
-            String reason = plan.naiveSkipReason(spec, working);
+            String reason = plan.naiveSkipReason(spec, mask, working);
             if (reason != null) {
                 return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
-                        ProfileRow.SKIPPED, reason, 0, 0, null, 0, 0, 0, -1, working, tensors, -1, false, naiveMatrix);
+                        ProfileRow.SKIPPED, reason, 0, 0, null, 0, 0, 0, -1, working, tensors, -1, false, naiveMatrix,
+                        pairs);
             }
         }
         boolean reset = ProcessMemory.resetPeakRss();
         peakRssResettable &= reset;
-        Measurement.Result r = Measurement.run(() -> runner.forward(spec, in.q, in.k, in.v, in.out), plan.warmup(),
+        Measurement.Result r = Measurement.run(() -> runner.forward(spec, mask, in.q, in.k, in.v, in.out), plan.warmup(),
                 firstUse ? FIRST_USE_WARMUP_NANOS : 0, plan.iterations(), plan.minTime(), stop);
         LatencyStats latency = LatencyStats.of(r.nanos(), r.count());
         double seconds = latency.p50() / 1e3;
-        double gflops = Measurement.gflops(spec, seconds);
+        double gflops = 4.0 * spec.headDim() * pairs / seconds / 1e9; // useful pairs only (AttentionSpec.flops)
         double percent = 100 * gflops / calibration.peakFor(threads);
         double tokens = (double) spec.batch() * spec.queryLength() / seconds;
         return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
                 ProfileRow.OK, r.note(), r.warmup(), r.count(), latency, gflops, percent, tokens,
-                r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix);
+                r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix, pairs);
     }
 }

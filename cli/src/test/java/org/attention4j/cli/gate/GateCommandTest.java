@@ -40,7 +40,7 @@ class GateCommandTest {
     }
 
     @Test
-    void noSlowdownPassesAndATwentyFivePercentSlowdownFails() throws Exception {
+    void noSlowdownPassesAndAFiftyPercentSlowdownFails() throws Exception {
         Path baseline = record();
         Path xml = dir.resolve("gate.xml"), md = dir.resolve("gate.md"), json = dir.resolve("gate.json");
         CliRun same = CliRun.of("gate", "check", "--baseline", baseline.toString(), "--junit-xml", xml.toString(),
@@ -48,7 +48,9 @@ class GateCommandTest {
         assertEquals(0, same.exitCode(), same.toString());
         assertFalse(same.out().contains("regression  "), same.out());
 
-        System.setProperty(Workload.SLOWDOWN_PROPERTY, "1.25");
+        // 1.5, not the 15 % the gate catches on a quiet machine (docs/GATE.md): this test checks the plumbing
+        // (exit codes, reports, --warn-only) and must not fail when CI shares the machine with other builds.
+        System.setProperty(Workload.SLOWDOWN_PROPERTY, "1.5");
         CliRun slower = CliRun.of("gate", "check", "--baseline", baseline.toString(), "--junit-xml", xml.toString(),
                 "--markdown", md.toString());
         assertEquals(1, slower.exitCode(), slower.toString());

@@ -110,7 +110,7 @@ class NpyTest {
                 .contains("declares more than"));
         assertTrue(error("neg.npy", npy(1, ok.replace("(2, 2)", "(-1, 4)"), floats(1))).contains("negative"));
         assertTrue(error("fortran.npy", npy(1, ok.replace("False", "True"), floats(1, 2, 3, 4))).contains("Fortran"));
-        assertTrue(error("int.npy", npy(1, ok.replace("<f4", "<i4"), floats(1, 2, 3, 4))).contains("'<i4'"));
+        assertTrue(error("complex.npy", npy(1, ok.replace("<f4", "<c8"), floats(1, 2, 3, 4))).contains("'<c8'"));
         assertTrue(error("big.npy", npy(1, ok.replace("<f4", ">f4"), floats(1, 2, 3, 4))).contains("'>f4'"));
         assertTrue(error("half.npy", npy(1, ok.replace("<f4", "<f2"), floats(1, 2))).contains("'<f2'"));
         assertTrue(error("dict.npy", npy(1, "not a dict", floats(1))).contains("not a Python dict"));

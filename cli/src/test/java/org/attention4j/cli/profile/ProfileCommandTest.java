@@ -52,7 +52,7 @@ class ProfileCommandTest {
         Set<String> expectedFields = new TreeSet<>(List.of("seq", "queryLength", "batch", "heads", "kvHeads",
                 "headDim", "causal", "windowLeft", "windowRight", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
                 "warmup", "iterations", "latencyMs", "gflops", "percentOfPeak", "tokensPerSecond", "usefulPairs",
-                "flopsPerCall", "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes",
+                "flopsPerCall", "softcap", "alibi", "blockSparseDensity", "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes",
                 "peakRssReset", "naiveMatrixBytes"));
         for (JsonNode row : rows) {
             Set<String> fields = new TreeSet<>();

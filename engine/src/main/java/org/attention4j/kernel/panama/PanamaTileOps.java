@@ -51,11 +51,14 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
-                                 float[] queriesT, int paddedRows, float[] scoresT) {
+                                 float[] queriesT, int paddedRows, float[] scoresT, int[] panelKeys) {
         // Query panel outer, keys inner: the panel (headDim × 2 vectors) stays in L1 while the keys
-        // stream past it as broadcasts.
-        for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
-            for (int c = 0; c < keyRows; c += ROWS) {
+        // stream past it as broadcasts. On a band's edge block each panel computes only the micro-tiles
+        // of keys some of its rows can see.
+        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
+            int from = panelKeys == null ? 0 : panelKeys[p] / ROWS * ROWS;
+            int to = panelKeys == null ? keyRows : Math.min(keyRows, panelKeys[p + 1]);
+            for (int c = from; c < to; c += ROWS) {
                 tile(keys, keyFirst + c * keyStride, keyStride, headDim, queriesT, r * headDim, scoresT,
                         r * KEY_BLOCK + c * TILE_WIDTH, null, 0);
             }
@@ -123,12 +126,15 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                                 int valuesFirst, int paddedDim, float[] accT) {
-        // The same tile as the scores: transposed values broadcast, probability panels loaded.
-        for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
+                                 int valuesFirst, int paddedDim, float[] accT, int[] panelKeys) {
+        // The same tile as the scores: transposed values broadcast, probability panels loaded. Depth 0
+        // (a panel that sees none of these keys) still rescales the accumulators by alpha.
+        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
+            int from = panelKeys == null ? 0 : Math.min(panelKeys[p], keyCount);
+            int to = panelKeys == null ? keyCount : Math.max(from, Math.min(panelKeys[p + 1], keyCount));
             for (int d = 0; d < paddedDim; d += ROWS) {
-                tile(valuesT, valuesFirst + d * KEY_BLOCK, KEY_BLOCK, keyCount, probsT, r * KEY_BLOCK, accT,
-                        r * paddedDim + d * TILE_WIDTH, alpha, r);
+                tile(valuesT, valuesFirst + d * KEY_BLOCK + from, KEY_BLOCK, to - from, probsT,
+                        r * KEY_BLOCK + from * TILE_WIDTH, accT, r * paddedDim + d * TILE_WIDTH, alpha, r);
             }
         }
     }
