@@ -120,7 +120,7 @@ public final class FlashAttention {
                 ops.addDistanceBias(ws.scoresT, keyCount, paddedRows, firstKey, ws.rowSlope, ws.rowPosition);
             }
             if (edge) {
-                maskOutsideBand(ops, spec, ws.scoresT, rows, queries, firstQuery, firstKey, keyCount);
+                maskOutsideBand(ops, spec, ws.scoresT, rows, queries, firstQuery, firstKey, keyCount, panelKeys);
             }
             if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
                 ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, width, kvHead, queries, firstQuery, firstKey, keyCount);
@@ -129,7 +129,7 @@ public final class FlashAttention {
                 ScoreMasks.apply(spec, mask, ws.scoresT, width, paddedRows, b, kvHead, rows, queries, firstQuery, firstKey,
                         keyCount);
             }
-            ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha);
+            ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
             ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
                     ws.accT, panelKeys);
         }
@@ -247,9 +247,8 @@ public final class FlashAttention {
 
     /**
      * For a block on an edge of the band: per panel of W rows, the block's keys {@code [from, to)} that any
-     * of its rows may see (empty: from = to = 0), in {@code ws.panelKeys}. The products skip the rest,
-     * which {@link #maskOutsideBand} sets to −∞ for every row: on a 512-key window about a quarter of the
-     * computed scores were such waste.
+     * of its rows may see (empty: from = to = 0), in {@code ws.panelKeys}. The products, the softmax and
+     * the masks skip the rest: on a 512-key window about a quarter of the computed scores were such waste.
      */
     private static int[] panelKeyRanges(TileOps ops, AttentionSpec spec, Workspace ws, int rows, int queries,
                                         int paddedRows, int firstQuery, int firstKey, int keyCount) {
@@ -273,22 +272,24 @@ public final class FlashAttention {
     }
 
     /**
-     * Sets score (r, c) to −∞ where key {@code c} lies past row {@code r}'s last visible key. Row
-     * {@code r} holds query {@code r % queries}; its last visible key, relative to the block, is
-     * {@code r % queries + lastKeyOfFirstRow}.
+     * Sets score (r, c) to −∞ where key {@code c} lies outside row {@code r}'s band, within the keys of its
+     * panel ({@link #panelKeyRanges}: the only ones the softmax and the value product read). Row {@code r}
+     * holds query {@code firstQuery + r % queries}.
      */
     private static void maskOutsideBand(TileOps ops, AttentionSpec spec, float[] scoresT, int rows, int queries,
-                                        int firstQuery, int firstKey, int keyCount) {
+                                        int firstQuery, int firstKey, int keyCount, int[] panelKeys) {
         int width = ops.panelWidth();
         for (int r = 0; r < rows; r++) {
+            int from = panelKeys[2 * (r / width)], to = panelKeys[2 * (r / width) + 1];
             long query = firstQuery + r % queries;
             int firstShown = (int) Math.min(keyCount, Math.max(0, spec.firstVisibleKey(query) - firstKey));
             int endShown = (int) Math.min(keyCount, Math.max(firstShown, spec.lastVisibleKey(query) + 1 - firstKey));
-            for (int c = 0; c < firstShown; c++) {
-                scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+            int rowFirst = TilePlan.panelIndex(r, 0, TilePlan.KEY_BLOCK, width); // + c·width for key c
+            for (int c = from; c < Math.min(firstShown, to); c++) {
+                scoresT[rowFirst + c * width] = Float.NEGATIVE_INFINITY;
             }
-            for (int c = endShown; c < keyCount; c++) {
-                scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+            for (int c = Math.max(endShown, from); c < to; c++) {
+                scoresT[rowFirst + c * width] = Float.NEGATIVE_INFINITY;
             }
         }
     }

@@ -41,7 +41,7 @@ public final class ScalarTileOps implements TileOps {
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
                                  float[] queriesT, int paddedRows, float[] scoresT, int[] panelKeys) {
-        // Computes every key: the twin stays literal (the caller masks what a panel range leaves out).
+        // Computes every key: simplest; the softmax and the value product read only a panel's range.
         for (int r = 0; r < paddedRows; r++) {
             for (int c = 0; c < keyRows; c++) {
                 float dot = 0f;
@@ -55,17 +55,18 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
-                              float[] alpha) {
+                              float[] alpha, int[] panelKeys) {
         for (int r = 0; r < paddedRows; r++) {
+            int from = from(panelKeys, r), to = to(panelKeys, r, keyCount);
             float blockMax = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < keyCount; c++) {
+            for (int c = from; c < to; c++) {
                 blockMax = Math.max(blockMax, scoresT[scoreIndex(r, c)]);
             }
             float mOld = rowMax[r];
             float mNew = Math.max(mOld, blockMax);
             float mSafe = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;
             float sum = 0f;
-            for (int c = 0; c < keyCount; c++) {
+            for (int c = from; c < to; c++) {
                 float p = exp2(scoresT[scoreIndex(r, c)] - mSafe);
                 scoresT[scoreIndex(r, c)] = p;
                 sum += p;
@@ -81,15 +82,26 @@ public final class ScalarTileOps implements TileOps {
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
                                  int valuesFirst, int paddedDim, float[] accT, int[] panelKeys) {
         for (int r = 0; r < paddedRows; r++) {
+            int from = from(panelKeys, r), to = to(panelKeys, r, keyCount);
             for (int d = 0; d < paddedDim; d++) {
                 int at = TilePlan.panelIndex(r, d, paddedDim, PANEL);
                 float sum = accT[at] * alpha[r]; // acc = acc · exp2(m_old − m_new)
-                for (int c = 0; c < keyCount; c++) {
+                for (int c = from; c < to; c++) {
                     sum += valuesT[valuesFirst + d * TilePlan.KEY_BLOCK + c] * probsT[scoreIndex(r, c)];
                 }
                 accT[at] = sum;
             }
         }
+    }
+
+    /** First key row {@code r} reads: its panel's, or 0. */
+    private static int from(int[] panelKeys, int r) {
+        return panelKeys == null ? 0 : panelKeys[2 * (r / PANEL)];
+    }
+
+    /** End of the keys row {@code r} reads. */
+    private static int to(int[] panelKeys, int r, int keyCount) {
+        return panelKeys == null ? keyCount : Math.min(keyCount, panelKeys[2 * (r / PANEL) + 1]);
     }
 
     @Override

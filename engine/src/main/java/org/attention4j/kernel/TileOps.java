@@ -39,8 +39,9 @@ public interface TileOps {
      * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
      * and {@code r < paddedRows}, with key {@code c} at {@code keys[keyFirst + c·keyStride]}: keys may be
      * read straight from the caller's array. When {@code panelKeys} is not null, panel {@code p} (rows
-     * {@code p·W ..}) needs only keys {@code panelKeys[2p] <= c < panelKeys[2p + 1]} (the band's edge
-     * blocks): an implementation may skip the others, whose scores the caller then masks to −∞.
+     * {@code p·W ..}) needs only keys {@code panelKeys[2p] <= c < panelKeys[2p + 1]} (on the band's edge
+     * blocks): the other scores may be left uncomputed, and the softmax and the value product then
+     * neither read nor need them.
      */
     void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim, float[] queriesT,
                           int paddedRows, float[] scoresT, int[] panelKeys);
@@ -54,16 +55,17 @@ public interface TileOps {
      *   s(r, c) = exp2(s(r, c) − m_new)                   (in place: the probabilities P, 0 for −∞)
      *   l = l · alpha + Σ_c s(r, c)
      * </pre>
-     * with {@code m_new} taken as 0 inside the exponentials when it is −∞, so no NaN appears.
+     * with {@code m_new} taken as 0 inside the exponentials when it is −∞, so no NaN appears. With
+     * {@code panelKeys} (see {@link #scoresTransposed}) a row reads and writes only its panel's keys.
      */
     void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
-                       float[] alpha);
+                       float[] alpha, int[] panelKeys);
 
     /**
      * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·KEY_BLOCK + c] ·
      * probsT(r, c)} for
      * {@code r < paddedRows}, {@code d < paddedDim}. With {@code panelKeys} (as in {@link #scoresTransposed})
-     * the probabilities outside a panel's keys are 0 and may be skipped.
+     * only a panel's keys are read.
      */
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
                           int valuesFirst, int paddedDim, float[] accT, int[] panelKeys);

@@ -67,21 +67,23 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
-                              float[] alpha) {
+                              float[] alpha, int[] panelKeys) {
         FloatVector negativeInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         for (int r = 0; r < paddedRows; r += LANES) {
             // Each lane is one query row; the softmax runs along the keys with whole vectors: no lane
             // reductions. Scores of rows r.. for key c are at first + c·TILE_WIDTH (panel-major).
-            int first = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH);
+            int from = panelKeys == null ? 0 : panelKeys[2 * (r / TILE_WIDTH)];
+            int to = panelKeys == null ? keyCount : Math.min(keyCount, panelKeys[2 * (r / TILE_WIDTH) + 1]);
+            int first = TilePlan.panelIndex(r, from, KEY_BLOCK, TILE_WIDTH);
             FloatVector blockMax = negativeInfinity;
-            for (int c = 0, at = first; c < keyCount; c++, at += TILE_WIDTH) {
+            for (int c = from, at = first; c < to; c++, at += TILE_WIDTH) {
                 blockMax = blockMax.max(FloatVector.fromArray(SPECIES, scoresT, at));
             }
             FloatVector mOld = FloatVector.fromArray(SPECIES, rowMax, r);
             FloatVector mNew = mOld.max(blockMax);
             FloatVector mSafe = mNew.blend(0f, mNew.eq(Float.NEGATIVE_INFINITY)); // no −∞ − −∞ = NaN
             FloatVector sum = FloatVector.zero(SPECIES);
-            for (int c = 0, at = first; c < keyCount; c++, at += TILE_WIDTH) {
+            for (int c = from, at = first; c < to; c++, at += TILE_WIDTH) {
                 FloatVector p = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).sub(mSafe));
                 p.intoArray(scoresT, at);
                 sum = sum.add(p);
