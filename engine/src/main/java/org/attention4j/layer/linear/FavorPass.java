@@ -1,5 +1,6 @@
 package org.attention4j.layer.linear;
 
+import java.util.Arrays;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 import org.attention4j.layer.Gemm;
@@ -77,8 +78,8 @@ final class FavorPass {
 
     /** All query heads that read key/value head {@code kvHead}, sharing one state. */
     private void runGroup(int b, int kvHead, Tensor q, Tensor k, Tensor v, Tensor out) {
-        java.util.Arrays.fill(state, 0f);
-        java.util.Arrays.fill(normalizer, 0f);
+        Arrays.fill(state, 0f);
+        Arrays.fill(normalizer, 0f);
         keyMax = Float.NEGATIVE_INFINITY;
         int keysInState = 0;
         for (int first = 0; first < spec.queryLength(); first += chunk) {
@@ -117,7 +118,7 @@ final class FavorPass {
         HeadRows.readTransposed(k, b, kvHead, first, count, dim, row, keysT, chunk);
         HeadRows.read(v, b, kvHead, first, count, dim, values);
         float halfScale = Math.abs(spec.scale()) * 0.5f;
-        java.util.Arrays.fill(keyHalfNorms, 0, count, 0f);
+        Arrays.fill(keyHalfNorms, 0, count, 0f);
         for (int d = 0; d < dim; d++) {
             for (int j = 0; j < count; j++) {
                 keyHalfNorms[j] += keysT[d * chunk + j] * keysT[d * chunk + j];

@@ -30,6 +30,7 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
     private final float[] f;
     private final Gemm gemm;
     private final AttentionEngine engine;
+    private volatile boolean closed;
 
     private LinformerAttention(int projectedLength, int keyLength, float[] e, float[] f, int threads) {
         if (projectedLength < 1) {
@@ -101,9 +102,13 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
     /**
      * @throws IllegalArgumentException when a tensor does not fit {@code spec}, {@code spec} is causal or
      *         has a sliding window, or {@code spec.keyLength()} is not this projection's n; nothing is written
+     * @throws IllegalStateException when this object is closed
      */
     @Override
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
+        if (closed) {
+            throw new IllegalStateException("this LinformerAttention is closed: create a new one");
+        }
         ForwardArguments.check(spec, q, k, v, out, null);
         if (spec.causal()) {
             throw new IllegalArgumentException("spec.causal() = true: expected false: Linformer attention cannot "
@@ -155,8 +160,10 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
         return "linformer k_proj=" + projectedLength;
     }
 
+    /** Stops the GEMM's and the engine's worker threads; later calls throw {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         gemm.close();
         engine.close();
     }

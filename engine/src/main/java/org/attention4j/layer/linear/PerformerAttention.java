@@ -51,6 +51,7 @@ public final class PerformerAttention implements ApproximateAttention, AutoClose
     private final long seed;
     private final float[] projection;
     private final Gemm gemm;
+    private volatile boolean closed;
 
     private PerformerAttention(int features, int headDim, long seed, Kernel kernel) {
         if (headDim < 1 || headDim > AttentionSpec.MAX_HEAD_DIM) {
@@ -83,9 +84,13 @@ public final class PerformerAttention implements ApproximateAttention, AutoClose
     /**
      * @throws IllegalArgumentException when a tensor does not fit {@code spec}, {@code spec.headDim()} is
      *         not this object's head dim, or {@code spec} has a sliding window; nothing is written
+     * @throws IllegalStateException when this object is closed
      */
     @Override
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
+        if (closed) {
+            throw new IllegalStateException("this PerformerAttention is closed: create a new one");
+        }
         ForwardArguments.check(spec, q, k, v, out, null);
         if (spec.hasWindow()) {
             throw new IllegalArgumentException("spec.window = (" + spec.windowLeft() + ", " + spec.windowRight()
@@ -128,6 +133,7 @@ public final class PerformerAttention implements ApproximateAttention, AutoClose
     /** Stops the GEMM's resources; later calls throw {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         gemm.close();
     }
 

@@ -70,6 +70,16 @@ class LinearValidationTest {
     }
 
     @Test
+    void closedObjectsRefuseCalls() {
+        PerformerAttention p = PerformerAttention.create(4, D, 1);
+        LinformerAttention l = LinformerAttention.create(3, N, new float[3 * N], new float[3 * N]);
+        p.close();
+        l.close();
+        assertThrows(IllegalStateException.class, () -> p.forward(SPEC, t(q), t(k), t(v), t(out)));
+        assertThrows(IllegalStateException.class, () -> l.forward(SPEC, t(q), t(k), t(v), t(out)));
+    }
+
+    @Test
     void approximationError() {
         try (PerformerAttention p = PerformerAttention.create(4, D, 1); AttentionEngine exact = AttentionEngine.create(1)) {
             rejects("approximation = null", () -> ApproximationError.measure(null, exact, SPEC, t(q), t(k), t(v)));
