@@ -10,6 +10,7 @@ module org.attention4j {
 
     exports org.attention4j;
     exports org.attention4j.layer;
+    exports org.attention4j.layer.linear;
     exports org.attention4j.reference;
     exports org.attention4j.bench;
 }

@@ -1,0 +1,11 @@
+/**
+ * Linear-time attention as an explicit <em>approximation</em> of {@code softmax(Q·Kᵀ·scale)·V}:
+ * {@link org.attention4j.layer.linear.PerformerAttention} (FAVOR+ random features, non-causal and
+ * causal) and {@link org.attention4j.layer.linear.LinformerAttention} (learned or random length
+ * projections, non-causal). Both take the same {@link org.attention4j.AttentionSpec} and
+ * {@link org.attention4j.Tensor} views as {@link org.attention4j.AttentionEngine#forward}, and their
+ * error against the exact engine is measured, never assumed: {@link
+ * org.attention4j.layer.linear.ApproximationError}. {@code PerformerReference} and
+ * {@code LinformerReference} are their float64 oracles (the same estimators, computed literally).
+ */
+package org.attention4j.layer.linear;
