@@ -2,6 +2,7 @@ package org.attention4j.cli;
 
 import java.io.PrintWriter;
 import org.attention4j.cli.gate.GateCommand;
+import org.attention4j.cli.heatmap.HeatmapCommand;
 import org.attention4j.cli.profile.ProfileCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors.",
         subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, GateCommand.class,
+            HeatmapCommand.class,
             AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {
