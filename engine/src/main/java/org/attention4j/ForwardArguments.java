@@ -40,6 +40,18 @@ public final class ForwardArguments {
         }
     }
 
+    /**
+     * The checks of {@link #check} that concern only Q and K, for readers that need no V or output
+     * ({@link AttentionWeights}): both non-null, live, and within their memory for {@code spec}'s shape.
+     */
+    public static void checkQueriesAndKeys(AttentionSpec spec, Tensor q, Tensor k) {
+        requireNonNull(spec, "spec");
+        requireNonNull(q, "q");
+        requireNonNull(k, "k");
+        lastIndex("q", q, spec.batch(), spec.queryLength(), spec.heads(), spec.headDim());
+        lastIndex("k", k, spec.batch(), spec.keyLength(), spec.kvHeads(), spec.headDim());
+    }
+
     private static void requireNonNull(Object value, String name) {
         if (value == null) {
             throw new IllegalArgumentException(name + " = null: expected a non-null value");

@@ -2,6 +2,7 @@ package org.attention4j.cli;
 
 import java.io.PrintWriter;
 import org.attention4j.cli.gate.GateCommand;
+import org.attention4j.cli.heatmap.HeatmapCommand;
 import org.attention4j.cli.profile.ProfileCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Command;
  * usage or bad input (a one-line message naming the argument or file, no stack trace).
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors.",
+        description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors, gate CI on it, look at its weights.",
         subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, GateCommand.class,
+            HeatmapCommand.class,
             AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

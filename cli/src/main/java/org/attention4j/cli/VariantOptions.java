@@ -26,7 +26,7 @@ public final class VariantOptions {
     String blockSparse;
 
     @Option(names = "--key-padding", paramLabel = "FILE.npy|FRACTION", description = "Key-padding mask [B, Lk], "
-            + "nonzero = padded key (any dtype); profile also takes a fraction in [0, 1): that share of each item's"
+            + "nonzero = padded key (any dtype); or a fraction in [0, 1): that share of each item's"
             + " last keys is padding.")
     String keyPadding;
 
