@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors.",
-        subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, GateCommand.class,
+        subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, LayerCommand.class, GateCommand.class,
             AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {
