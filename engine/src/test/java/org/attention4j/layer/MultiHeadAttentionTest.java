@@ -101,6 +101,40 @@ class MultiHeadAttentionTest {
         }
     }
 
+    /** Four threads share one layer, each with its own shape: every result is bitwise the one computed alone. */
+    @Test
+    void concurrentCallsOnOneLayerDoNotMix() throws Exception {
+        try (MultiHeadAttention layer = MultiHeadAttention.builder(LayerFixtures.weights(32, 4, 2, 8, true, 25))
+                .rope(RotaryEmbedding.of(8)).causal(true).threads(2).build()) {
+            int[] lengths = {5, 17, 31, 64};
+            float[][] x = new float[4][], alone = new float[4][];
+            for (int t = 0; t < 4; t++) {
+                x[t] = LayerFixtures.random(lengths[t] * 32, 1, new SplittableRandom(26 + t));
+                alone[t] = new float[x[t].length];
+                layer.forward(x[t], lengths[t], alone[t]);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int i = t;
+                    done.add(pool.submit(() -> {
+                        float[] y = new float[x[i].length];
+                        for (int repeat = 0; repeat < 20; repeat++) {
+                            layer.forward(x[i], lengths[i], y);
+                            assertArrayEquals(alone[i], y, "thread " + i + ", call " + repeat);
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
     @Test
     void outputMayOverwriteTheInput() {
         try (MultiHeadAttention layer = MultiHeadAttention.builder(LayerFixtures.weights(16, 2, 2, 8, true, 23))
