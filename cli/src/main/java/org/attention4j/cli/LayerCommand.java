@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
 import org.attention4j.io.SafeTensorsFile;
-import org.attention4j.layer.AttentionWeights;
+import org.attention4j.layer.MultiHeadAttentionWeights;
 import org.attention4j.layer.MultiHeadAttention;
 import org.attention4j.layer.PositionalEncoding;
 import org.attention4j.layer.RotaryEmbedding;
@@ -96,7 +96,7 @@ public final class LayerCommand implements Callable<Integer> {
         OutputFiles.requireWritableDirectory("--out", out);
         FloatArray x = Npy.read(xFile);
         FloatArray xkv = xkvFile == null ? null : Npy.read(xkvFile);
-        AttentionWeights weights = loadWeights(weightNames);
+        MultiHeadAttentionWeights weights = loadWeights(weightNames);
         Shape shape = shape(x, xkv, weights.dModel());
         MultiHeadAttention.Builder builder = MultiHeadAttention.builder(weights).causal(causal).window(band[0], band[1]);
         builder.threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
@@ -126,11 +126,11 @@ public final class LayerCommand implements Callable<Integer> {
         }
     }
 
-    private AttentionWeights loadWeights(WeightNames weightNames) {
+    private MultiHeadAttentionWeights loadWeights(WeightNames weightNames) {
         try {
             SafeTensorsFile file = SafeTensorsFile.open(weightsFile);
             int h = heads != null ? heads : headsFromMetadata(file);
-            AttentionWeights w = SafeTensorsWeights.load(file, weightNames, h);
+            MultiHeadAttentionWeights w = SafeTensorsWeights.load(file, weightNames, h);
             if (kvHeads != null && kvHeads != w.kvHeads()) {
                 throw new BadInputException("--kv-heads " + kvHeads + ": the weights have " + w.kvHeads()
                         + " key/value heads (key weight out = kvHeads·headDim = " + w.kvHeads() * w.headDim() + ")");

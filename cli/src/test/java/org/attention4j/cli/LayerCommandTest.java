@@ -14,7 +14,7 @@ import org.attention4j.AttentionSpec;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
 import org.attention4j.cli.io.SafeTensors;
-import org.attention4j.layer.AttentionWeights;
+import org.attention4j.layer.MultiHeadAttentionWeights;
 import org.attention4j.layer.SafeTensorsWeights;
 import org.attention4j.layer.WeightNames;
 import org.attention4j.reference.ReferenceMultiHeadAttention;
@@ -67,7 +67,7 @@ class LayerCommandTest {
                 "--causal", "--threads", "2");
         assertEquals(0, run.exitCode(), run.toString());
         FloatArray out = Npy.read(y);
-        AttentionWeights w = SafeTensorsWeights.load(weights, WeightNames.LLAMA.withPrefix("model.layers.0."), HEADS);
+        MultiHeadAttentionWeights w = SafeTensorsWeights.load(weights, WeightNames.LLAMA.withPrefix("model.layers.0."), HEADS);
         AttentionSpec spec = AttentionSpec.builder().batch(2).length(9).heads(HEADS).kvHeads(KV_HEADS)
                 .headDim(HEAD_DIM).causal(true).build();
         double[] expected = ReferenceMultiHeadAttention.compute(w, spec, input.data(), 3, input.data(), 3,

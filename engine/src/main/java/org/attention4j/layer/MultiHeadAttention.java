@@ -10,7 +10,7 @@ import org.attention4j.Tensor;
  * with the heads split as in "Attention is all you need" (MHA), or sharing key/value heads (GQA, MQA).
  *
  * <pre>{@code
- * AttentionWeights w = AttentionWeights.builder(768, 12, 64).query(wq, bq).key(wk, bk)
+ * MultiHeadAttentionWeights w = MultiHeadAttentionWeights.builder(768, 12, 64).query(wq, bq).key(wk, bk)
  *         .value(wv, bv).output(wo, bo).build();
  * try (MultiHeadAttention layer = MultiHeadAttention.builder(w).causal(true).threads(2).build()) {
  *     layer.forward(x, n, y);                        // self-attention, x and y [n, 768]
@@ -42,7 +42,7 @@ import org.attention4j.Tensor;
  * same array as {@code x} (every read of X ends before Y is written).
  */
 public final class MultiHeadAttention implements AutoCloseable {
-    private final AttentionWeights weights;
+    private final MultiHeadAttentionWeights weights;
     private final Consumer<AttentionSpec.Builder> kernelOptions;
     private final PositionalEncoding positions;
     private final RotaryEmbedding rope;
@@ -72,11 +72,11 @@ public final class MultiHeadAttention implements AutoCloseable {
     }
 
     /** A builder for a layer with these weights. */
-    public static Builder builder(AttentionWeights weights) {
+    public static Builder builder(MultiHeadAttentionWeights weights) {
         return new Builder(weights);
     }
 
-    public AttentionWeights weights() {
+    public MultiHeadAttentionWeights weights() {
         return weights;
     }
 
@@ -281,7 +281,7 @@ public final class MultiHeadAttention implements AutoCloseable {
 
     /** Options of a {@link MultiHeadAttention}; all optional. */
     public static final class Builder {
-        private final AttentionWeights weights;
+        private final MultiHeadAttentionWeights weights;
         private Consumer<AttentionSpec.Builder> kernelOptions = spec -> { };
         private PositionalEncoding positions;
         private RotaryEmbedding rope;
@@ -289,9 +289,9 @@ public final class MultiHeadAttention implements AutoCloseable {
         private Gemm gemm;
         private int threads = Runtime.getRuntime().availableProcessors();
 
-        private Builder(AttentionWeights weights) {
+        private Builder(MultiHeadAttentionWeights weights) {
             if (weights == null) {
-                throw new IllegalArgumentException("weights = null: expected AttentionWeights");
+                throw new IllegalArgumentException("weights = null: expected MultiHeadAttentionWeights");
             }
             this.weights = weights;
         }

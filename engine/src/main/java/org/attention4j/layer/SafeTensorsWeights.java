@@ -6,7 +6,7 @@ import java.util.Arrays;
 import org.attention4j.io.SafeTensorsFile;
 
 /**
- * Loads {@link AttentionWeights} from a safetensors checkpoint in the Hugging Face layout.
+ * Loads {@link MultiHeadAttentionWeights} from a safetensors checkpoint in the Hugging Face layout.
  *
  * <p>Transposition: {@code nn.Linear} computes {@code y = x·Wᵀ + b} and stores W as {@code [out, in]};
  * the layer multiplies {@code X·W} with W {@code [in, out]}, so every weight is transposed on load.
@@ -25,11 +25,11 @@ public final class SafeTensorsWeights {
      * @throws IllegalArgumentException naming the tensor whose name, dtype or shape does not fit
      * @throws IOException when the file cannot be read
      */
-    public static AttentionWeights load(Path file, WeightNames names, int heads) throws IOException {
+    public static MultiHeadAttentionWeights load(Path file, WeightNames names, int heads) throws IOException {
         return load(SafeTensorsFile.open(file), names, heads);
     }
 
-    public static AttentionWeights load(SafeTensorsFile file, WeightNames names, int heads) throws IOException {
+    public static MultiHeadAttentionWeights load(SafeTensorsFile file, WeightNames names, int heads) throws IOException {
         if (heads < 1) {
             throw new IllegalArgumentException("heads = " + heads + ": expected >= 1");
         }
@@ -50,7 +50,7 @@ public final class SafeTensorsWeights {
         }
         requireShape(file, names.weight(names.value()), v, k[0], dModel, "the shape of the key weight");
         requireShape(file, names.weight(names.output()), o, dModel, q[0], "[dModel, heads·headDim]");
-        return AttentionWeights.builder(dModel, heads, headDim).kvHeads((int) (k[0] / headDim))
+        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads((int) (k[0] / headDim))
                 .query(transposed(file, names.weight(names.query()), q), bias(file, names.bias(names.query()), q[0]))
                 .key(transposed(file, names.weight(names.key()), k), bias(file, names.bias(names.key()), k[0]))
                 .value(transposed(file, names.weight(names.value()), v), bias(file, names.bias(names.value()), v[0]))

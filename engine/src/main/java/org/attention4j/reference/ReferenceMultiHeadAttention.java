@@ -1,7 +1,7 @@
 package org.attention4j.reference;
 
 import org.attention4j.AttentionSpec;
-import org.attention4j.layer.AttentionWeights;
+import org.attention4j.layer.MultiHeadAttentionWeights;
 
 /**
  * The float64 oracle for {@code org.attention4j.layer.MultiHeadAttention}, straight from the formulas
@@ -14,7 +14,7 @@ import org.attention4j.layer.AttentionWeights;
  *   Y   = [O_0 … O_{H−1}]·W_O + b_O
  * </pre>
  * The mask, scale and lengths come from {@code spec} (its {@code firstVisibleKey}/{@code lastVisibleKey});
- * the weights are read element by element through {@link AttentionWeights}' accessors. Slow and obvious.
+ * the weights are read element by element through {@link MultiHeadAttentionWeights}' accessors. Slow and obvious.
  */
 public final class ReferenceMultiHeadAttention {
     private ReferenceMultiHeadAttention() {}
@@ -32,7 +32,7 @@ public final class ReferenceMultiHeadAttention {
     }
 
     /** {@code Y [batch, queryLength, dModel]} as a dense double array. */
-    public static double[] compute(AttentionWeights w, AttentionSpec spec, float[] xq, long queryPosition,
+    public static double[] compute(MultiHeadAttentionWeights w, AttentionSpec spec, float[] xq, long queryPosition,
                                    float[] xkv, long keyPosition, Encoding encoding) {
         int batch = spec.batch(), lq = spec.queryLength(), lk = spec.keyLength(), d = w.dModel();
         int heads = w.heads(), kvHeads = w.kvHeads(), dim = w.headDim();
@@ -78,7 +78,7 @@ public final class ReferenceMultiHeadAttention {
     }
 
     /** Columns {@code [from, from + width)} of the fused projection, plus bias, then RoPE when asked. */
-    private static double[][] project(double[][] x, AttentionWeights w, int from, int width, long first, Encoding e,
+    private static double[][] project(double[][] x, MultiHeadAttentionWeights w, int from, int width, long first, Encoding e,
                                       int dim) {
         double[][] out = new double[x.length][width];
         for (int i = 0; i < x.length; i++) {
@@ -96,7 +96,7 @@ public final class ReferenceMultiHeadAttention {
         return out;
     }
 
-    private static double fusedWeight(AttentionWeights w, int row, int column) {
+    private static double fusedWeight(MultiHeadAttentionWeights w, int row, int column) {
         int q = w.heads() * w.headDim(), kv = w.kvHeads() * w.headDim();
         return column < q ? w.query(row, column) : column < q + kv ? w.key(row, column - q)
                 : w.value(row, column - q - kv);

@@ -29,7 +29,7 @@ class GoldenLayerTest {
         SafeTensorsFile file = SafeTensorsFile.open(path);
         Map<String, String> meta = file.metadata();
         int heads = Integer.parseInt(meta.get("heads"));
-        AttentionWeights weights = SafeTensorsWeights.load(file,
+        MultiHeadAttentionWeights weights = SafeTensorsWeights.load(file,
                 WeightNames.preset(meta.get("names")).withPrefix(meta.get("prefix")), heads);
         assertEquals(64, weights.dModel());
         boolean causal = Boolean.parseBoolean(meta.get("causal"));

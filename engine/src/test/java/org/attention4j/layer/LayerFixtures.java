@@ -15,11 +15,11 @@ final class LayerFixtures {
         return x;
     }
 
-    static AttentionWeights weights(int dModel, int heads, int kvHeads, int headDim, boolean biases, long seed) {
+    static MultiHeadAttentionWeights weights(int dModel, int heads, int kvHeads, int headDim, boolean biases, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double s = 1 / Math.sqrt(dModel);
         int q = heads * headDim, kv = kvHeads * headDim;
-        return AttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads)
+        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads)
                 .query(random(dModel * q, s, r), biases ? random(q, 0.5, r) : null)
                 .key(random(dModel * kv, s, r), biases ? random(kv, 0.5, r) : null)
                 .value(random(dModel * kv, s, r), biases ? random(kv, 0.5, r) : null)

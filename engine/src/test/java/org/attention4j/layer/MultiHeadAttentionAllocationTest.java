@@ -16,7 +16,7 @@ class MultiHeadAttentionAllocationTest {
 
     @Test
     void callsAllocateNothingAfterWarmUp() {
-        AttentionWeights w = LayerFixtures.weights(32, 4, 2, 8, true, 1);
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 4, 2, 8, true, 1);
         try (MultiHeadAttention layer = MultiHeadAttention.builder(w).rope(RotaryEmbedding.of(8)).causal(true)
                 .positionalEncoding(PositionalEncoding.sinusoidal(32)).threads(1).build()) {
             float[] x = LayerFixtures.random(3 * 40 * 32, 1, new SplittableRandom(2));

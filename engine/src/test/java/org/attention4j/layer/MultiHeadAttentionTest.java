@@ -51,7 +51,7 @@ class MultiHeadAttentionTest {
 
     @Test
     void causalAndSlidingWindowPassThroughToTheKernel() {
-        AttentionWeights w = LayerFixtures.weights(32, 2, 2, 16, true, 4);
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 2, 2, 16, true, 4);
         try (MultiHeadAttention causal = MultiHeadAttention.builder(w).causal(true).threads(1).build();
              MultiHeadAttention local = MultiHeadAttention.builder(w).window(3, 1).threads(1).build();
              MultiHeadAttention scaled = MultiHeadAttention.builder(w).kernelOptions(b -> b.scale(0.5f)).build()) {
@@ -85,7 +85,7 @@ class MultiHeadAttentionTest {
 
     @Test
     void positionalEncodingsWithOffsets() {
-        AttentionWeights w = LayerFixtures.weights(32, 4, 2, 8, true, 16);
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 4, 2, 8, true, 16);
         float[] table = LayerFixtures.random(40 * 32, 0.5, new SplittableRandom(17));
         try (MultiHeadAttention sinusoidal = MultiHeadAttention.builder(w)
                      .positionalEncoding(PositionalEncoding.sinusoidal(32)).build();

@@ -43,15 +43,15 @@ class MultiHeadAttentionValidationTest {
     void weightsAndOptionsAreCheckedWhenBuilt() {
         float[] w = new float[D * D];
         rejects("wK.length = 256: expected dModel·kvHeads·headDim = 128",
-                () -> AttentionWeights.builder(D, 2, 8).kvHeads(1).query(w, null).key(w, null).value(w, null)
+                () -> MultiHeadAttentionWeights.builder(D, 2, 8).kvHeads(1).query(w, null).key(w, null).value(w, null)
                         .output(w, null).build());
         rejects("wO = null: expected heads·headDim·dModel = 256",
-                () -> AttentionWeights.builder(D, 2, 8).query(w, null).key(w, null).value(w, null).build());
-        rejects("bQ.length = 3: expected heads·headDim = 16", () -> AttentionWeights.builder(D, 2, 8)
+                () -> MultiHeadAttentionWeights.builder(D, 2, 8).query(w, null).key(w, null).value(w, null).build());
+        rejects("bQ.length = 3: expected heads·headDim = 16", () -> MultiHeadAttentionWeights.builder(D, 2, 8)
                 .query(w, new float[3]).key(w, null).value(w, null).output(w, null).build());
         rejects("heads = 3 is not a multiple of kvHeads = 2",
-                () -> AttentionWeights.builder(D, 3, 8).kvHeads(2).build());
-        AttentionWeights weights = LayerFixtures.weights(D, 2, 2, 8, false, 2);
+                () -> MultiHeadAttentionWeights.builder(D, 3, 8).kvHeads(2).build());
+        MultiHeadAttentionWeights weights = LayerFixtures.weights(D, 2, 2, 8, false, 2);
         rejects("rope headDim = 4: expected the weights' headDim = 8",
                 () -> MultiHeadAttention.builder(weights).rope(RotaryEmbedding.of(4)).build());
         rejects("positional encoding dModel = 8: expected the weights' dModel = 16",

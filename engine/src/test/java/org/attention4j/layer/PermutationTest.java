@@ -32,7 +32,7 @@ class PermutationTest {
         assertTrue(e > 1e-2, "error " + e);
     }
 
-    private static AttentionWeights weights() {
+    private static MultiHeadAttentionWeights weights() {
         return LayerFixtures.weights(D_MODEL, 4, 4, 8, true, 31);
     }
 

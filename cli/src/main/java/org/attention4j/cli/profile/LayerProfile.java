@@ -19,7 +19,7 @@ import org.attention4j.cli.Main;
 import org.attention4j.cli.OutputFiles;
 import org.attention4j.cli.BadInputException;
 import org.attention4j.cli.Calibration;
-import org.attention4j.layer.AttentionWeights;
+import org.attention4j.layer.MultiHeadAttentionWeights;
 import org.attention4j.layer.Gemm;
 import org.attention4j.layer.MultiHeadAttention;
 
@@ -104,7 +104,7 @@ final class LayerProfile {
     List<LayerProfileRow> run() {
         List<LayerProfileRow> rows = new ArrayList<>();
         AttentionSpec first = plan.specs().get(0);
-        AttentionWeights weights = randomWeights(first.heads(), first.kvHeads(), first.headDim());
+        MultiHeadAttentionWeights weights = randomWeights(first.heads(), first.kvHeads(), first.headDim());
         for (int threads : plan.threads()) {
             try (AttentionEngine engine = AttentionEngine.create(threads); Gemm gemm = Gemm.create(threads)) {
                 boolean firstUse = true;
@@ -123,7 +123,7 @@ final class LayerProfile {
         return rows;
     }
 
-    private LayerProfileRow measure(AttentionWeights weights, AttentionSpec spec, AttentionEngine engine, Gemm gemm,
+    private LayerProfileRow measure(MultiHeadAttentionWeights weights, AttentionSpec spec, AttentionEngine engine, Gemm gemm,
                                     int threads, boolean firstUse) {
         int batch = spec.batch(), n = spec.queryLength();
         float[] x = random((long) batch * n * dModel, plan.seed()), y = new float[x.length];
@@ -155,7 +155,7 @@ final class LayerProfile {
      * Median time of the block's two projection GEMMs alone, on the same Gemm and sizes: X·W_QKV
      * ({@code rows × (H + 2·Hkv)·D × d_model}) and O·W_O ({@code rows × d_model × H·D}).
      */
-    private double projectionMs(Gemm gemm, AttentionWeights w, int rows) {
+    private double projectionMs(Gemm gemm, MultiHeadAttentionWeights w, int rows) {
         int width = w.qkvWidth(), heads = w.heads() * w.headDim();
         float[] x = random((long) rows * dModel, 5), wqkv = random((long) dModel * width, 6);
         float[] qkv = new float[rows * width], o = random((long) rows * heads, 7);
@@ -167,10 +167,10 @@ final class LayerProfile {
         return LatencyStats.of(p.nanos(), p.count()).p50();
     }
 
-    private AttentionWeights randomWeights(int heads, int kvHeads, int headDim) {
+    private MultiHeadAttentionWeights randomWeights(int heads, int kvHeads, int headDim) {
         int q = heads * headDim, kv = kvHeads * headDim;
         double s = 1 / Math.sqrt(dModel);
-        return AttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads)
+        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads)
                 .query(scaled(random((long) dModel * q, plan.seed() + 1), s), null)
                 .key(scaled(random((long) dModel * kv, plan.seed() + 2), s), null)
                 .value(scaled(random((long) dModel * kv, plan.seed() + 3), s), null)

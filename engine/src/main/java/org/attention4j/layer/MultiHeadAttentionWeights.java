@@ -19,7 +19,7 @@ import org.attention4j.AttentionSpec;
  * {@code [dModel, (heads + 2·kvHeads)·headDim]} (and their biases into one vector), so self-attention
  * projects Q, K and V with a single GEMM that packs X once. The arrays given are not kept.
  */
-public final class AttentionWeights {
+public final class MultiHeadAttentionWeights {
     private final int dModel;
     private final int heads;
     private final int kvHeads;
@@ -29,7 +29,7 @@ public final class AttentionWeights {
     private final float[] output;   // [heads·headDim, dModel]
     private final float[] outputBias; // [dModel] or null
 
-    private AttentionWeights(Builder b) {
+    private MultiHeadAttentionWeights(Builder b) {
         this.dModel = positive("dModel", b.dModel);
         this.heads = positive("heads", b.heads);
         this.kvHeads = positive("kvHeads", b.kvHeads == 0 ? b.heads : b.kvHeads);
@@ -137,7 +137,7 @@ public final class AttentionWeights {
 
     @Override
     public String toString() {
-        return "AttentionWeights[dModel=" + dModel + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim="
+        return "MultiHeadAttentionWeights[dModel=" + dModel + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim="
                 + headDim + ", biases=" + (qkvBias != null || outputBias != null) + "]";
     }
 
@@ -170,8 +170,8 @@ public final class AttentionWeights {
         /** W_O {@code [heads·headDim, dModel]} and b_O (null: none). */
         public Builder output(float[] weight, float[] bias) { this.wo = weight; this.bo = bias; return this; }
 
-        public AttentionWeights build() {
-            return new AttentionWeights(this);
+        public MultiHeadAttentionWeights build() {
+            return new MultiHeadAttentionWeights(this);
         }
     }
 }
