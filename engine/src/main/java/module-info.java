@@ -9,6 +9,7 @@ module org.attention4j {
     requires jdk.jfr;
 
     exports org.attention4j;
+    exports org.attention4j.io;
     exports org.attention4j.layer;
     exports org.attention4j.layer.linear;
     exports org.attention4j.reference;

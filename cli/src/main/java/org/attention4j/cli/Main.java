@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors, gate CI on it, look at its weights.",
-        subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, GateCommand.class,
+        subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, LayerCommand.class, GateCommand.class,
             HeatmapCommand.class,
             AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")

@@ -125,8 +125,19 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--layer", description = "Profile a whole self-attention block instead (random weights, d_model "
+            + "wide): projection and attention time, kernel share, tokens/s. See docs/CLI.md.")
+    boolean layer;
+
+    @Option(names = "--d-model", defaultValue = "768", description = "With --layer: the model width. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int dModel;
+
     @Override
     public Integer call() throws IOException {
+        if (layer) {
+            return LayerProfile.call(this);
+        }
         ProfilePlan plan = plan();
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = Boolean.getBoolean(STDERR_TTY_PROPERTY) || (System.console() != null
@@ -160,7 +171,7 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     /** Every option checked, every spec built, before any measurement: bad input costs nothing. */
-    private ProfilePlan plan() {
+    ProfilePlan plan() {
         List<Integer> lengths = SequenceLengths.parse("--seq", seq);
         Integer fixedQueryLength = queryLength == null ? null : SequenceLengths.length("--q-len", queryLength);
         List<KernelChoice> choices = new ArrayList<>();
@@ -232,7 +243,7 @@ public final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> options() {
+    Map<String, Object> options() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", seq);
         m.put("queryLength", queryLength);

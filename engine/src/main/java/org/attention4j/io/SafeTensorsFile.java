@@ -1,0 +1,282 @@
+package org.attention4j.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A reader of safetensors files (Hugging Face's format: an 8-byte little-endian header length, a JSON
+ * header mapping each tensor name to its dtype, shape and byte range, then the raw data), written for
+ * files from anywhere: {@link #open} checks the whole header before any tensor is read.
+ * <ul>
+ *   <li>the header length lies in {@code [2, min(100 MiB, file size − 8)]}, and the header is strict
+ *       UTF-8 JSON, an object (nesting bounded, repeated keys rejected);
+ *   <li>every tensor has a known dtype, a shape of non-negative integers, and {@code data_offsets
+ *       [begin, end]} inside the data section with {@code end − begin == elements·dtype size}
+ *       (overflow-checked);
+ *   <li>no two tensors' byte ranges overlap.
+ * </ul>
+ * {@link #read} converts F32, F64, F16 and BF16 to {@code float} (F64 rounds to nearest); other dtypes
+ * are listed but not readable. A malformed file throws {@link IllegalArgumentException} naming the
+ * file and, when it is about one, the tensor; I/O failures (a file shorter than its header says, a
+ * read error) throw {@link IOException}. Instances are immutable; {@link #read} opens the file again,
+ * so an instance holds no open file.
+ */
+public final class SafeTensorsFile {
+    /** The largest header accepted (the format's own reference implementation uses 100 MB as well). */
+    public static final long MAX_HEADER_BYTES = 100L << 20;
+
+    /** One tensor's entry in the header: its dtype, shape and byte range relative to the data section. */
+    public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + dtype + Arrays.toString(shape);
+        }
+    }
+
+    private final Path file;
+    private final long dataStart;
+    private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
+
+    private SafeTensorsFile(Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+        this.file = file;
+        this.dataStart = dataStart;
+        this.entries = entries;
+        this.metadata = metadata;
+    }
+
+    /** Reads and checks the header of {@code file}. */
+    public static SafeTensorsFile open(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new IllegalArgumentException(file + ": " + size + " bytes: expected at least the 8-byte header "
+                        + "length of a safetensors file");
+            }
+            long headerLength = readFully(ch, 0, 8).getLong(0);
+            if (headerLength < 2 || headerLength > Math.min(MAX_HEADER_BYTES, size - 8)) {
+                throw new IllegalArgumentException(file + ": header length " + headerLength + ": expected 2 .. "
+                        + Math.min(MAX_HEADER_BYTES, size - 8) + " (the file has " + size
+                        + " bytes; not a safetensors file?)");
+            }
+            String json = utf8(readFully(ch, 8, (int) headerLength), file);
+            Object root;
+            try {
+                root = StrictJson.parse(json);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": header: " + e.getMessage(), e);
+            }
+            if (!(root instanceof Map<?, ?> header)) {
+                throw new IllegalArgumentException(file + ": header: expected a JSON object");
+            }
+            return parse(file, header, 8 + headerLength, size - 8 - headerLength);
+        }
+    }
+
+    private static SafeTensorsFile parse(Path file, Map<?, ?> header, long dataStart, long dataBytes) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, String> metadata = Map.of();
+        for (Map.Entry<?, ?> e : header.entrySet()) {
+            String name = (String) e.getKey();
+            if (name.equals("__metadata__")) {
+                metadata = metadata(file, e.getValue());
+            } else {
+                entries.put(name, entry(file, name, e.getValue(), dataBytes));
+            }
+        }
+        requireDisjoint(file, entries);
+        return new SafeTensorsFile(file, dataStart, Collections.unmodifiableMap(entries), metadata);
+    }
+
+    private static Map<String, String> metadata(Path file, Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(file + ": __metadata__: expected an object of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw new IllegalArgumentException(file + ": __metadata__ \"" + e.getKey() + "\": expected a string");
+            }
+            out.put((String) e.getKey(), s);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Entry entry(Path file, String name, Object value, long dataBytes) {
+        String at = file + ": tensor '" + name + "'";
+        if (!(value instanceof Map<?, ?> fields)) {
+            throw new IllegalArgumentException(at + ": expected an object with dtype, shape and data_offsets");
+        }
+        if (!(fields.get("dtype") instanceof String dtype)) {
+            throw new IllegalArgumentException(at + ": dtype: expected a string such as \"F32\"");
+        }
+        int width = Dtypes.width(dtype);
+        if (width == 0) {
+            throw new IllegalArgumentException(at + ": dtype \"" + dtype + "\" is not a safetensors dtype");
+        }
+        long[] shape = integers(at, "shape", fields.get("shape"), -1);
+        long[] offsets = integers(at, "data_offsets", fields.get("data_offsets"), 2);
+        long elements = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(at + ": shape " + Arrays.toString(shape) + ": expected dimensions >= 0");
+            }
+            elements = d == 0 || elements == 0 ? 0 : multiplyOrMax(elements, d);
+        }
+        long begin = offsets[0], end = offsets[1];
+        if (begin < 0 || end < begin || end > dataBytes) {
+            throw new IllegalArgumentException(at + ": data_offsets [" + begin + ", " + end + "]: expected 0 <= begin "
+                    + "<= end <= " + dataBytes + " (the data bytes after the header)");
+        }
+        long bytes = multiplyOrMax(elements, width);
+        if (end - begin != bytes) {
+            throw new IllegalArgumentException(at + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
+                    + " bytes: expected shape " + Arrays.toString(shape) + " × " + width + " bytes of " + dtype
+                    + " = " + (bytes == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(bytes)));
+        }
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private static long multiplyOrMax(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** A JSON array of integers ({@code length} of them, or any number when negative). */
+    private static long[] integers(String at, String field, Object value, int length) {
+        if (!(value instanceof List<?> list) || (length >= 0 && list.size() != length)) {
+            throw new IllegalArgumentException(at + ": " + field + ": expected an array of "
+                    + (length >= 0 ? length + " " : "") + "integers");
+        }
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Long v)) {
+                throw new IllegalArgumentException(at + ": " + field + " " + list + ": expected integers");
+            }
+            out[i] = v;
+        }
+        return out;
+    }
+
+    private static void requireDisjoint(Path file, Map<String, Entry> entries) {
+        List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort((a, b) -> Long.compare(a.begin(), b.begin()));
+        for (int i = 1; i < sorted.size(); i++) {
+            Entry before = sorted.get(i - 1), after = sorted.get(i);
+            if (after.begin() < before.end()) {
+                throw new IllegalArgumentException(file + ": tensors '" + before.name() + "' [" + before.begin() + ", "
+                        + before.end() + ") and '" + after.name() + "' [" + after.begin() + ", " + after.end()
+                        + ") overlap: expected disjoint byte ranges");
+            }
+        }
+    }
+
+    private static String utf8(ByteBuffer bytes, Path file) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": header: expected UTF-8 JSON");
+        }
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        long at = position;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, at);
+            if (n < 0) {
+                throw new EOFException("the file ends at byte " + at + ", inside a range of " + length
+                        + " bytes from " + position);
+            }
+            at += n;
+        }
+        return b.flip();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Tensor names in header order. */
+    public Set<String> names() {
+        return entries.keySet();
+    }
+
+    /** The entry of {@code name}, or null when the file has no such tensor. */
+    public Entry entry(String name) {
+        return entries.get(name);
+    }
+
+    /** The {@code __metadata__} strings (empty when absent). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /**
+     * The values of tensor {@code name} as float32, in row-major order.
+     *
+     * @throws IllegalArgumentException when there is no such tensor, its dtype is not F32, F64, F16 or
+     *         BF16, or it has more elements than a {@code float[]} holds
+     */
+    public float[] read(String name) throws IOException {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException(file + ": no tensor named '" + name + "': expected one of "
+                    + String.join(", ", entries.keySet()));
+        }
+        if (!Dtypes.readable(e.dtype())) {
+            throw new IllegalArgumentException(file + ": tensor '" + name + "': dtype " + e.dtype()
+                    + ": expected F32, F64, F16 or BF16");
+        }
+        long elements = e.elements();
+        if (elements > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(file + ": tensor '" + name + "': " + elements + " elements: expected at "
+                    + "most " + (Integer.MAX_VALUE - 8) + " (a float[])");
+        }
+        float[] out = new float[(int) elements];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            int width = Dtypes.width(e.dtype());
+            int chunkElements = Math.max(1, (1 << 20) / width);
+            for (int i = 0; i < out.length; i += chunkElements) {
+                int n = Math.min(chunkElements, out.length - i);
+                ByteBuffer chunk = readFully(ch, dataStart + e.begin() + (long) i * width, n * width);
+                Dtypes.toFloats(e.dtype(), chunk, out, i, n);
+            }
+        } catch (EOFException eof) {
+            throw new IOException(file + ": tensor '" + name + "': " + eof.getMessage() + " (truncated file?)", eof);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "SafeTensorsFile[" + file + ", " + entries.size() + " tensors]";
+    }
+}

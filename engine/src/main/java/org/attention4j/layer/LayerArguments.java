@@ -1,0 +1,56 @@
+package org.attention4j.layer;
+
+/**
+ * Validation of a {@link MultiHeadAttention#forward} call, all of it before anything is written: each
+ * rule throws an {@link IllegalArgumentException} naming the argument, its value and what was
+ * expected, in the style of the kernel's {@code ForwardArguments}. Sizes are computed in {@code long}.
+ */
+final class LayerArguments {
+    private LayerArguments() {}
+
+    static void check(MultiHeadAttention layer, int batch, float[] xq, int queryLength, long queryPosition,
+                      float[] xkv, int keyLength, long keyPosition, float[] y) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch = " + batch + ": expected >= 1");
+        }
+        nonNegative("queryLength", queryLength);
+        nonNegative("keyLength", keyLength);
+        int d = layer.dModel();
+        rows("xq", xq, batch, queryLength, "queryLength", d);
+        rows("xkv", xkv, batch, keyLength, "keyLength", d);
+        rows("y", y, batch, queryLength, "queryLength", d);
+        PositionalEncoding positions = layer.positionalEncoding();
+        long limit = positions == null ? Long.MAX_VALUE : positions.positionLimit();
+        position("queryPosition", queryPosition, queryLength, limit);
+        position("keyPosition", keyPosition, keyLength, limit);
+        // The kernel's own rules run when the layer builds the spec of a new shape, also before any write.
+    }
+
+    private static void nonNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " = " + value + ": expected >= 0");
+        }
+    }
+
+    private static void rows(String name, float[] array, int batch, int length, String lengthName, int dModel) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " = null: expected an array of batch·" + lengthName
+                    + "·dModel floats");
+        }
+        long needed = (long) batch * length * dModel;
+        if (array.length < needed) {
+            throw new IllegalArgumentException(name + ".length = " + array.length + ": expected >= batch·" + lengthName
+                    + "·dModel = " + batch + "·" + length + "·" + dModel + " = " + needed);
+        }
+    }
+
+    private static void position(String name, long first, int length, long limit) {
+        if (first < 0) {
+            throw new IllegalArgumentException(name + " = " + first + ": expected >= 0");
+        }
+        if (length > 0 && first > limit - length) {
+            throw new IllegalArgumentException(name + " = " + first + " with " + length + " rows reaches position "
+                    + (first + length - 1) + ": expected < " + limit + " (the positional encoding's table size)");
+        }
+    }
+}

@@ -1,0 +1,363 @@
+package org.attention4j.layer;
+
+import java.util.function.Consumer;
+import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionSpec;
+import org.attention4j.Tensor;
+
+/**
+ * A multi-head attention layer: {@code Y = Attention(X_q·W_Q + b_Q, X_kv·W_K + b_K, X_kv·W_V + b_V)·W_O + b_O},
+ * with the heads split as in "Attention is all you need" (MHA), or sharing key/value heads (GQA, MQA).
+ *
+ * <pre>{@code
+ * MultiHeadAttentionWeights w = MultiHeadAttentionWeights.builder(768, 12, 64).query(wq, bq).key(wk, bk)
+ *         .value(wv, bv).output(wo, bo).build();
+ * try (MultiHeadAttention layer = MultiHeadAttention.builder(w).causal(true).threads(2).build()) {
+ *     layer.forward(x, n, y);                        // self-attention, x and y [n, 768]
+ * }
+ * }</pre>
+ *
+ * <p>Data flow of one call, all row-major {@code float[]}:
+ * <ol>
+ *   <li>optional absolute {@link PositionalEncoding} added to a copy of X (the caller's X is not changed);
+ *   <li>Q, K, V projected by {@link Gemm}: one GEMM over the fused {@code [dModel, (H + 2·Hkv)·D]} matrix
+ *       for self-attention, two (Q; K|V) for cross-attention;
+ *   <li>optional {@link RotaryEmbedding} applied to Q and K in place;
+ *   <li>{@link AttentionEngine#forward} on tensor views straight over the projection buffer (a row of
+ *       the buffer is a token, its columns the heads: BSHD with strides, no copy);
+ *   <li>{@code Y = O·W_O + b_O}, written into the caller's {@code y}.
+ * </ol>
+ * Kernel options (causal, sliding window, scale, and whatever {@link AttentionSpec.Builder} gains later)
+ * pass through {@link Builder#kernelOptions}: the layer applies them to the spec builder of every call,
+ * then sets the shape (batch, lengths, heads, head dimension) from the weights and the call.
+ *
+ * <p>Positions: row {@code i} of the queries is at position {@code queryPosition + i}, row {@code j} of
+ * the keys at {@code keyPosition + j} (each batch item restarts there). Self-attention uses one offset
+ * for both, so a sequence continued in chunks keeps its positions.
+ *
+ * <p>Thread-safe; after warm-up a call on one thread allocates nothing: scratch buffers (grown only,
+ * {@link #scratchBytes}) are pooled per concurrent call, and the attention spec and tensor views of the
+ * last shape are kept with them. Every argument is checked before anything is written: a bad one throws
+ * {@link IllegalArgumentException} naming it, its value and what was expected. {@code y} may be the
+ * same array as {@code x} (every read of X ends before Y is written).
+ */
+public final class MultiHeadAttention implements AutoCloseable {
+    private final MultiHeadAttentionWeights weights;
+    private final Consumer<AttentionSpec.Builder> kernelOptions;
+    private final PositionalEncoding positions;
+    private final RotaryEmbedding rope;
+    private final AttentionEngine engine;
+    private final Gemm gemm;
+    private final boolean ownsEngine, ownsGemm;
+    private final LayerBuffers.Pool pool = new LayerBuffers.Pool();
+
+    private MultiHeadAttention(Builder b) {
+        this.weights = b.weights;
+        this.kernelOptions = b.kernelOptions;
+        this.positions = b.positions;
+        this.rope = b.rope;
+        if (positions != null && positions.dModel() != weights.dModel()) {
+            throw new IllegalArgumentException("positional encoding dModel = " + positions.dModel()
+                    + ": expected the weights' dModel = " + weights.dModel());
+        }
+        if (rope != null && rope.headDim() != weights.headDim()) {
+            throw new IllegalArgumentException("rope headDim = " + rope.headDim() + ": expected the weights' headDim = "
+                    + weights.headDim());
+        }
+        attentionSpec(1, 1, 1); // kernel options that contradict each other fail here, not at the first call
+        this.ownsEngine = b.engine == null;
+        this.ownsGemm = b.gemm == null;
+        this.engine = ownsEngine ? AttentionEngine.create(b.threads) : b.engine;
+        this.gemm = ownsGemm ? Gemm.create(b.threads) : b.gemm;
+    }
+
+    /** A builder for a layer with these weights. */
+    public static Builder builder(MultiHeadAttentionWeights weights) {
+        return new Builder(weights);
+    }
+
+    public MultiHeadAttentionWeights weights() {
+        return weights;
+    }
+
+    /** Self-attention on one sequence: {@code x} and {@code y} are {@code [length, dModel]}; positions from 0. */
+    public void forward(float[] x, int length, float[] y) {
+        forward(1, x, length, y, 0);
+    }
+
+    /**
+     * Self-attention on a batch: {@code x} and {@code y} are {@code [batch, length, dModel]}; each sequence's
+     * rows are at positions {@code position, position + 1, …} (non-zero to continue a sequence).
+     */
+    public void forward(int batch, float[] x, int length, float[] y, long position) {
+        run(batch, x, length, position, x, length, position, y, true);
+    }
+
+    /** Cross-attention on one pair of sequences: {@code xq, y} {@code [queryLength, dModel]}, {@code xkv} {@code [keyLength, dModel]}. */
+    public void forward(float[] xq, int queryLength, float[] xkv, int keyLength, float[] y) {
+        forward(1, xq, queryLength, 0, xkv, keyLength, 0, y);
+    }
+
+    /**
+     * Cross-attention, the general form: queries from {@code xq [batch, queryLength, dModel]} at positions
+     * from {@code queryPosition}, keys and values from {@code xkv [batch, keyLength, dModel]} at positions
+     * from {@code keyPosition}, output {@code y [batch, queryLength, dModel]}. Arrays may be longer than
+     * needed; only the leading elements are read or written.
+     *
+     * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
+     */
+    public void forward(int batch, float[] xq, int queryLength, long queryPosition, float[] xkv, int keyLength,
+                        long keyPosition, float[] y) {
+        run(batch, xq, queryLength, queryPosition, xkv, keyLength, keyPosition, y, false);
+    }
+
+    private void run(int batch, float[] xq, int lq, long qPos, float[] xkv, int lk, long kPos, float[] y,
+                     boolean self) {
+        LayerArguments.check(this, batch, xq, lq, qPos, xkv, lk, kPos, y);
+        LayerBuffers buffers = pool.acquire();
+        try {
+            prepare(buffers, self, batch, lq, lk);
+            float[] queryRows = withPositions(xq, batch, lq, qPos, buffers, true);
+            float[] keyRows = self ? queryRows : withPositions(xkv, batch, lk, kPos, buffers, false);
+            project(buffers, self, batch, queryRows, lq, keyRows, lk);
+            if (rope != null) {
+                rotate(buffers, batch, lq, qPos, lk, kPos);
+            }
+            engine.forward(buffers.spec, buffers.q, buffers.k, buffers.v, buffers.out);
+            int rows = batch * lq, dModel = weights.dModel();
+            multiplyPlusBias(rows, dModel, weights.heads() * weights.headDim(), buffers.attended, 0,
+                    weights.outputMatrix(), 0, dModel, weights.outputBiasVector(), 0, y, 0);
+        } finally {
+            pool.release(buffers);
+        }
+    }
+
+    /** Sizes the buffers for this shape and (re)builds the spec and views when the shape changed. */
+    private void prepare(LayerBuffers b, boolean self, int batch, int lq, int lk) {
+        int d = weights.dModel(), qWidth = weights.heads() * weights.headDim();
+        int kvWidth = weights.kvHeads() * weights.headDim();
+        if (positions != null) {
+            b.queryInput = LayerBuffers.atLeast(b.queryInput, (long) batch * lq * d);
+            b.keyInput = self ? b.keyInput : LayerBuffers.atLeast(b.keyInput, (long) batch * lk * d);
+        }
+        b.projections = LayerBuffers.atLeast(b.projections, projectionFloats(self, batch, lq, lk));
+        b.attended = LayerBuffers.atLeast(b.attended, (long) batch * lq * qWidth);
+        if (b.viewsFit(self, batch, lq, lk)) {
+            return;
+        }
+        int h = weights.headDim();
+        // Self: one row per token holds Q | K | V. Cross: Q rows [batch·lq, qWidth], then K | V rows.
+        int qLd = self ? weights.qkvWidth() : qWidth, kvLd = self ? weights.qkvWidth() : 2 * kvWidth;
+        long kOffset = self ? qWidth : (long) batch * lq * qWidth;
+        b.spec = attentionSpec(batch, lq, lk);
+        b.q = Tensor.of(b.projections, 0, (long) lq * qLd, qLd, h);
+        b.k = Tensor.of(b.projections, kOffset, (long) lk * kvLd, kvLd, h);
+        b.v = Tensor.of(b.projections, kOffset + kvWidth, (long) lk * kvLd, kvLd, h);
+        b.out = Tensor.of(b.attended, 0, (long) lq * qWidth, qWidth, h);
+        b.remember(self, batch, lq, lk);
+    }
+
+    private long projectionFloats(boolean self, int batch, int lq, int lk) {
+        if (self) {
+            return (long) batch * lq * weights.qkvWidth();
+        }
+        int h = weights.headDim();
+        return (long) batch * lq * weights.heads() * h + (long) batch * lk * 2 * weights.kvHeads() * h;
+    }
+
+    /** The caller's rows, or a copy with the positional encoding added (the caller's X stays unchanged). */
+    private float[] withPositions(float[] x, int batch, int length, long position, LayerBuffers b, boolean query) {
+        if (positions == null) {
+            return x;
+        }
+        int d = weights.dModel(), floats = batch * length * d;
+        float[] copy = query ? b.queryInput : b.keyInput;
+        System.arraycopy(x, 0, copy, 0, floats);
+        for (int i = 0; i < batch; i++) {
+            positions.addTo(copy, i * length * d, length, position);
+        }
+        return copy;
+    }
+
+    private void project(LayerBuffers b, boolean self, int batch, float[] queryRows, int lq, float[] keyRows, int lk) {
+        int d = weights.dModel(), width = weights.qkvWidth(), qWidth = weights.heads() * weights.headDim();
+        float[] w = weights.qkvMatrix(), bias = weights.qkvBiasVector();
+        if (self) {
+            multiplyPlusBias(batch * lq, width, d, queryRows, 0, w, 0, width, bias, 0, b.projections, 0);
+            return;
+        }
+        multiplyPlusBias(batch * lq, qWidth, d, queryRows, 0, w, 0, width, bias, 0, b.projections, 0);
+        multiplyPlusBias(batch * lk, width - qWidth, d, keyRows, 0, w, qWidth, width, bias, qWidth, b.projections,
+                batch * lq * qWidth);
+    }
+
+    /**
+     * {@code C = A·B + bias} for a dense {@code C [m, n]} at {@code cOffset}, with B's columns from
+     * {@code bOffset} (leading dimension {@code ldb}) and their biases from {@code bias[biasOffset]}
+     * (null: none). The bias rows are written first and the GEMM accumulates onto them: one pass over C.
+     */
+    private void multiplyPlusBias(int m, int n, int k, float[] a, int aOffset, float[] w, int bOffset, int ldb,
+                                  float[] bias, int biasOffset, float[] c, int cOffset) {
+        if (bias != null) {
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(bias, biasOffset, c, cOffset + r * n, n);
+            }
+        }
+        gemm.multiply(m, n, k, a, aOffset, Math.max(1, k), w, bOffset, ldb, c, cOffset, Math.max(1, n), bias != null);
+    }
+
+    private void rotate(LayerBuffers b, int batch, int lq, long qPos, int lk, long kPos) {
+        int heads = weights.heads(), kvHeads = weights.kvHeads();
+        for (int i = 0; i < batch; i++) {
+            Tensor q = b.q, k = b.k;
+            rope.apply(b.projections, (int) q.index(i, 0, 0), lq, (int) q.seqStride(), heads, qPos);
+            rope.apply(b.projections, (int) k.index(i, 0, 0), lk, (int) k.seqStride(), kvHeads, kPos);
+        }
+    }
+
+    /**
+     * The spec this layer passes to the engine for a call of this shape: the kernel options, then the
+     * shape from the weights (so an option cannot contradict them).
+     */
+    public AttentionSpec attentionSpec(int batch, int queryLength, int keyLength) {
+        AttentionSpec.Builder b = AttentionSpec.builder();
+        kernelOptions.accept(b);
+        return b.batch(batch).queryLength(queryLength).keyLength(keyLength).heads(weights.heads())
+                .kvHeads(weights.kvHeads()).headDim(weights.headDim()).build();
+    }
+
+    /** The absolute positional encoding added to X, or null. */
+    public PositionalEncoding positionalEncoding() {
+        return positions;
+    }
+
+    /** The rotary embedding applied to Q and K, or null. */
+    public RotaryEmbedding rotaryEmbedding() {
+        return rope;
+    }
+
+    /**
+     * Bytes of scratch one call of this shape uses beyond the caller's arrays and the engine's workspace
+     * (inputs with positions, Q/K/V, the attention output); one such set exists per concurrent call.
+     */
+    public long scratchBytes(int batch, int queryLength, int keyLength, boolean selfAttention) {
+        long floats = projectionFloats(selfAttention, batch, queryLength, keyLength)
+                + (long) batch * queryLength * weights.heads() * weights.headDim();
+        if (positions != null) {
+            floats += (long) batch * weights.dModel() * (queryLength + (selfAttention ? 0 : keyLength));
+        }
+        return 4 * floats;
+    }
+
+    /** Bytes of scratch the layer holds now (idle buffers only). */
+    public long scratchBytesHeld() {
+        return pool.bytesHeld();
+    }
+
+    public AttentionEngine engine() {
+        return engine;
+    }
+
+    public Gemm gemm() {
+        return gemm;
+    }
+
+    /** Closes the engine and the Gemm if the layer created them; shared ones are the caller's to close. */
+    @Override
+    public void close() {
+        if (ownsEngine) {
+            engine.close();
+        }
+        if (ownsGemm) {
+            gemm.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MultiHeadAttention[" + weights + ", spec=" + attentionSpec(1, 1, 1) + ", positions=" + positions
+                + ", rope=" + rope + "]";
+    }
+
+    /** Options of a {@link MultiHeadAttention}; all optional. */
+    public static final class Builder {
+        private final MultiHeadAttentionWeights weights;
+        private Consumer<AttentionSpec.Builder> kernelOptions = spec -> { };
+        private PositionalEncoding positions;
+        private RotaryEmbedding rope;
+        private AttentionEngine engine;
+        private Gemm gemm;
+        private int threads = Runtime.getRuntime().availableProcessors();
+
+        private Builder(MultiHeadAttentionWeights weights) {
+            if (weights == null) {
+                throw new IllegalArgumentException("weights = null: expected MultiHeadAttentionWeights");
+            }
+            this.weights = weights;
+        }
+
+        /**
+         * Options applied to the {@link AttentionSpec.Builder} of every call, after the ones set before
+         * (e.g. {@code b -> b.scale(0.1f)}); the shape fields are set by the layer afterwards.
+         */
+        public Builder kernelOptions(Consumer<AttentionSpec.Builder> options) {
+            if (options == null) {
+                throw new IllegalArgumentException("kernelOptions = null: expected a Consumer<AttentionSpec.Builder>");
+            }
+            this.kernelOptions = kernelOptions.andThen(options);
+            return this;
+        }
+
+        /** Causal mask (bottom-right aligned when the lengths differ, as the kernel's). */
+        public Builder causal(boolean causal) {
+            return kernelOptions(b -> b.causal(causal));
+        }
+
+        /** Sliding window (see {@link AttentionSpec}): keys visible before and after the diagonal, −1 = all. */
+        public Builder window(int left, int right) {
+            return kernelOptions(b -> b.window(left, right));
+        }
+
+        /** An absolute positional encoding added to X (sinusoidal, learned); default none. */
+        public Builder positionalEncoding(PositionalEncoding encoding) {
+            this.positions = encoding;
+            return this;
+        }
+
+        /** Rotary embedding of Q and K; default none. */
+        public Builder rope(RotaryEmbedding rope) {
+            this.rope = rope;
+            return this;
+        }
+
+        /** Use this engine (shared, not closed by the layer) instead of creating one. */
+        public Builder engine(AttentionEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /** Use this Gemm (shared, not closed by the layer) instead of creating one. */
+        public Builder gemm(Gemm gemm) {
+            this.gemm = gemm;
+            return this;
+        }
+
+        /** Threads of the engine and Gemm the layer creates when none is given; default: available processors. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public MultiHeadAttention build() {
+            return new MultiHeadAttention(this);
+        }
+    }
+
+    /** For {@link LayerArguments}: the dimensions a call is checked against. */
+    int dModel() {
+        return weights.dModel();
+    }
+}

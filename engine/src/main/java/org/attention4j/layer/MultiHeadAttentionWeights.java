@@ -1,0 +1,177 @@
+package org.attention4j.layer;
+
+import org.attention4j.AttentionSpec;
+
+/**
+ * The weights of one multi-head attention block, row-major with the input dimension first, so that a
+ * projection is a plain product {@code Q = X·W_Q}:
+ * <pre>
+ *   W_Q [dModel, heads·headDim]      b_Q [heads·headDim]     (optional)
+ *   W_K [dModel, kvHeads·headDim]    b_K [kvHeads·headDim]   (optional)
+ *   W_V [dModel, kvHeads·headDim]    b_V [kvHeads·headDim]   (optional)
+ *   W_O [heads·headDim, dModel]      b_O [dModel]            (optional)
+ * </pre>
+ * Column {@code h·headDim + d} of W_Q is dimension {@code d} of head {@code h} (the layout of PyTorch's
+ * {@code view(n, heads, headDim)}). Hugging Face {@code nn.Linear} stores {@code [out, in]}: transpose
+ * it first ({@link SafeTensorsWeights} does).
+ *
+ * <p>{@link #build()} copies W_Q, W_K and W_V side by side into one fused matrix
+ * {@code [dModel, (heads + 2·kvHeads)·headDim]} (and their biases into one vector), so self-attention
+ * projects Q, K and V with a single GEMM that packs X once. The arrays given are not kept.
+ */
+public final class MultiHeadAttentionWeights {
+    private final int dModel;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final float[] qkv;      // [dModel, qkvWidth]: W_Q | W_K | W_V
+    private final float[] qkvBias;  // [qkvWidth] or null
+    private final float[] output;   // [heads·headDim, dModel]
+    private final float[] outputBias; // [dModel] or null
+
+    private MultiHeadAttentionWeights(Builder b) {
+        this.dModel = positive("dModel", b.dModel);
+        this.heads = positive("heads", b.heads);
+        this.kvHeads = positive("kvHeads", b.kvHeads == 0 ? b.heads : b.kvHeads);
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("heads = " + heads + " is not a multiple of kvHeads = " + kvHeads
+                    + ": expected heads % kvHeads == 0 (MHA, GQA or MQA)");
+        }
+        if (b.headDim < 1 || b.headDim > AttentionSpec.MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("headDim = " + b.headDim + ": expected 1.." + AttentionSpec.MAX_HEAD_DIM);
+        }
+        this.headDim = b.headDim;
+        int q = heads * headDim, kv = kvHeads * headDim;
+        requireLength("wQ", b.wq, (long) dModel * q, "dModel·heads·headDim");
+        requireLength("wK", b.wk, (long) dModel * kv, "dModel·kvHeads·headDim");
+        requireLength("wV", b.wv, (long) dModel * kv, "dModel·kvHeads·headDim");
+        requireLength("wO", b.wo, (long) q * dModel, "heads·headDim·dModel");
+        requireOptionalLength("bQ", b.bq, q, "heads·headDim");
+        requireOptionalLength("bK", b.bk, kv, "kvHeads·headDim");
+        requireOptionalLength("bV", b.bv, kv, "kvHeads·headDim");
+        requireOptionalLength("bO", b.bo, dModel, "dModel");
+        int width = q + 2 * kv;
+        this.qkv = new float[Math.multiplyExact(dModel, width)];
+        for (int r = 0; r < dModel; r++) {
+            System.arraycopy(b.wq, r * q, qkv, r * width, q);
+            System.arraycopy(b.wk, r * kv, qkv, r * width + q, kv);
+            System.arraycopy(b.wv, r * kv, qkv, r * width + q + kv, kv);
+        }
+        boolean anyBias = b.bq != null || b.bk != null || b.bv != null;
+        this.qkvBias = anyBias ? new float[width] : null;
+        if (b.bq != null) {
+            System.arraycopy(b.bq, 0, qkvBias, 0, q);
+        }
+        if (b.bk != null) {
+            System.arraycopy(b.bk, 0, qkvBias, q, kv);
+        }
+        if (b.bv != null) {
+            System.arraycopy(b.bv, 0, qkvBias, q + kv, kv);
+        }
+        this.output = b.wo.clone();
+        this.outputBias = b.bo == null ? null : b.bo.clone();
+    }
+
+    private static int positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " = " + value + ": expected >= 1");
+        }
+        return value;
+    }
+
+    private static void requireLength(String name, float[] array, long expected, String formula) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " = null: expected " + formula + " = " + expected + " floats");
+        }
+        requireOptionalLength(name, array, expected, formula);
+    }
+
+    private static void requireOptionalLength(String name, float[] array, long expected, String formula) {
+        if (array != null && array.length != expected) {
+            throw new IllegalArgumentException(name + ".length = " + array.length + ": expected " + formula + " = "
+                    + expected);
+        }
+    }
+
+    /**
+     * A builder for weights of {@code heads} heads of dimension {@code headDim} over a model dimension
+     * {@code dModel}; {@code kvHeads} defaults to {@code heads}.
+     */
+    public static Builder builder(int dModel, int heads, int headDim) {
+        return new Builder(dModel, heads, headDim);
+    }
+
+    public int dModel() { return dModel; }
+    public int heads() { return heads; }
+    public int kvHeads() { return kvHeads; }
+    public int headDim() { return headDim; }
+
+    /** Columns of the fused Q|K|V projection: {@code (heads + 2·kvHeads)·headDim}. */
+    public int qkvWidth() { return (heads + 2 * kvHeads) * headDim; }
+
+    /** Element {@code (row, column)} of W_Q (row < dModel, column < heads·headDim). */
+    public float query(int row, int column) { return qkv[row * qkvWidth() + column]; }
+
+    /** Element {@code (row, column)} of W_K (row < dModel, column < kvHeads·headDim). */
+    public float key(int row, int column) { return qkv[row * qkvWidth() + heads * headDim + column]; }
+
+    /** Element {@code (row, column)} of W_V (row < dModel, column < kvHeads·headDim). */
+    public float value(int row, int column) {
+        return qkv[row * qkvWidth() + (heads + kvHeads) * headDim + column];
+    }
+
+    /** Element {@code (row, column)} of W_O (row < heads·headDim, column < dModel). */
+    public float output(int row, int column) { return output[row * dModel + column]; }
+
+    /** Bias of fused column {@code column} (Q, then K, then V columns); 0 without biases. */
+    public float qkvBias(int column) { return qkvBias == null ? 0 : qkvBias[column]; }
+
+    /** Bias of output column {@code column}; 0 without one. */
+    public float outputBias(int column) { return outputBias == null ? 0 : outputBias[column]; }
+
+    // Package-private: the layer reads the arrays directly; they never leave the package.
+    float[] qkvMatrix() { return qkv; }
+    float[] qkvBiasVector() { return qkvBias; }
+    float[] outputMatrix() { return output; }
+    float[] outputBiasVector() { return outputBias; }
+
+    @Override
+    public String toString() {
+        return "MultiHeadAttentionWeights[dModel=" + dModel + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim="
+                + headDim + ", biases=" + (qkvBias != null || outputBias != null) + "]";
+    }
+
+    /** Collects the matrices and optional biases; {@link #build()} checks every length and names the wrong one. */
+    public static final class Builder {
+        private final int dModel;
+        private final int heads;
+        private final int headDim;
+        private int kvHeads;
+        private float[] wq, wk, wv, wo, bq, bk, bv, bo;
+
+        private Builder(int dModel, int heads, int headDim) {
+            this.dModel = dModel;
+            this.heads = heads;
+            this.headDim = headDim;
+        }
+
+        /** Key/value heads (GQA when a divisor of heads, MQA when 1); default: heads. */
+        public Builder kvHeads(int kvHeads) { this.kvHeads = kvHeads; return this; }
+
+        /** W_Q {@code [dModel, heads·headDim]} and b_Q (null: none). */
+        public Builder query(float[] weight, float[] bias) { this.wq = weight; this.bq = bias; return this; }
+
+        /** W_K {@code [dModel, kvHeads·headDim]} and b_K (null: none). */
+        public Builder key(float[] weight, float[] bias) { this.wk = weight; this.bk = bias; return this; }
+
+        /** W_V {@code [dModel, kvHeads·headDim]} and b_V (null: none). */
+        public Builder value(float[] weight, float[] bias) { this.wv = weight; this.bv = bias; return this; }
+
+        /** W_O {@code [heads·headDim, dModel]} and b_O (null: none). */
+        public Builder output(float[] weight, float[] bias) { this.wo = weight; this.bo = bias; return this; }
+
+        public MultiHeadAttentionWeights build() {
+            return new MultiHeadAttentionWeights(this);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.attention4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reader's conversions, and every hostile-file rule with its message. */
+class SafeTensorsFileTest {
+    @TempDir
+    Path dir;
+
+    /** A file with this header (padded to 8 bytes) and these data bytes. */
+    private Path file(String header, byte[] data) throws IOException {
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer b = ByteBuffer.allocate(8 + padded + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(padded).put(json);
+        for (int i = json.length; i < padded; i++) {
+            b.put((byte) ' ');
+        }
+        b.put(data);
+        Path p = dir.resolve("t" + System.nanoTime() + ".safetensors");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    private static byte[] littleEndian(int bytes, java.util.function.Consumer<ByteBuffer> fill) {
+        ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(b);
+        return b.array();
+    }
+
+    private void rejects(String fragment, String header, byte[] data) throws IOException {
+        Path p = file(header, data);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensorsFile.open(p));
+        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+    }
+
+    @Test
+    void readsTheFourFloatDtypes() throws IOException {
+        byte[] data = littleEndian(8 + 16 + 4 + 4, b -> b.putFloat(1.5f).putFloat(-2f).putDouble(0.1).putDouble(3)
+                .putShort(Float.floatToFloat16(0.333f)).putShort((short) 0x3c00)            // F16: 0.333, 1.0
+                .putShort((short) (Float.floatToIntBits(-7.25f) >>> 16)).putShort((short) 0x3f80)); // BF16: -7.25, 1
+        SafeTensorsFile f = SafeTensorsFile.open(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[8,24]},"
+                + "\"c\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[24,28]},"
+                + "\"d\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[28,32]},"
+                + "\"__metadata__\":{\"format\":\"pt\"}}", data));
+        assertArrayEquals(new float[] {1.5f, -2f}, f.read("a"));
+        assertArrayEquals(new float[] {0.1f, 3f}, f.read("b"));
+        assertArrayEquals(new float[] {Float.float16ToFloat(Float.floatToFloat16(0.333f)), 1f}, f.read("c"));
+        assertArrayEquals(new float[] {-7.25f, 1f}, f.read("d"));
+        assertEquals("pt", f.metadata().get("format"));
+        assertArrayEquals(new long[] {1, 2}, f.entry("b").shape());
+    }
+
+    @Test
+    void rejectsHostileHeaders() throws IOException {
+        byte[] four = new byte[4];
+        Path longHeader = dir.resolve("long-header");
+        Files.write(longHeader, littleEndian(12, b -> b.putLong(1000).putInt(0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensorsFile.open(longHeader));
+        assertTrue(e.getMessage().contains("header length 1000: expected 2 .. 4 (the file has 12 bytes"), e.getMessage());
+        Path tiny = dir.resolve("tiny");
+        Files.write(tiny, new byte[3]);
+        assertThrows(IllegalArgumentException.class, () -> SafeTensorsFile.open(tiny));
+        rejects("header: invalid JSON at character 1", "{x}", four);
+        rejects("header: invalid JSON at character 3: unexpected text after the JSON value", "{} {}", four);
+        rejects("repeated key \"a\"", "{\"a\":1,\"a\":2}", four);
+        rejects("nested deeper than 64", "[".repeat(100) + "]".repeat(100), four);
+        rejects("header: expected a JSON object", "[1]", four);
+        rejects("tensor 'a': dtype \"F33\" is not a safetensors dtype",
+                "{\"a\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}", four);
+        rejects("tensor 'a': shape [1.5]: expected integers",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", four);
+        rejects("tensor 'a': shape [-1]: expected dimensions >= 0",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", four);
+        rejects("tensor 'a': data_offsets [0, 8]: expected 0 <= begin <= end <= 4",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", four);
+        rejects("tensor 'a': data_offsets [0, 4] span 4 bytes: expected shape [2] × 4 bytes of F32 = 8",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", four);
+        rejects("= more than 2^63", "{\"a\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296],"
+                + "\"data_offsets\":[0,4]}}", four);
+        rejects("tensors 'a' [0, 4) and 'b' [2, 4) overlap",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[2,4]}}", four);
+    }
+
+    @Test
+    void listsButDoesNotReadOtherDtypes() throws IOException {
+        SafeTensorsFile f = SafeTensorsFile.open(file(
+                "{\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[8]));
+        assertEquals("I64", f.entry("ids").dtype());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.read("ids"));
+        assertTrue(e.getMessage().contains("tensor 'ids': dtype I64: expected F32, F64, F16 or BF16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.read("nope"));
+        assertTrue(e.getMessage().contains("no tensor named 'nope': expected one of ids"), e.getMessage());
+    }
+
+    @Test
+    void strictJsonValues() {
+        assertEquals(java.util.List.of(1L, -2.5e3, "a\"\u00e9\n", true, false), StrictJson.parse(
+                "[1, -2.5e3, \"a\\\"\\u00e9\\n\", true, false]"));
+        assertThrows(IllegalArgumentException.class, () -> StrictJson.parse("[01]"));
+        assertThrows(IllegalArgumentException.class, () -> StrictJson.parse("[1,]"));
+        assertThrows(IllegalArgumentException.class, () -> StrictJson.parse("\"tab\there\""));
+        assertThrows(IllegalArgumentException.class, () -> StrictJson.parse("99999999999999999999"));
+    }
+}
