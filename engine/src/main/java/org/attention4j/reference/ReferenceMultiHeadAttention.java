@@ -131,8 +131,16 @@ public final class ReferenceMultiHeadAttention {
                     for (int x = 0; x < dim; x++) {
                         dot += q[i][h * dim + x] * k[j][kvAt + x];
                     }
-                    s[j - first] = spec.scale() * dot;
+                    double score = spec.scale() * dot;
+                    if (spec.softcap() > 0) {
+                        score = spec.softcap() * Math.tanh(score / spec.softcap());
+                    }
+                    score -= spec.alibiSlope(h) * Math.abs((double) i + k.length - q.length - j);
+                    s[j - first] = spec.isInLayout(h, i, j) ? score : Double.NEGATIVE_INFINITY;
                     max = Math.max(max, s[j - first]);
+                }
+                if (max == Double.NEGATIVE_INFINITY) {
+                    continue; // the block-sparse layout hides every key of this row: O = 0
                 }
                 double sum = 0;
                 for (int j = 0; j < s.length; j++) {

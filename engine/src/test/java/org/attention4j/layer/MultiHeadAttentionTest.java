@@ -63,6 +63,15 @@ class MultiHeadAttentionTest {
     }
 
     @Test
+    void softcapAndAlibiPassThroughToTheKernel() {
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 2, 2, 16, true, 14);
+        try (MultiHeadAttention capped = MultiHeadAttention.builder(w).causal(true).threads(2).kernelOptions(b -> b
+                .softcap(0.5f).alibiSlopes(org.attention4j.AttentionSpec.standardAlibiSlopes(2))).build()) {
+            check(capped, 2, 20, 20, true, 0, 0, Encoding.NONE, 15);
+        }
+    }
+
+    @Test
     void crossAttentionWithDifferentLengths() {
         try (MultiHeadAttention layer = MultiHeadAttention.builder(LayerFixtures.weights(40, 5, 5, 8, true, 9))
                 .threads(2).build()) {
