@@ -2,6 +2,7 @@ package org.attention4j.layer;
 
 import java.util.function.Consumer;
 import org.attention4j.AttentionEngine;
+import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 
@@ -90,7 +91,15 @@ public final class MultiHeadAttention implements AutoCloseable {
      * rows are at positions {@code position, position + 1, …} (non-zero to continue a sequence).
      */
     public void forward(int batch, float[] x, int length, float[] y, long position) {
-        run(batch, x, length, position, x, length, position, y, true);
+        run(batch, x, length, position, x, length, position, y, true, null);
+    }
+
+    /**
+     * Self-attention on a batch under a call's {@link AttentionMask} (key padding, boolean or additive
+     * mask), passed through to the kernel; the mask must fit {@code [batch, heads, length, length]}.
+     */
+    public void forward(int batch, float[] x, int length, float[] y, long position, AttentionMask mask) {
+        run(batch, x, length, position, x, length, position, y, true, mask);
     }
 
     /** Cross-attention on one pair of sequences: {@code xq, y} {@code [queryLength, dModel]}, {@code xkv} {@code [keyLength, dModel]}. */
@@ -108,22 +117,31 @@ public final class MultiHeadAttention implements AutoCloseable {
      */
     public void forward(int batch, float[] xq, int queryLength, long queryPosition, float[] xkv, int keyLength,
                         long keyPosition, float[] y) {
-        run(batch, xq, queryLength, queryPosition, xkv, keyLength, keyPosition, y, false);
+        run(batch, xq, queryLength, queryPosition, xkv, keyLength, keyPosition, y, false, null);
+    }
+
+    /** Cross-attention under a call's {@link AttentionMask}, which must fit {@code [batch, heads, queryLength, keyLength]}. */
+    public void forward(int batch, float[] xq, int queryLength, long queryPosition, float[] xkv, int keyLength,
+                        long keyPosition, float[] y, AttentionMask mask) {
+        run(batch, xq, queryLength, queryPosition, xkv, keyLength, keyPosition, y, false, mask);
     }
 
     private void run(int batch, float[] xq, int lq, long qPos, float[] xkv, int lk, long kPos, float[] y,
-                     boolean self) {
+                     boolean self, AttentionMask mask) {
         LayerArguments.check(this, batch, xq, lq, qPos, xkv, lk, kPos, y);
         LayerBuffers buffers = pool.acquire();
         try {
             prepare(buffers, self, batch, lq, lk);
+            if (mask != null) {
+                mask.checkFits(buffers.spec); // before anything is written to y
+            }
             float[] queryRows = withPositions(xq, batch, lq, qPos, buffers, true);
             float[] keyRows = self ? queryRows : withPositions(xkv, batch, lk, kPos, buffers, false);
             project(buffers, self, batch, queryRows, lq, keyRows, lk);
             if (rope != null) {
                 rotate(buffers, batch, lq, qPos, lk, kPos);
             }
-            engine.forward(buffers.spec, buffers.q, buffers.k, buffers.v, buffers.out);
+            engine.forward(buffers.spec, buffers.q, buffers.k, buffers.v, buffers.out, null, mask, Long.MAX_VALUE);
             int rows = batch * lq, dModel = weights.dModel();
             multiplyPlusBias(rows, dModel, weights.heads() * weights.headDim(), buffers.attended, 0,
                     weights.outputMatrix(), 0, dModel, weights.outputBiasVector(), 0, y, 0);

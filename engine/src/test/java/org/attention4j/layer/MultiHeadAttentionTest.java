@@ -62,6 +62,40 @@ class MultiHeadAttentionTest {
         }
     }
 
+    /**
+     * A key-padding mask hiding the last 5 tokens from everyone equals cross-attention against the first
+     * n − 5 tokens only (a different GEMM shape, so equal within float rounding); a mask that does not
+     * fit is rejected before y is written.
+     */
+    @Test
+    void masksPassThroughToTheKernel() {
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 4, 2, 8, true, 21);
+        int n = 19, d = 32;
+        float[] x = new float[n * d];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(22);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        float[] masked = new float[n * d], truncated = new float[n * d];
+        try (MultiHeadAttention layer = MultiHeadAttention.builder(w).threads(2).build()) {
+            layer.forward(1, x, n, masked, 0, org.attention4j.AttentionMask.keyLengths(new int[] {n - 5}, n));
+            layer.forward(1, x, n, 0, x, n - 5, 0, truncated);
+            double worst = 0, largest = 0;
+            for (int i = 0; i < masked.length; i++) {
+                worst = Math.max(worst, Math.abs(masked[i] - truncated[i]));
+                largest = Math.max(largest, Math.abs(truncated[i]));
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(worst <= 1e-5 * largest, "masked vs truncated: " + worst);
+            float[] y = new float[n * d];
+            java.util.Arrays.fill(y, 7f);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> layer.forward(1, x, n,
+                    y, 0, org.attention4j.AttentionMask.keyLengths(new int[] {3, 3}, n)));
+            for (float v : y) {
+                org.junit.jupiter.api.Assertions.assertEquals(7f, v, "y untouched");
+            }
+        }
+    }
+
     @Test
     void softcapAndAlibiPassThroughToTheKernel() {
         MultiHeadAttentionWeights w = LayerFixtures.weights(32, 2, 2, 16, true, 14);
