@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.attention4j.AttentionMask;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
 import org.attention4j.io.SafeTensorsFile;
@@ -16,6 +17,7 @@ import org.attention4j.layer.SafeTensorsWeights;
 import org.attention4j.layer.WeightNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -77,6 +79,9 @@ public final class LayerCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "LEFT,RIGHT", description = "Sliding window, -1 = unbounded.")
     String window;
 
+    @Mixin
+    VariantOptions variants;
+
     @Option(names = "--threads", description = "Threads; default: all cores.")
     Integer threads;
 
@@ -92,6 +97,10 @@ public final class LayerCommand implements Callable<Integer> {
             throw new BadInputException("--rope " + ropeBase + ": expected a base > 1");
         }
         int[] band = WindowOption.parse(window);
+        if (variants.blockSparse != null) {
+            throw new BadInputException("--block-sparse with layer: not supported (a layout is made for one pair of"
+                    + " lengths; use profile or run)");
+        }
         WeightNames weightNames = weightNames();
         OutputFiles.requireWritableDirectory("--out", out);
         FloatArray x = Npy.read(xFile);
@@ -100,6 +109,7 @@ public final class LayerCommand implements Callable<Integer> {
         Shape shape = shape(x, xkv, weights.dModel());
         MultiHeadAttention.Builder builder = MultiHeadAttention.builder(weights).causal(causal).window(band[0], band[1]);
         builder.threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        builder.kernelOptions(b -> variants.applyScoreOptions(b, weights.heads()));
         if (ropeBase != null) {
             builder.rope(RotaryEmbedding.of(weights.headDim(), ropeBase));
         }
@@ -108,10 +118,12 @@ public final class LayerCommand implements Callable<Integer> {
         }
         float[] y = new float[x.data().length];
         try (MultiHeadAttention layer = builder.build()) {
+            AttentionMask mask = variants.mask(layer.attentionSpec(shape.batch, shape.queryLength, shape.keyLength));
             if (xkv == null) {
-                layer.forward(shape.batch, x.data(), shape.queryLength, y, position);
+                layer.forward(shape.batch, x.data(), shape.queryLength, y, position, mask);
             } else {
-                layer.forward(shape.batch, x.data(), shape.queryLength, position, xkv.data(), shape.keyLength, position, y);
+                layer.forward(shape.batch, x.data(), shape.queryLength, position, xkv.data(), shape.keyLength, position, y,
+                        mask);
             }
         }
         Npy.write(out, x.shape(), y);

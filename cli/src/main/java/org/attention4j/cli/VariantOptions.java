@@ -53,15 +53,7 @@ public final class VariantOptions {
     /** {@code spec} with the spec-level options (soft-cap, ALiBi, block-sparse layout) set. */
     public AttentionSpec apply(AttentionSpec spec) {
         AttentionSpec.Builder b = spec.toBuilder();
-        if (softcap != null) {
-            if (!(softcap > 0) || softcap.isInfinite()) {
-                throw new BadInputException("--softcap " + softcap + ": expected a finite number > 0");
-            }
-            b.softcap(softcap);
-        }
-        if (alibi) {
-            b.alibiSlopes(AttentionSpec.standardAlibiSlopes(spec.heads()));
-        }
+        applyScoreOptions(b, spec.heads());
         if (blockSparse != null) {
             try {
                 b.blockSparse(BlockSparseLayout.parse(blockSparse, spec.heads(), spec.queryLength(), spec.keyLength()));
@@ -70,6 +62,19 @@ public final class VariantOptions {
             }
         }
         return b.build();
+    }
+
+    /** Sets soft-capping and ALiBi (the options that do not depend on the lengths) on {@code b}. */
+    public void applyScoreOptions(AttentionSpec.Builder b, int heads) {
+        if (softcap != null) {
+            if (!(softcap > 0) || softcap.isInfinite()) {
+                throw new BadInputException("--softcap " + softcap + ": expected a finite number > 0");
+            }
+            b.softcap(softcap);
+        }
+        if (alibi) {
+            b.alibiSlopes(AttentionSpec.standardAlibiSlopes(heads));
+        }
     }
 
     /** The call's masks for {@code spec}, read from the files (checked against the spec), or null. */

@@ -82,6 +82,33 @@ class LayerCommandTest {
     }
 
     @Test
+    void softcapAndAlibiReachTheKernel() throws IOException {
+        Path weights = checkpoint(), x = dir.resolve("x.npy"), y = dir.resolve("y.npy");
+        FloatArray input = random(new SplittableRandom(4), 11, D_MODEL);
+        Npy.write(x, input.shape(), input.data());
+        CliRun run = CliRun.of("layer", "--weights", weights.toString(), "--x", x.toString(), "--out", y.toString(),
+                "--heads", "4", "--names", "llama", "--prefix", "model.layers.0.", "--causal", "--softcap", "0.05",
+                "--alibi");
+        assertEquals(0, run.exitCode(), run.toString());
+        MultiHeadAttentionWeights w = SafeTensorsWeights.load(weights, WeightNames.LLAMA.withPrefix("model.layers.0."), HEADS);
+        AttentionSpec spec = AttentionSpec.builder().length(11).heads(HEADS).kvHeads(KV_HEADS).headDim(HEAD_DIM)
+                .causal(true).softcap(0.05f).alibiSlopes(AttentionSpec.standardAlibiSlopes(HEADS)).build();
+        double[] expected = ReferenceMultiHeadAttention.compute(w, spec, input.data(), 0, input.data(), 0,
+                ReferenceMultiHeadAttention.Encoding.NONE);
+        float[] got = Npy.read(y).data();
+        double worst = 0, scale = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+            scale = Math.max(scale, Math.abs(expected[i]));
+        }
+        assertTrue(worst / scale <= 2e-6, "relative error " + worst / scale);
+        String[] base = {"layer", "--weights", weights.toString(), "--x", x.toString(), "--out",
+                dir.resolve("z.npy").toString(), "--heads", "4", "--names", "llama", "--prefix", "model.layers.0."};
+        expectBadInput("--block-sparse with layer", base, "--block-sparse", "longformer:block=4,band=1");
+        expectBadInput("0.5x", base, "--key-padding", "0.5x");
+    }
+
+    @Test
     void badOptionsExit2NamingTheOptionAndWriteNothing() throws IOException {
         Path weights = checkpoint(), x = dir.resolve("x.npy"), y = dir.resolve("y.npy");
         FloatArray input = random(new SplittableRandom(3), 5, D_MODEL);
