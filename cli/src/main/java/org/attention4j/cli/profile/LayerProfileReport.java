@@ -1,10 +1,6 @@
 package org.attention4j.cli.profile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,20 +102,9 @@ record LayerProfileReport(String date, MachineInfo machine, Calibration calibrat
     }
 
     private String json() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", SCHEMA);
-        m.put("attention4jVersion", VersionProvider.version());
-        m.put("date", date);
-        m.put("machine", machine.toMap());
-        m.put("calibration", calibration.toMap());
-        m.put("options", options);
-        m.put("interrupted", interrupted);
+        Map<String, Object> m = ProfileReport.jsonHeader(SCHEMA, date, machine, calibration, options, interrupted);
         m.put("rows", rows.stream().map(LayerProfileRow::toMap).toList());
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write the layer profile as JSON", e);
-        }
+        return ProfileReport.toJson(m, "the layer profile");
     }
 
     private static String ms(double v) {

@@ -153,20 +153,32 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
     }
 
     private String json() {
+        Map<String, Object> m = jsonHeader(SCHEMA, date, machine, calibration, options, interrupted);
+        m.put("peakRssResettable", peakRssResettable);
+        m.put("rows", rows.stream().map(ProfileRow::toMap).toList());
+        return toJson(m, "the profile");
+    }
+
+    /** The fields every profile JSON document starts with (docs/CLI.md), in order. */
+    static Map<String, Object> jsonHeader(String schema, String date, MachineInfo machine, Calibration calibration,
+                                          Map<String, Object> options, boolean interrupted) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", SCHEMA);
+        m.put("schema", schema);
         m.put("attention4jVersion", VersionProvider.version());
         m.put("date", date);
         m.put("machine", machine.toMap());
         m.put("calibration", calibration.toMap());
         m.put("options", options);
         m.put("interrupted", interrupted);
-        m.put("peakRssResettable", peakRssResettable);
-        m.put("rows", rows.stream().map(ProfileRow::toMap).toList());
+        return m;
+    }
+
+    /** Indented JSON with a final newline; {@code what} names the document in the (internal) error. */
+    static String toJson(Map<String, Object> document, String what) {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document) + "\n";
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write the profile as JSON", e);
+            throw new IllegalStateException("could not write " + what + " as JSON", e);
         }
     }
 

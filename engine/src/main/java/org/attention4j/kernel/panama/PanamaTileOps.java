@@ -103,12 +103,12 @@ public final class PanamaTileOps implements TileOps {
         // above 2^127; tanh is 1 in float long before); below −125 exp2 gives 0 and the result −cap.
         // Absolute error about 1 ulp of cap (the subtraction), so ~1e-7·cap.
         float toExponent = (float) (2.0 / Math.log(2.0) / cap);
-        float twiceCap = 2f * cap;
+        FloatVector capVector = FloatVector.broadcast(SPECIES, cap);
+        FloatVector twiceCap = FloatVector.broadcast(SPECIES, 2f * cap);
         for (int r = 0; r < paddedRows; r += LANES) {
             for (int c = 0, at = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH); c < keyCount; c++, at += TILE_WIDTH) {
                 FloatVector e = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).mul(toExponent).min(126f));
-                FloatVector.broadcast(SPECIES, cap).sub(FloatVector.broadcast(SPECIES, twiceCap).div(e.add(1f)))
-                        .intoArray(scoresT, at);
+                capVector.sub(twiceCap.div(e.add(1f))).intoArray(scoresT, at);
             }
         }
     }
