@@ -222,7 +222,8 @@ public final class AttentionEngine implements AutoCloseable {
             ForwardJob.runAll(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline);
             return;
         }
-        ForwardJob job = new ForwardJob(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline);
+        ForwardJob job = new ForwardJob(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline,
+                participants);
         if (executor == null) {
             workers.submit(job, participants - 1);
         } else {

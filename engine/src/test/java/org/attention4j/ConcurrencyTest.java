@@ -44,6 +44,30 @@ class ConcurrencyTest {
         }
     }
 
+    /**
+     * A sliding window over 2 kv heads, from arrays (read in place) and from segments (copied): with
+     * 3 threads the ranges split heads and the late threads steal items, which then pack keys and
+     * values block by block instead of the whole head. The result must not change by a bit.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Storage.class)
+    void stolenItemsAndPerBlockPacksGiveTheSameBits(Storage storage) {
+        AttentionSpec spec = AttentionSpec.builder().batch(1).length(1100).heads(4).kvHeads(2).headDim(40)
+                .causal(true).window(300, 0).build();
+        Case c = new Case(spec, Layout.BSHD, storage, true, 1f, 5);
+        float[][] outs = new float[3][];
+        int[] threadCounts = {1, 2, 3};
+        for (int t = 0; t < threadCounts.length; t++) {
+            TestSupport.Problem p = TestSupport.problem(c);
+            try (AttentionEngine e = AttentionEngine.builder().threads(threadCounts[t]).build()) {
+                e.forward(spec, p.q, p.k, p.v, p.out, p.lse);
+            }
+            outs[t] = p.out.segment().toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+        }
+        assertArrayEquals(outs[0], outs[1], "2 threads vs 1");
+        assertArrayEquals(outs[0], outs[2], "3 threads vs 1");
+    }
+
     @ParameterizedTest
     @EnumSource(value = Kernel.class, names = {"VECTOR", "SCALAR"})
     void sixteenCallersShareOneEngine(Kernel kernel) throws Exception {

@@ -39,11 +39,12 @@ public final class FlashAttention {
      * Computes work item {@code item} of {@link TilePlan#itemCount}: writes its rows of {@code out}
      * (and {@code lse} when not null). Arguments must have been validated; {@code ws} must be prepared.
      * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
-     * packed for a head belong to this call.
+     * packed for a head belong to this call. {@code headReused}: more items of this head will run on this
+     * workspace, so packing all its keys and values pays off.
      */
     public static void runItem(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
-                               Tensor out, Tensor lse, Workspace ws, long callId, int item, long deadline,
-                               ForwardJob job) {
+                               Tensor out, Tensor lse, Workspace ws, long callId, int item, boolean headReused,
+                               long deadline, ForwardJob job) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
         // Items of one (batch, kv head) are consecutive, so the threads working on them share its keys
@@ -83,7 +84,7 @@ public final class FlashAttention {
         // skips the blocks wholly before the first row's band, a block-sparse layout its inactive blocks.
         int keyBlock = TilePlan.keyBlock(spec);
         int keyStart = (int) (spec.firstVisibleKey(firstQuery) / keyBlock * keyBlock);
-        boolean wholeHead = TilePlan.packsWholeHead(spec, ops);
+        boolean wholeHead = TilePlan.packsWholeHead(spec, ops) && (headReused || ws.holds(callId, head));
         if (wholeHead) {
             packHead(ops, spec, k, v, b, kvHead, ws, callId);
         }
@@ -104,7 +105,7 @@ public final class FlashAttention {
             } else {
                 copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
                 Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
-                transposeValues(v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
+                transposeValues(ops, v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
             }
             boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
                     || firstKey < spec.firstVisibleKey(lastQuery);
@@ -161,9 +162,10 @@ public final class FlashAttention {
     }
 
     /**
-     * {@code queriesT(r, d) = Q[b, firstQuery + r % queries, head(r), d] · scale · log2 e}, panel-major.
-     * One panel at a time: its rows are copied contiguously, then transposed with contiguous stores
-     * (storing row by row hit a new cache line per element: 8 % of a windowed call).
+     * {@code queriesT(r, d) = Q[b, firstQuery + r % queries, head(r), d] · scale · log2 e}, panel-major,
+     * one panel at a time. A full panel of one head in a {@code float[]} is gathered straight from the
+     * caller's array (copying its rows first cost a stalled copy per row plus a pass over the copy);
+     * any other panel is copied row by row, padded with zero rows (they score 0, never written out).
      */
     private static void packQueries(TileOps ops, AttentionSpec spec, Tensor q, int b, int kvHead, int firstQuery,
                                     int queries, int paddedRows, Workspace ws) {
@@ -172,19 +174,34 @@ public final class FlashAttention {
         int rows = queries * spec.groupSize();
         float factor = (float) (spec.scale() * LOG2_E);
         float[] qT = ws.queriesT, panel = ws.valueRows;
+        boolean direct = readsInPlace(q);
+        if (direct) {
+            ws.setLaneOffsets(ws.sourceLanes, (int) q.seqStride());
+        }
         for (int first = 0; first < paddedRows; first += width) {
-            int real = Math.max(0, Math.min(width, rows - first)); // padding rows score 0, never written out
+            int real = Math.max(0, Math.min(width, rows - first));
+            int head = kvHead * spec.groupSize() + first / queries;
+            if (direct && real == width && (first + width - 1) / queries == first / queries) {
+                ops.packQueryPanel(q.array(), q.arrayIndex(b, firstQuery + first % queries, head), (int) q.seqStride(),
+                        ws.sourceLanes, headDim, factor, qT, first * headDim);
+                continue;
+            }
             for (int j = 0; j < real; j++) {
                 int r = first + j;
                 Rows.read(q, b, firstQuery + r % queries, kvHead * spec.groupSize() + r / queries, panel, j * headDim,
                         headDim);
             }
-            for (int d = 0, at = first * headDim; d < headDim; d++) {
-                for (int j = 0; j < width; j++, at++) {
-                    qT[at] = j < real ? panel[j * headDim + d] * factor : 0f;
-                }
-            }
+            Arrays.fill(panel, real * headDim, width * headDim, 0f);
+            ops.packQueryPanel(panel, 0, headDim, ws.denseLanes, headDim, factor, qT, first * headDim);
         }
+    }
+
+    /**
+     * Whether the kernels may read rows of {@code t} straight from its {@code float[]}: it has one and
+     * its rows are a positive stride apart that gather offsets (16 lanes) can hold in an int.
+     */
+    private static boolean readsInPlace(Tensor t) {
+        return t.array() != null && t.seqStride() > 0 && t.seqStride() <= Integer.MAX_VALUE / 16;
     }
 
     /**
@@ -196,7 +213,7 @@ public final class FlashAttention {
     private static void packHead(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, Workspace ws,
                                  long callId) {
         int head = b * spec.kvHeads() + kvHead;
-        if (ws.packedCall == callId && ws.packedHead == head) {
+        if (ws.holds(callId, head)) {
             return;
         }
         int headDim = spec.headDim();
@@ -206,7 +223,7 @@ public final class FlashAttention {
         Arrays.fill(ws.headKeys, keys * headDim, (keys + ops.tileRows()) * headDim, 0f);
         int keyBlock = TilePlan.keyBlock(spec);
         for (int first = 0; first < keys; first += keyBlock) {
-            transposeValues(v, b, kvHead, first, Math.min(keyBlock, keys - first), headDim, ws,
+            transposeValues(ops, v, b, kvHead, first, Math.min(keyBlock, keys - first), headDim, ws,
                     ws.headValuesT, first / keyBlock * (paddedDim * TilePlan.KEY_BLOCK));
         }
         ws.packedCall = callId;
@@ -222,30 +239,20 @@ public final class FlashAttention {
 
     /**
      * {@code valuesT[at + d·KEY_BLOCK + c] = V[b, firstKey + c, kvHead, d]}: one value block transposed.
-     * The rows are first copied contiguously (bulk copies stream; a transposing loop reading the source
-     * directly stalled on every row and took 20 % of the run), then transposed inside L1.
+     * From a {@code float[]} the vector kernels gather it in place (independent loads: many rows in
+     * flight); otherwise the rows are first copied contiguously (bulk copies stream; a scalar loop
+     * reading the source directly stalled on every row and took 20 % of the run), then transposed in L1.
      */
-    private static void transposeValues(Tensor v, int b, int kvHead, int firstKey, int keyCount, int headDim,
-                                        Workspace ws, float[] valuesT, int at) {
-        float[] rows = ws.valueRows;
-        copyRows(v, b, kvHead, firstKey, keyCount, headDim, rows, 0);
-        int c = 0;
-        // 4 rows at a time: each destination line gets 4 contiguous stores per head dim instead of one
-        // (about 12 % less time in this loop than one row at a time).
-        for (; c + 4 <= keyCount; c += 4) {
-            int r0 = c * headDim, r1 = r0 + headDim, r2 = r1 + headDim, r3 = r2 + headDim;
-            for (int d = 0, to = at + c; d < headDim; d++, to += TilePlan.KEY_BLOCK) {
-                valuesT[to] = rows[r0 + d];
-                valuesT[to + 1] = rows[r1 + d];
-                valuesT[to + 2] = rows[r2 + d];
-                valuesT[to + 3] = rows[r3 + d];
-            }
+    private static void transposeValues(TileOps ops, Tensor v, int b, int kvHead, int firstKey, int keyCount,
+                                        int headDim, Workspace ws, float[] valuesT, int at) {
+        if (readsInPlace(v) && ops.lanes() > 1) {
+            ws.setLaneOffsets(ws.sourceLanes, (int) v.seqStride());
+            ops.transposeValueBlock(v.array(), v.arrayIndex(b, firstKey, kvHead), (int) v.seqStride(), ws.sourceLanes,
+                    keyCount, headDim, valuesT, at);
+            return;
         }
-        for (; c < keyCount; c++) { // tail rows
-            for (int d = 0; d < headDim; d++) {
-                valuesT[at + d * TilePlan.KEY_BLOCK + c] = rows[c * headDim + d];
-            }
-        }
+        copyRows(v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
+        ops.transposeValueBlock(ws.valueRows, 0, headDim, ws.denseLanes, keyCount, headDim, valuesT, at);
     }
 
     /**
@@ -299,36 +306,41 @@ public final class FlashAttention {
 
     /**
      * {@code O = acc / l}, {@code LSE = (m + log2 l)·ln 2}; rows that saw no key get O = 0, LSE = −∞. One
-     * panel at a time: read with contiguous loads into rows, then each row copied out.
+     * panel at a time: a panel of one head in a {@code float[]} is written in place, any other through a
+     * row buffer.
      */
     private static void writeRows(TileOps ops, AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
                                   int queries, int rows, int paddedDim, Workspace ws) {
         int headDim = spec.headDim();
         int width = ops.panelWidth();
         float[] panel = ws.valueRows, inverse = ws.alpha; // alpha is free once the last block is done
+        boolean direct = readsInPlace(out);
         for (int first = 0; first < rows; first += width) {
             int real = Math.min(width, rows - first);
             for (int j = 0; j < real; j++) {
                 float sum = ws.rowSum[first + j];
                 inverse[j] = sum > 0f ? 1f / sum : 0f;
             }
-            for (int d = 0, at = first * paddedDim; d < headDim; d++, at += width) {
+            if (direct && (first + real - 1) / queries == first / queries) {
+                int head = kvHead * spec.groupSize() + first / queries;
+                ops.unpackOutputPanel(ws.accT, first * paddedDim, real, headDim, inverse, out.array(),
+                        out.arrayIndex(b, firstQuery + first % queries, head), (int) out.seqStride());
+            } else {
+                ops.unpackOutputPanel(ws.accT, first * paddedDim, real, headDim, inverse, panel, 0, headDim);
                 for (int j = 0; j < real; j++) {
-                    panel[j * headDim + d] = ws.accT[at + j] * inverse[j];
+                    int r = first + j;
+                    Rows.write(panel, j * headDim, headDim, out, b, firstQuery + r % queries,
+                            kvHead * spec.groupSize() + r / queries);
                 }
             }
-            for (int j = 0; j < real; j++) {
-                int r = first + j;
-                int head = kvHead * spec.groupSize() + r / queries;
-                int query = firstQuery + r % queries;
-                System.arraycopy(panel, j * headDim, ws.row, 0, headDim);
-                Rows.write(ws.row, headDim, out, b, query, head);
-                if (lse != null) {
+            if (lse != null) {
+                for (int r = first; r < first + real; r++) {
                     float sum = ws.rowSum[r];
                     float value = sum > 0f
                             ? (float) ((ws.rowMax[r] + Math.log(sum) * LOG2_E) * LN2)
                             : Float.NEGATIVE_INFINITY;
-                    lse.segment().setAtIndex(FLOAT, lse.index(b, query, head), value);
+                    lse.segment().setAtIndex(FLOAT, lse.index(b, firstQuery + r % queries,
+                            kvHead * spec.groupSize() + r / queries), value);
                 }
             }
         }

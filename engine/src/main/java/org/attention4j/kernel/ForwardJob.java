@@ -9,10 +9,11 @@ import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
 
 /**
- * One forward call's work items, shared by the participating threads: each claims the next item
- * until none is left. Every claimed item is counted down even if it failed, so the caller's wait
- * always ends; the first failure is rethrown on the caller's thread. A helper that starts late (an
- * executor's queue was long) finds no item left and returns without touching a workspace.
+ * One forward call's work items, shared by the participating threads: each takes items from its own
+ * contiguous range and then steals from the others' ({@link ItemRanges}) until none is left. Every
+ * taken item is counted down even if it failed, so the caller's wait always ends; the first failure
+ * is rethrown on the caller's thread. A helper that starts late (an executor's queue was long) finds
+ * its range already stolen and returns without touching a workspace.
  *
  * <p>Cancellation: a failure (including the caller's interrupt or deadline, recorded while it waits)
  * makes every participant stop at its next key block ({@link FlashAttention#checkStop}).
@@ -26,12 +27,13 @@ public final class ForwardJob implements Runnable {
     private final int itemCount;
     private final long callId;
     private final long deadline;
-    private final AtomicInteger nextItem = new AtomicInteger();
+    private final ItemRanges ranges;
+    private final AtomicInteger joined = new AtomicInteger();
     private final CountDownLatch itemsLeft;
     private volatile Throwable failure;
 
     public ForwardJob(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
-                      WorkspacePool workspaces, long callId, long deadline) {
+                      WorkspacePool workspaces, long callId, long deadline, int participants) {
         this.ops = ops;
         this.deadline = deadline;
         this.callId = callId;
@@ -45,6 +47,7 @@ public final class ForwardJob implements Runnable {
         this.workspaces = workspaces;
         this.itemCount = TilePlan.itemCount(spec, ops);
         this.itemsLeft = new CountDownLatch(itemCount);
+        this.ranges = new ItemRanges(itemCount, participants);
     }
 
     public int itemCount() {
@@ -64,7 +67,7 @@ public final class ForwardJob implements Runnable {
             ws.prepare(spec, ops);
             int items = TilePlan.itemCount(spec, ops);
             for (int item = 0; item < items; item++) {
-                FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, deadline, null);
+                FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, true, deadline, null);
             }
         } finally {
             workspaces.release(ws);
@@ -75,15 +78,22 @@ public final class ForwardJob implements Runnable {
     public void run() {
         Workspace ws = null;
         try {
-            int item;
-            while ((item = nextItem.getAndIncrement()) < itemCount) {
+            int part = joined.getAndIncrement() % ranges.parts();
+            while (true) {
+                int item = ranges.takeOwn(part);
+                boolean own = item >= 0;
+                if (!own && (item = ranges.steal(part)) < 0) {
+                    break;
+                }
                 if (failure == null) {
                     try {
                         if (ws == null) {
                             ws = workspaces.acquire();
                             ws.prepare(spec, ops);
                         }
-                        FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, deadline, this);
+                        // A stolen item's head is another thread's: packing all of it would be wasted.
+                        FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, own, deadline,
+                                this);
                     } catch (Throwable t) {
                         fail(t);
                     }

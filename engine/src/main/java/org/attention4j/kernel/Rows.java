@@ -24,10 +24,15 @@ public final class Rows {
 
     /** {@code t[b, s, h, 0 .. n) = src[0 ..]}, as {@link #read}. */
     public static void write(float[] src, int n, Tensor t, int b, long s, int h) {
+        write(src, 0, n, t, b, s, h);
+    }
+
+    /** {@code t[b, s, h, 0 .. n) = src[at ..]}, as {@link #read}. */
+    public static void write(float[] src, int at, int n, Tensor t, int b, long s, int h) {
         if (t.array() != null) {
-            System.arraycopy(src, 0, t.array(), t.arrayIndex(b, s, h), n);
+            System.arraycopy(src, at, t.array(), t.arrayIndex(b, s, h), n);
         } else {
-            MemorySegment.copy(src, 0, t.segment(), FLOAT, t.byteOffset(b, s, h), n);
+            MemorySegment.copy(src, at, t.segment(), FLOAT, t.byteOffset(b, s, h), n);
         }
     }
 }

@@ -83,6 +83,51 @@ public interface TileOps {
     void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
                          float[] rowPosition);
 
+    /**
+     * One panel of {@code queriesT} from W rows {@code rowStride} floats apart (a caller's tensor or a
+     * copy): {@code queriesT[at + d·W + j] = src[srcFirst + j·rowStride + d] · factor} for {@code j < W},
+     * {@code d < headDim}. {@code rowOffsets[i] = i·rowStride} for at least {@link #lanes()} entries
+     * (gather offsets, precomputed by the caller).
+     */
+    default void packQueryPanel(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int headDim,
+                                float factor, float[] queriesT, int at) {
+        int width = panelWidth();
+        for (int d = 0; d < headDim; d++) {
+            for (int j = 0; j < width; j++) {
+                queriesT[at + d * width + j] = src[srcFirst + j * rowStride + d] * factor;
+            }
+        }
+    }
+
+    /**
+     * One value block transposed from rows {@code rowStride} floats apart:
+     * {@code valuesT[at + d·KEY_BLOCK + c] = src[srcFirst + c·rowStride + d]} for {@code c < keyCount},
+     * {@code d < headDim}; {@code rowOffsets} as in {@link #packQueryPanel}.
+     */
+    default void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
+                                     int headDim, float[] valuesT, int at) {
+        for (int c = 0; c < keyCount; c++) {
+            for (int d = 0; d < headDim; d++) {
+                valuesT[at + d * TilePlan.KEY_BLOCK + c] = src[srcFirst + c * rowStride + d];
+            }
+        }
+    }
+
+    /**
+     * One panel of {@code accT} (from {@code at}) back to rows {@code rowStride} floats apart, normalized:
+     * {@code dst[dstFirst + j·rowStride + d] = accT[at + d·W + j] · inverse[j]} for {@code j < real},
+     * {@code d < headDim}.
+     */
+    default void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
+                                   int dstFirst, int rowStride) {
+        int width = panelWidth();
+        for (int j = 0; j < real; j++) {
+            for (int d = 0; d < headDim; d++) {
+                dst[dstFirst + j * rowStride + d] = accT[at + d * width + j] * inverse[j];
+            }
+        }
+    }
+
     /** The row primitives of the naive peer, on the same vectors as this implementation. */
     NaiveOps naive();
 

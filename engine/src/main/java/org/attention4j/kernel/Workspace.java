@@ -18,7 +18,6 @@ public final class Workspace {
     float[] rowMax = new float[0];
     float[] rowSum = new float[0];
     float[] alpha = new float[0];
-    float[] row = new float[0];
     /** Per panel of rows, the keys of an edge block it may see: from, to. */
     int[] panelKeys = new int[0];
     /** ALiBi: each tile row's slope (negated, base 2) and query position on the key axis. */
@@ -31,6 +30,24 @@ public final class Workspace {
     float[] headValuesT = new float[0];
     long packedCall = -1;
     int packedHead = -1;
+
+    /**
+     * Gather offsets {@code {0, s, 2s, …}} (16 entries: the widest vectors): {@code denseLanes} for rows
+     * {@code headDim} apart in this workspace's buffers, {@code sourceLanes} for a caller's tensor.
+     */
+    final int[] denseLanes = new int[16];
+    final int[] sourceLanes = new int[16];
+
+    void setLaneOffsets(int[] lanes, int stride) {
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = i * stride;
+        }
+    }
+
+    /** Whether the per-head pack holds (batch · kvHeads + kvHead) {@code head} of call {@code callId}. */
+    boolean holds(long callId, int head) {
+        return packedCall == callId && packedHead == head;
+    }
 
     /** Makes every buffer large enough for {@code spec} on {@code ops}. */
     public void prepare(AttentionSpec spec, TileOps ops) {
@@ -46,7 +63,6 @@ public final class Workspace {
         rowMax = atLeast(rowMax, rows);
         rowSum = atLeast(rowSum, rows);
         alpha = atLeast(alpha, rows);
-        row = atLeast(row, dim);
         if (panelKeys.length < 2 * (rows / ops.panelWidth())) {
             panelKeys = new int[2 * (rows / ops.panelWidth())];
         }
@@ -61,6 +77,7 @@ public final class Workspace {
             headKeys = atLeast(headKeys, (spec.keyLength() + ops.tileRows()) * spec.headDim());
             headValuesT = atLeast(headValuesT, TilePlan.keyBlocks(spec) * keyBlock * dim);
         }
+        setLaneOffsets(denseLanes, spec.headDim());
         packedCall = -1; // a grown or reused workspace holds nothing packed for the next call
     }
 
@@ -70,7 +87,7 @@ public final class Workspace {
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = TilePlan.KEY_BLOCK;
         long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
-                + rows * dim + 3 * rows + dim + (spec.hasAlibi() ? 2 * rows : 0) + 2 * rows / ops.panelWidth();
+                + rows * dim + 3 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 2 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         return floats * Float.BYTES + layoutBytes + (TilePlan.packsWholeHead(spec, ops) ? TilePlan.headPackBytes(spec, ops) : 0);
     }
@@ -78,7 +95,7 @@ public final class Workspace {
     /** Bytes currently held. */
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
-                + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length + row.length
+                + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length
                 + rowSlope.length + rowPosition.length + panelKeys.length) + activeKeyBlocks.length;
     }
 
