@@ -47,10 +47,10 @@ public final class FlashAttention {
                                long deadline, ForwardJob job) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
-        // Items of one (batch, kv head) are consecutive, so the threads working on them share its keys
-        // and values in L3 instead of each item fetching them from memory again; within a head the last
-        // query blocks come first: under a causal mask they see the most keys, and handing out the
-        // heaviest items first balances the threads (longest-processing-time order).
+        // Items of one (batch, kv head) are consecutive, so a thread's range of items (ItemRanges) covers
+        // whole heads and their packed keys and values are reused; within a head the last query blocks
+        // come first: under a causal mask they see the most keys, so the light ones are left at the end
+        // of a range, where other threads steal them to even out the finish.
         int head = item / queryBlocks;
         int qBlock = queryBlocks - 1 - item % queryBlocks;
         int b = head / spec.kvHeads();

@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * participant takes items from the front of its own range; once that is empty it steals from the
  * back of the others'. Items of one head are consecutive, so a participant mostly works on heads
  * no other thread touches and packs each head's keys and values once per call, where handing out
- * items one by one from a shared counter made every thread pack every head (on a 512-key window,
- * where a head's pack is ~8 % of its work, two threads were 5–8 % slower per item than one).
- * Thieves take the back of a range: under a causal mask that is a head's lightest query blocks.
+ * items one by one from a shared counter made every thread pack every head (a head's pack is ~10 %
+ * of a 512-key window's work; on the 2-vCPU test machine the duplicate packs hid in the shared L3,
+ * so the measured difference stayed within noise). Thieves take the back of a range: under a causal
+ * mask that is a head's lightest query blocks.
  *
  * <p>Each range is one {@code long}: its next item in the high half, its end in the low half, so the
  * owner and a thief cannot both take the last item.
