@@ -9,42 +9,64 @@ import java.nio.file.*;
  *   java --add-modules jdk.incubator.vector scripts/CompareBuilds.java A_CLASSES B_CLASSES n threads D rounds SPECS
  *
  * A_CLASSES / B_CLASSES: engine class directories (e.g. a worktree's engine/target/classes and ours);
- * SPECS: comma-separated, each "full" (causal), "nc" (not causal) or a causal window width, e.g.
- * "full,512". B = 1, H = 8, BSHD float[] inputs (q = k = v: one Gaussian tensor).
+ * SPECS: comma-separated, each "full" (causal), "nc" (not causal), "decode" (one query over n keys,
+ * 2 kv heads), "gqa" (causal, 2 kv heads) or a causal window width, e.g. "full,512". B = 1, H = 8,
+ * BSHD float[] inputs (q, k and v separate Gaussian tensors).
  */
 public class CompareBuilds {
     static class Build {
-        final Object engine; final Method forward; final Object[] specs; final Object t, out; final double[] pairs;
+        final Object engine; final Method forward; final Object[] specs, qs, ks, vs, outs; final double[] pairs;
         Build(String classes, int n, int threads, int d, int[] windows) throws Exception {
             ClassLoader cl = new URLClassLoader(new URL[]{Path.of(classes).toUri().toURL()}, CompareBuilds.class.getClassLoader().getParent());
             Class<?> specC = cl.loadClass("org.attention4j.AttentionSpec"), tensorC = cl.loadClass("org.attention4j.Tensor"), engC = cl.loadClass("org.attention4j.AttentionEngine");
             specs = new Object[windows.length]; pairs = new double[windows.length];
+            qs = new Object[windows.length]; ks = new Object[windows.length]; vs = new Object[windows.length];
+            outs = new Object[windows.length];
+            float[] q = gaussian(n * 8 * d, 1), k = gaussian(n * 8 * d, 2), v = gaussian(n * 8 * d, 3), o = new float[n * 8 * d];
+            Method bshd = tensorC.getMethod("bshd", float[].class, int.class, int.class, int.class);
             for (int i = 0; i < windows.length; i++) {
+                boolean decode = windows[i] == -3; // one query over n keys, 2 kv heads
+                boolean grouped = decode || windows[i] == -4; // 2 kv heads
                 Object b = specC.getMethod("builder").invoke(null);
                 Class<?> bc = b.getClass();
-                b = bc.getMethod("length", int.class).invoke(b, n);
+                b = bc.getMethod("queryLength", int.class).invoke(b, decode ? 1 : n);
+                b = bc.getMethod("keyLength", int.class).invoke(b, n);
                 b = bc.getMethod("heads", int.class).invoke(b, 8);
+                b = bc.getMethod("kvHeads", int.class).invoke(b, grouped ? 2 : 8);
                 b = bc.getMethod("headDim", int.class).invoke(b, d);
                 b = bc.getMethod("causal", boolean.class).invoke(b, windows[i] != -2);
                 if (windows[i] > 0) b = bc.getMethod("window", int.class, int.class).invoke(b, windows[i] - 1, 0);
                 specs[i] = bc.getMethod("build").invoke(b);
                 pairs[i] = ((Number) specC.getMethod("visiblePairs").invoke(specs[i])).doubleValue();
+                qs[i] = bshd.invoke(null, q, decode ? 1 : n, 8, d);
+                ks[i] = bshd.invoke(null, k, n, grouped ? 2 : 8, d);
+                vs[i] = bshd.invoke(null, v, n, grouped ? 2 : 8, d);
+                outs[i] = bshd.invoke(null, o, decode ? 1 : n, 8, d);
             }
-            float[] q = new float[n * 8 * d], o = new float[n * 8 * d];
-            java.util.Random r = new java.util.Random(1);
-            for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian();
-            Method bshd = tensorC.getMethod("bshd", float[].class, int.class, int.class, int.class);
-            t = bshd.invoke(null, q, n, 8, d); out = bshd.invoke(null, o, n, 8, d);
             engine = engC.getMethod("create", int.class).invoke(null, threads);
             forward = engC.getMethod("forward", specC, tensorC, tensorC, tensorC, tensorC);
         }
-        long time(int s) throws Exception { long t0 = System.nanoTime(); forward.invoke(engine, specs[s], t, t, t, out); return System.nanoTime() - t0; }
+        static float[] gaussian(int size, long seed) {
+            float[] a = new float[size];
+            java.util.Random r = new java.util.Random(seed);
+            for (int i = 0; i < size; i++) a[i] = (float) r.nextGaussian();
+            return a;
+        }
+        long time(int s) throws Exception { long t0 = System.nanoTime(); forward.invoke(engine, specs[s], qs[s], ks[s], vs[s], outs[s]); return System.nanoTime() - t0; }
     }
     public static void main(String[] a) throws Exception {
         int n = Integer.parseInt(a[2]), threads = Integer.parseInt(a[3]), d = Integer.parseInt(a[4]), rounds = Integer.parseInt(a[5]);
         String[] ws = a[6].split(",");
         int[] windows = new int[ws.length];
-        for (int i = 0; i < ws.length; i++) windows[i] = ws[i].equals("full") ? -1 : ws[i].equals("nc") ? -2 : Integer.parseInt(ws[i]);
+        for (int i = 0; i < ws.length; i++) {
+            windows[i] = switch (ws[i]) {
+                case "full" -> -1;
+                case "nc" -> -2;
+                case "decode" -> -3;
+                case "gqa" -> -4;
+                default -> Integer.parseInt(ws[i]);
+            };
+        }
         Build[] builds = {new Build(a[0], n, threads, d, windows), new Build(a[1], n, threads, d, windows)};
         long[][] best = new long[2][windows.length];
         for (long[] b : best) java.util.Arrays.fill(b, Long.MAX_VALUE);
