@@ -68,32 +68,66 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
                               float[] alpha, int[] panelKeys) {
-        FloatVector negativeInfinity = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int r = 0; r < paddedRows; r += LANES) {
-            // Each lane is one query row; the softmax runs along the keys with whole vectors: no lane
-            // reductions. Scores of rows r.. for key c are at first + c·TILE_WIDTH (panel-major).
-            int from = panelKeys == null ? 0 : panelKeys[2 * (r / TILE_WIDTH)];
-            int to = panelKeys == null ? keyCount : Math.min(keyCount, panelKeys[2 * (r / TILE_WIDTH) + 1]);
+        // Each lane is one query row; the softmax runs along the keys with whole vectors: no lane
+        // reductions. A panel at a time, both of its vectors in each loop: two independent chains per
+        // step (one vector at a time, AVX-512 spent 0.40 ns per score here, 0.28 with both). Each pass is
+        // its own small method and only arrays cross between them: in one method C2 hit its node limit,
+        // stopped inlining exp2 and boxed the vectors (25 % slower on the whole call).
+        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
+            int from = panelKeys == null ? 0 : panelKeys[p];
+            int to = panelKeys == null ? keyCount : Math.min(keyCount, panelKeys[p + 1]);
             int first = TilePlan.panelIndex(r, from, KEY_BLOCK, TILE_WIDTH);
-            FloatVector blockMax = negativeInfinity;
-            for (int c = from, at = first; c < to; c++, at += TILE_WIDTH) {
-                blockMax = blockMax.max(FloatVector.fromArray(SPECIES, scoresT, at));
-            }
-            FloatVector mOld = FloatVector.fromArray(SPECIES, rowMax, r);
-            FloatVector mNew = mOld.max(blockMax);
-            FloatVector mSafe = mNew.blend(0f, mNew.eq(Float.NEGATIVE_INFINITY)); // no −∞ − −∞ = NaN
-            FloatVector sum = FloatVector.zero(SPECIES);
-            for (int c = from, at = first; c < to; c++, at += TILE_WIDTH) {
-                FloatVector p = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).sub(mSafe));
-                p.intoArray(scoresT, at);
-                sum = sum.add(p);
-            }
-            FloatVector a = VectorExp2.exp2(mOld.sub(mSafe));
-            a.intoArray(alpha, r);
-            // l = l · exp2(m_old − m_new) + rowsum(P)
-            FloatVector.fromArray(SPECIES, rowSum, r).fma(a, sum).intoArray(rowSum, r);
-            mNew.intoArray(rowMax, r);
+            int end = first + Math.max(0, to - from) * TILE_WIDTH;
+            blockMax(scoresT, first, end, alpha, r); // alpha holds the block's max until rescale
+            rescale(rowMax, alpha, r);
+            exponentiate(scoresT, first, end, rowMax, rowSum, alpha, r);
         }
+    }
+
+    /** {@code max[r + j] = max_c s(r + j, c)} over one panel's scores {@code [first, end)}. */
+    private static void blockMax(float[] scoresT, int first, int end, float[] max, int r) {
+        FloatVector max0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), max1 = max0;
+        for (int at = first; at < end; at += TILE_WIDTH) {
+            max0 = max0.max(FloatVector.fromArray(SPECIES, scoresT, at));
+            max1 = max1.max(FloatVector.fromArray(SPECIES, scoresT, at + LANES));
+        }
+        max0.intoArray(max, r);
+        max1.intoArray(max, r + LANES);
+    }
+
+    /** {@code m_new = max(m_old, blockMax)}, then {@code alpha = exp2(m_old − m_new)} in place of blockMax. */
+    private static void rescale(float[] rowMax, float[] alpha, int r) {
+        for (int j = r; j < r + TILE_WIDTH; j += LANES) {
+            FloatVector mOld = FloatVector.fromArray(SPECIES, rowMax, j);
+            FloatVector mNew = mOld.max(FloatVector.fromArray(SPECIES, alpha, j));
+            VectorExp2.exp2(mOld.sub(finiteOrZero(mNew))).intoArray(alpha, j);
+            mNew.intoArray(rowMax, j);
+        }
+    }
+
+    /** {@code s = exp2(s − m_new)} in place over one panel's scores, {@code l = l·alpha + Σ s}. */
+    private static void exponentiate(float[] scoresT, int first, int end, float[] rowMax, float[] rowSum,
+                                     float[] alpha, int r) {
+        FloatVector m0 = finiteOrZero(FloatVector.fromArray(SPECIES, rowMax, r));
+        FloatVector m1 = finiteOrZero(FloatVector.fromArray(SPECIES, rowMax, r + LANES));
+        FloatVector sum0 = FloatVector.zero(SPECIES), sum1 = sum0;
+        for (int at = first; at < end; at += TILE_WIDTH) {
+            FloatVector p0 = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).sub(m0));
+            FloatVector p1 = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at + LANES).sub(m1));
+            p0.intoArray(scoresT, at);
+            p1.intoArray(scoresT, at + LANES);
+            sum0 = sum0.add(p0);
+            sum1 = sum1.add(p1);
+        }
+        FloatVector.fromArray(SPECIES, rowSum, r).fma(FloatVector.fromArray(SPECIES, alpha, r), sum0)
+                .intoArray(rowSum, r);
+        FloatVector.fromArray(SPECIES, rowSum, r + LANES).fma(FloatVector.fromArray(SPECIES, alpha, r + LANES), sum1)
+                .intoArray(rowSum, r + LANES);
+    }
+
+    /** m, or 0 where m is −∞ (a row that has seen no key yet): keeps −∞ − −∞ = NaN out of the exponentials. */
+    private static FloatVector finiteOrZero(FloatVector m) {
+        return m.blend(0f, m.eq(Float.NEGATIVE_INFINITY));
     }
 
     @Override
