@@ -15,7 +15,7 @@ import org.attention4j.Tensor;
  *
  * <p>For each item: pack its query rows (panel-major, see {@link TileOps}) pre-scaled by
  * {@code scale·log2 e} (so every exponential is a cheap exp2), then for each key/value block: pack the
- * keys and the transposed values (once per head and call while they fit {@link TilePlan#HEAD_PACK_BYTES}),
+ * keys and the transposed values (cached per head and call within {@link TilePlan#PACK_CACHE_BYTES}),
  * {@code S = Q·Kᵀ}, mask the blocks that cross an edge of the visible band, online-softmax
  * update, {@code accᵀ = accᵀ·diag(alpha) + Vᵀ·Pᵀ}. Finally
  * {@code O = acc / l} and {@code LSE = (m + log2 l)·ln 2}. Scores live only in the
@@ -40,7 +40,7 @@ public final class FlashAttention {
      * (and {@code lse} when not null). Arguments must have been validated; {@code ws} must be prepared.
      * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
      * packed for a head belong to this call. {@code headReused}: more items of this head will run on this
-     * workspace, so packing all its keys and values pays off.
+     * workspace, so caching its packed key/value blocks pays off.
      */
     public static void runItem(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
                                Tensor out, Tensor lse, Workspace ws, long callId, int item, boolean headReused,
@@ -84,10 +84,10 @@ public final class FlashAttention {
         // skips the blocks wholly before the first row's band, a block-sparse layout its inactive blocks.
         int keyBlock = TilePlan.keyBlock(spec);
         int keyStart = (int) (spec.firstVisibleKey(firstQuery) / keyBlock * keyBlock);
-        boolean wholeHead = TilePlan.packsWholeHead(spec, ops) && (headReused || ws.holds(callId, head));
-        if (wholeHead) {
-            packHead(ops, spec, k, v, b, kvHead, ws, callId);
-        }
+        // A thread's own items cache the packed blocks of their head; an item stolen from another thread
+        // uses the blocks the cache already holds and packs the others into scratch buffers, leaving the
+        // cache to the head it serves.
+        boolean caches = ws.packSlots > 0 && headReused;
         for (int firstKey = next(layout, ws, keyStart); firstKey < keyEnd; firstKey = next(layout, ws, firstKey + keyBlock)) {
             checkStop(deadline, job);
             int keyCount = Math.min(keyBlock, keyEnd - firstKey);
@@ -97,15 +97,20 @@ public final class FlashAttention {
             int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
             float[] keys = ws.keys, valuesT = ws.valuesT;
             int keyFirst = 0, valuesFirst = 0;
-            if (wholeHead) { // packed once for this head; rows past keyCount are real keys or zeros, unused
-                keys = ws.headKeys;
-                keyFirst = firstKey * headDim;
-                valuesT = ws.headValuesT;
-                valuesFirst = firstKey / keyBlock * (paddedDim * TilePlan.KEY_BLOCK);
+            int slot = ws.packSlots == 0 ? -1 : firstKey / keyBlock % ws.packSlots;
+            boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, firstKey / keyBlock);
+            if (hit || caches) {
+                keys = ws.packedKeys;
+                keyFirst = slot * ws.slotKeyFloats;
+                valuesT = ws.packedValuesT;
+                valuesFirst = slot * ws.slotValueFloats;
+                if (!hit) { // the whole block: a later item may see more of its keys than this one
+                    int blockKeys = Math.min(keyBlock, spec.keyLength() - firstKey);
+                    packBlock(ops, spec, k, v, b, kvHead, firstKey, blockKeys, ws, keys, keyFirst, valuesT, valuesFirst);
+                    ws.tagSlot(slot, callId, head, firstKey / keyBlock);
+                }
             } else {
-                copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
-                Arrays.fill(ws.keys, keyCount * headDim, keyRows * headDim, 0f); // whole micro-tiles
-                transposeValues(ops, v, b, kvHead, firstKey, keyCount, headDim, ws, ws.valuesT, 0);
+                packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);
             }
             boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
                     || firstKey < spec.firstVisibleKey(lastQuery);
@@ -205,29 +210,19 @@ public final class FlashAttention {
     }
 
     /**
-     * Packs all keys and values of (b, kvHead) into the workspace once per call and head, so every
-     * query block of the head (on this thread) reuses them: keys row after row, values transposed block
-     * by block. Each item then reads contiguous memory instead of copying rows that lie H·D floats apart
-     * in BSHD inputs (a memory round trip per row: the prefetchers stop at page boundaries).
+     * Packs one key/value block: its keys row after row from {@code keyFirst} (zero rows up to a whole
+     * micro-tile) and its values transposed from {@code valuesFirst}. Each item then reads contiguous
+     * memory instead of rows that lie H·D floats apart in BSHD inputs (a memory round trip per row: the
+     * prefetchers stop at page boundaries).
      */
-    private static void packHead(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, Workspace ws,
-                                 long callId) {
-        int head = b * spec.kvHeads() + kvHead;
-        if (ws.holds(callId, head)) {
-            return;
-        }
+    private static void packBlock(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, int firstKey,
+                                  int keyCount, Workspace ws, float[] keys, int keyFirst, float[] valuesT,
+                                  int valuesFirst) {
         int headDim = spec.headDim();
-        int keys = spec.keyLength();
-        int paddedDim = TilePlan.paddedDim(headDim, ops);
-        copyRows(k, b, kvHead, 0, keys, headDim, ws.headKeys, 0);
-        Arrays.fill(ws.headKeys, keys * headDim, (keys + ops.tileRows()) * headDim, 0f);
-        int keyBlock = TilePlan.keyBlock(spec);
-        for (int first = 0; first < keys; first += keyBlock) {
-            transposeValues(ops, v, b, kvHead, first, Math.min(keyBlock, keys - first), headDim, ws,
-                    ws.headValuesT, first / keyBlock * (paddedDim * TilePlan.KEY_BLOCK));
-        }
-        ws.packedCall = callId;
-        ws.packedHead = head;
+        int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
+        copyRows(k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
+        Arrays.fill(keys, keyFirst + keyCount * headDim, keyFirst + keyRows * headDim, 0f);
+        transposeValues(ops, v, b, kvHead, firstKey, keyCount, headDim, ws, valuesT, valuesFirst);
     }
 
     /** Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously. */

@@ -30,11 +30,11 @@ public final class TilePlan {
     private static final int BAND_MIN_ROWS = 64;
 
     /**
-     * Largest per-thread pack of one head's keys and transposed values (32 MiB: 65 536 keys at D = 64,
-     * 32 768 at D = 128). Within it each head's K/V are copied once per call and thread instead of once
-     * per work item; beyond it block by block, and memory stays independent of the sequence length.
+     * Largest per-thread cache of packed key/value blocks (32 MiB: a whole head of 65 536 keys at D = 64,
+     * 32 768 at D = 128). Within it each key block is copied once per call, head and thread instead of
+     * once per work item; memory stays independent of the sequence length.
      */
-    public static final long HEAD_PACK_BYTES = 32L << 20;
+    public static final long PACK_CACHE_BYTES = 32L << 20;
 
     private TilePlan() {}
 
@@ -63,19 +63,55 @@ public final class TilePlan {
         return 1;
     }
 
-    /** Bytes of the per-head pack: keys (plus one micro-tile of zero rows) and transposed value blocks. */
-    public static long headPackBytes(AttentionSpec spec, TileOps ops) {
-        long keys = (long) (spec.keyLength() + ops.tileRows()) * spec.headDim();
-        long values = (long) keyBlocks(spec) * KEY_BLOCK * paddedDim(spec.headDim(), ops);
-        return (keys + values) * Float.BYTES;
+    /** Floats of one cached key block: its keys row after row, room for whole micro-tiles. */
+    public static int slotKeyFloats(AttentionSpec spec, TileOps ops) {
+        return roundUp(keyBlock(spec), ops.tileRows()) * spec.headDim();
+    }
+
+    /** Floats of one cached value block: {@code paddedDim × KEY_BLOCK}, transposed (see {@link TileOps}). */
+    public static int slotValueFloats(AttentionSpec spec, TileOps ops) {
+        return paddedDim(spec.headDim(), ops) * KEY_BLOCK;
     }
 
     /**
-     * Whether work items pack a whole head's K/V once: when it fits the budget and more than one query
-     * block shares it (otherwise there is nothing to reuse).
+     * Key/value blocks a workspace keeps packed for reuse (block {@code i} in slot {@code i % slots}), or
+     * 0 when caching does not pay: a single query block per head (nothing to reuse), or items that visit
+     * more blocks than the cache holds (each block would be evicted before its next use). A whole head
+     * fits up to {@link #PACK_CACHE_BYTES}; beyond, a sliding window's items still reuse their neighbours'
+     * blocks, so a band costs one copy per key at any length.
      */
-    public static boolean packsWholeHead(AttentionSpec spec, TileOps ops) {
-        return queryBlocks(spec, ops) > 1 && headPackBytes(spec, ops) <= HEAD_PACK_BYTES;
+    public static int packSlots(AttentionSpec spec, TileOps ops) {
+        return packSlots(spec, ops, PACK_CACHE_BYTES);
+    }
+
+    /** {@link #packSlots(AttentionSpec, TileOps)} within {@code cacheBytes} (tests use small caches). */
+    static int packSlots(AttentionSpec spec, TileOps ops, long cacheBytes) {
+        if (queryBlocks(spec, ops) <= 1) {
+            return 0;
+        }
+        long slotBytes = (long) (slotKeyFloats(spec, ops) + slotValueFloats(spec, ops)) * Float.BYTES;
+        int slots = (int) Math.min(keyBlocks(spec), cacheBytes / slotBytes);
+        return slots == keyBlocks(spec) || itemKeyBlocks(spec, ops) < slots ? slots : 0;
+    }
+
+    /**
+     * Most key blocks one item may visit: every block when there is no left window, otherwise the band
+     * of a query block (measured at the first, middle and last query block) plus two for misalignment.
+     */
+    static long itemKeyBlocks(AttentionSpec spec, TileOps ops) {
+        if (spec.windowLeft() < 0) {
+            return keyBlocks(spec);
+        }
+        int block = queryBlock(spec, ops);
+        long widest = 0;
+        long[] firstQueries = {0, Math.max(0, (spec.queryLength() - block) / 2), Math.max(0, spec.queryLength() - block)};
+        for (long first : firstQueries) {
+            long last = Math.min(spec.queryLength() - 1, first + block - 1);
+            long from = Math.max(0, spec.firstVisibleKey(first));
+            long to = Math.min(spec.keyLength(), spec.lastVisibleKey(last) + 1);
+            widest = Math.max(widest, to - from);
+        }
+        return Math.min(keyBlocks(spec), widest / keyBlock(spec) + 2);
     }
 
     /** Head dim rounded up to whole micro-tiles of the value product. */

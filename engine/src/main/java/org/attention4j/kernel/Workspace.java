@@ -1,12 +1,13 @@
 package org.attention4j.kernel;
 
+import java.util.Arrays;
 import org.attention4j.AttentionSpec;
 
 /**
  * One thread's tile buffers for the flash driver. Sized for a spec on first use and only grown, so a
  * steady stream of calls allocates nothing. The tiles depend on head dim and group size only; the
- * per-head K/V pack grows with the key length up to {@link TilePlan#HEAD_PACK_BYTES}, past which the
- * driver packs block by block instead. See {@link TileOps} for the layouts.
+ * cache of packed K/V blocks grows with the key length up to {@link TilePlan#PACK_CACHE_BYTES}. See
+ * {@link TileOps} for the layouts.
  */
 public final class Workspace {
     float[] queriesT = new float[0];
@@ -25,11 +26,19 @@ public final class Workspace {
     float[] rowPosition = new float[0];
     /** Block-sparse: which layout key blocks the current item visits. */
     boolean[] activeKeyBlocks = new boolean[0];
-    /** All keys and transposed values of one head, when {@link TilePlan#packsWholeHead}; which call and head. */
-    float[] headKeys = new float[0];
-    float[] headValuesT = new float[0];
-    long packedCall = -1;
-    int packedHead = -1;
+    /**
+     * The cache of packed key/value blocks ({@link TilePlan#packSlots}): slot {@code s} holds, from
+     * {@code s · slotKeyFloats} and {@code s · slotValueFloats}, key block {@code slotBlock[s]} of head
+     * (batch · kvHeads + kvHead) {@code slotHead[s]} of call {@code slotCall[s]}.
+     */
+    float[] packedKeys = new float[0];
+    float[] packedValuesT = new float[0];
+    int packSlots;
+    int slotKeyFloats;
+    int slotValueFloats;
+    long[] slotCall = new long[0];
+    int[] slotHead = new int[0];
+    int[] slotBlock = new int[0];
 
     /**
      * Gather offsets {@code {0, s, 2s, …}} (16 entries: the widest vectors): {@code denseLanes} for rows
@@ -44,13 +53,24 @@ public final class Workspace {
         }
     }
 
-    /** Whether the per-head pack holds (batch · kvHeads + kvHead) {@code head} of call {@code callId}. */
-    boolean holds(long callId, int head) {
-        return packedCall == callId && packedHead == head;
+    /** Whether cache slot {@code slot} holds key block {@code block} of {@code head} for call {@code callId}. */
+    boolean slotHolds(int slot, long callId, int head, int block) {
+        return slotCall[slot] == callId && slotHead[slot] == head && slotBlock[slot] == block;
+    }
+
+    void tagSlot(int slot, long callId, int head, int block) {
+        slotCall[slot] = callId;
+        slotHead[slot] = head;
+        slotBlock[slot] = block;
     }
 
     /** Makes every buffer large enough for {@code spec} on {@code ops}. */
     public void prepare(AttentionSpec spec, TileOps ops) {
+        prepare(spec, ops, TilePlan.PACK_CACHE_BYTES);
+    }
+
+    /** {@link #prepare(AttentionSpec, TileOps)} with a cache of at most {@code cacheBytes} (tests). */
+    void prepare(AttentionSpec spec, TileOps ops, long cacheBytes) {
         int rows = TilePlan.paddedRows(spec, ops);
         int dim = TilePlan.paddedDim(spec.headDim(), ops);
         int keyBlock = TilePlan.KEY_BLOCK;
@@ -73,12 +93,18 @@ public final class Workspace {
         if (spec.blockSparse() != null && activeKeyBlocks.length < spec.blockSparse().keyBlocks()) {
             activeKeyBlocks = new boolean[spec.blockSparse().keyBlocks()];
         }
-        if (TilePlan.packsWholeHead(spec, ops)) {
-            headKeys = atLeast(headKeys, (spec.keyLength() + ops.tileRows()) * spec.headDim());
-            headValuesT = atLeast(headValuesT, TilePlan.keyBlocks(spec) * keyBlock * dim);
+        packSlots = TilePlan.packSlots(spec, ops, cacheBytes);
+        slotKeyFloats = TilePlan.slotKeyFloats(spec, ops);
+        slotValueFloats = TilePlan.slotValueFloats(spec, ops);
+        packedKeys = atLeast(packedKeys, packSlots * slotKeyFloats);
+        packedValuesT = atLeast(packedValuesT, packSlots * slotValueFloats);
+        if (slotCall.length < packSlots) {
+            slotCall = new long[packSlots];
+            slotHead = new int[packSlots];
+            slotBlock = new int[packSlots];
         }
+        Arrays.fill(slotCall, -1); // a grown or reused workspace holds nothing packed for the next call
         setLaneOffsets(denseLanes, spec.headDim());
-        packedCall = -1; // a grown or reused workspace holds nothing packed for the next call
     }
 
     /** Bytes one workspace needs for {@code spec} on {@code ops} (what {@link #prepare} allocates). */
@@ -89,14 +115,17 @@ public final class Workspace {
         long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
                 + rows * dim + 3 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 2 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
-        return floats * Float.BYTES + layoutBytes + (TilePlan.packsWholeHead(spec, ops) ? TilePlan.headPackBytes(spec, ops) : 0);
+        long cacheBytes = (long) TilePlan.packSlots(spec, ops)
+                * ((TilePlan.slotKeyFloats(spec, ops) + TilePlan.slotValueFloats(spec, ops)) * Float.BYTES + 16);
+        return floats * Float.BYTES + layoutBytes + cacheBytes;
     }
 
     /** Bytes currently held. */
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
-                + accT.length + headKeys.length + headValuesT.length + rowMax.length + rowSum.length + alpha.length
-                + rowSlope.length + rowPosition.length + panelKeys.length) + activeKeyBlocks.length;
+                + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
+                + rowSlope.length + rowPosition.length + panelKeys.length + slotHead.length + slotBlock.length)
+                + (long) Long.BYTES * slotCall.length + activeKeyBlocks.length;
     }
 
     private static float[] atLeast(float[] buffer, int size) {

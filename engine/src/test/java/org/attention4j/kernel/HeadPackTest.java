@@ -1,6 +1,7 @@
 package org.attention4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -11,34 +12,47 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Items that pack their head's keys and values whole (the thread's own items) and items that pack them
- * block by block (stolen ones) must compute the same bits.
+ * The cache of packed key/value blocks must never change a bit: items that cache their head's blocks
+ * (the thread's own items), items that pack into scratch buffers (stolen ones, or no cache at all) and
+ * a cache smaller than the head (a sliding window's blocks evicted and packed again) all compute the
+ * same output.
  */
 class HeadPackTest {
+    private static final int LENGTH = 530, HEADS = 6, KV_HEADS = 3, DIM = 36;
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1})
-    void perBlockPacksEqualTheWholeHeadPack(int vector) {
+    void cachedScratchAndSlidingPacksGiveTheSameBits(int vector) {
         Assumptions.assumeTrue(vector == 0 || TileOpsProvider.vectorAvailable(), "no Vector API in this JVM");
         TileOps ops = vector == 1 ? TileOpsProvider.vector() : TileOpsProvider.scalar();
-        AttentionSpec spec = AttentionSpec.builder().batch(2).length(530).heads(6).kvHeads(3).headDim(36)
-                .causal(true).window(200, 0).build();
-        assertTrue(TilePlan.packsWholeHead(spec, ops), "the spec must exercise the whole-head pack");
+        AttentionSpec spec = AttentionSpec.builder().batch(2).length(LENGTH).heads(HEADS).kvHeads(KV_HEADS)
+                .headDim(DIM).causal(true).window(200, 0).build();
+        long slotBytes = (long) (TilePlan.slotKeyFloats(spec, ops) + TilePlan.slotValueFloats(spec, ops)) * Float.BYTES;
+        assertEquals(TilePlan.keyBlocks(spec), TilePlan.packSlots(spec, ops), "the default cache holds a whole head");
+        int sliding = (int) TilePlan.itemKeyBlocks(spec, ops) + 1;
+        assertTrue(sliding < TilePlan.keyBlocks(spec), "the spec must exercise a cache smaller than the head");
+        assertEquals(sliding, TilePlan.packSlots(spec, ops, sliding * slotBytes));
+        assertEquals(0, TilePlan.packSlots(spec, ops, (sliding - 1) * slotBytes), "too small a cache is not used");
+
         Random random = new Random(3);
-        float[] q = randoms(random, 2 * 530 * 6 * 36), k = randoms(random, 2 * 530 * 3 * 36);
+        float[] q = randoms(random, 2 * LENGTH * HEADS * DIM), k = randoms(random, 2 * LENGTH * KV_HEADS * DIM);
         float[] v = randoms(random, k.length);
-        float[] whole = run(ops, spec, q, k, v, true), perBlock = run(ops, spec, q, k, v, false);
-        assertArrayEquals(whole, perBlock);
+        float[] whole = run(ops, spec, q, k, v, true, TilePlan.PACK_CACHE_BYTES);
+        assertArrayEquals(whole, run(ops, spec, q, k, v, false, TilePlan.PACK_CACHE_BYTES), "stolen items");
+        assertArrayEquals(whole, run(ops, spec, q, k, v, true, sliding * slotBytes), "sliding cache");
+        assertArrayEquals(whole, run(ops, spec, q, k, v, true, 0), "no cache");
     }
 
-    private static float[] run(TileOps ops, AttentionSpec spec, float[] q, float[] k, float[] v, boolean headReused) {
+    private static float[] run(TileOps ops, AttentionSpec spec, float[] q, float[] k, float[] v, boolean headReused,
+                               long cacheBytes) {
         float[] out = new float[q.length];
         Workspace ws = new Workspace();
-        ws.prepare(spec, ops);
+        ws.prepare(spec, ops, cacheBytes);
         for (int item = 0; item < TilePlan.itemCount(spec, ops); item++) {
-            FlashAttention.runItem(ops, spec, null, Tensor.bshd(q, 530, 6, 36), Tensor.bshd(k, 530, 3, 36),
-                    Tensor.bshd(v, 530, 3, 36), Tensor.bshd(out, 530, 6, 36), null, ws, 1, item, headReused,
-                    FlashAttention.NO_DEADLINE, null);
+            FlashAttention.runItem(ops, spec, null, Tensor.bshd(q, LENGTH, HEADS, DIM),
+                    Tensor.bshd(k, LENGTH, KV_HEADS, DIM), Tensor.bshd(v, LENGTH, KV_HEADS, DIM),
+                    Tensor.bshd(out, LENGTH, HEADS, DIM), null, ws, 1, item, headReused, FlashAttention.NO_DEADLINE,
+                    null);
         }
         return out;
     }
