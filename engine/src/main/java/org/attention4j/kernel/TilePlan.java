@@ -78,7 +78,7 @@ public final class TilePlan {
      * 0 when caching does not pay: a single query block per head (nothing to reuse), or items that visit
      * more blocks than the cache holds (each block would be evicted before its next use). A whole head
      * fits up to {@link #PACK_CACHE_BYTES}; beyond, a sliding window's items still reuse their neighbours'
-     * blocks, so a band costs one copy per key at any length.
+     * blocks from a cache of twice an item's blocks, so a band costs one copy per key at any length.
      */
     public static int packSlots(AttentionSpec spec, TileOps ops) {
         return packSlots(spec, ops, PACK_CACHE_BYTES);
@@ -91,7 +91,13 @@ public final class TilePlan {
         }
         long slotBytes = (long) (slotKeyFloats(spec, ops) + slotValueFloats(spec, ops)) * Float.BYTES;
         int slots = (int) Math.min(keyBlocks(spec), cacheBytes / slotBytes);
-        return slots == keyBlocks(spec) || itemKeyBlocks(spec, ops) < slots ? slots : 0;
+        if (slots == keyBlocks(spec)) {
+            return slots; // the whole head
+        }
+        // A band's neighbouring items share all but a query block's worth of blocks: twice the blocks
+        // one item visits keep every shared block cached, and memory stays near 1 MiB at any length.
+        long band = itemKeyBlocks(spec, ops);
+        return band < slots ? (int) Math.min(slots, 2 * band + 1) : 0;
     }
 
     /**
