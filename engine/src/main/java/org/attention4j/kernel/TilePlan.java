@@ -77,8 +77,8 @@ public final class TilePlan {
      * Key/value blocks a workspace keeps packed for reuse (block {@code i} in slot {@code i % slots}), or
      * 0 when caching does not pay: a single query block per head (nothing to reuse), or items that visit
      * more blocks than the cache holds (each block would be evicted before its next use). A whole head
-     * fits up to {@link #PACK_CACHE_BYTES}; beyond, a sliding window's items still reuse their neighbours'
-     * blocks from a cache of twice an item's blocks, so a band costs one copy per key at any length.
+     * fits up to {@link #PACK_CACHE_BYTES}; under a sliding window, twice the blocks an item visits are
+     * enough for its neighbours to reuse them, so a band costs one copy per key at any length.
      */
     public static int packSlots(AttentionSpec spec, TileOps ops) {
         return packSlots(spec, ops, PACK_CACHE_BYTES);
@@ -89,15 +89,14 @@ public final class TilePlan {
         if (queryBlocks(spec, ops) <= 1) {
             return 0;
         }
+        // A band's neighbouring items share all but a query block's worth of blocks: twice the blocks one
+        // item visits keep every shared block cached (each key is still packed once per call, head and
+        // thread), and memory stays near 1 MiB at any length. Without a band: the whole head or nothing.
         long slotBytes = (long) (slotKeyFloats(spec, ops) + slotValueFloats(spec, ops)) * Float.BYTES;
-        int slots = (int) Math.min(keyBlocks(spec), cacheBytes / slotBytes);
-        if (slots == keyBlocks(spec)) {
-            return slots; // the whole head
-        }
-        // A band's neighbouring items share all but a query block's worth of blocks: twice the blocks
-        // one item visits keep every shared block cached, and memory stays near 1 MiB at any length.
         long band = itemKeyBlocks(spec, ops);
-        return band < slots ? (int) Math.min(slots, 2 * band + 1) : 0;
+        long wanted = Math.min(keyBlocks(spec), 2 * band + 1);
+        int slots = (int) Math.min(wanted, cacheBytes / slotBytes);
+        return slots == keyBlocks(spec) || band < slots ? slots : 0;
     }
 
     /**
