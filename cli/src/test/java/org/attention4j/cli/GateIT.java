@@ -50,12 +50,13 @@ class GateIT {
         Result record = launch("", "gate", "record", "--out", baseline.toString(), "--scenarios",
                 scenarios.toString(), "--samples", "10");
         assertEquals(0, record.exit(), record.toString());
-        // 50 %: a tiny scenario moves by 20-30 % between JVMs (JIT), and the scalar kernel is ~20× slower
+        // 150 %: a tiny scenario moves by 20-30 % between JVMs (JIT), and on a shared machine a neighbour
+        // once made the same kernel read 2.2× slower (CI, 2026-12-05); the scalar kernel is ~20× slower
         Result same = launch("", "gate", "check", "--baseline", baseline.toString(), "--max-samples", "15",
-                "--max-regression", "50%");
+                "--max-regression", "150%");
         assertEquals(0, same.exit(), same.toString());
         Result scalar = launch("-Dattention4j.provider=scalar", "gate", "check", "--baseline", baseline.toString(),
-                "--max-samples", "15", "--max-regression", "50%");
+                "--max-samples", "15", "--max-regression", "150%");
         assertEquals(1, scalar.exit(), scalar.toString());
         assertTrue(scalar.out().contains("regression"), scalar.out());
         assertTrue(scalar.err().contains("WARNING: the baseline was recorded on"), "the kernel is in the fingerprint: "
