@@ -50,13 +50,14 @@ class GateIT {
         Result record = launch("", "gate", "record", "--out", baseline.toString(), "--scenarios",
                 scenarios.toString(), "--samples", "10");
         assertEquals(0, record.exit(), record.toString());
-        // 150 %: a tiny scenario moves by 20-30 % between JVMs (JIT), and on a shared machine a neighbour
-        // once made the same kernel read 2.2× slower (CI, 2026-12-05); the scalar kernel is ~20× slower
+        // 400 %: a tiny scenario moves by 20-30 % between JVMs (JIT), and in CI on 2026-12-05 (Zen 5) the
+        // same kernel twice read 2.2-2.8× slower than its own baseline (not reproduced by hand in 11 runs);
+        // the scalar kernel is ~25× slower (+2400 %), so the check still tells the two apart
         Result same = launch("", "gate", "check", "--baseline", baseline.toString(), "--max-samples", "15",
-                "--max-regression", "150%");
+                "--max-regression", "400%");
         assertEquals(0, same.exit(), same.toString());
         Result scalar = launch("-Dattention4j.provider=scalar", "gate", "check", "--baseline", baseline.toString(),
-                "--max-samples", "15", "--max-regression", "150%");
+                "--max-samples", "15", "--max-regression", "400%");
         assertEquals(1, scalar.exit(), scalar.toString());
         assertTrue(scalar.out().contains("regression"), scalar.out());
         assertTrue(scalar.err().contains("WARNING: the baseline was recorded on"), "the kernel is in the fingerprint: "
