@@ -97,8 +97,9 @@ public final class FlashAttention {
             int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
             float[] keys = ws.keys, valuesT = ws.valuesT;
             int keyFirst = 0, valuesFirst = 0;
-            int slot = ws.packSlots == 0 ? -1 : firstKey / keyBlock % ws.packSlots;
-            boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, firstKey / keyBlock);
+            int block = firstKey / keyBlock;
+            int slot = ws.packSlots == 0 ? -1 : block % ws.packSlots;
+            boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, block);
             if (hit || caches) {
                 keys = ws.packedKeys;
                 keyFirst = slot * ws.slotKeyFloats;
@@ -107,7 +108,7 @@ public final class FlashAttention {
                 if (!hit) { // the whole block: a later item may see more of its keys than this one
                     int blockKeys = Math.min(keyBlock, spec.keyLength() - firstKey);
                     packBlock(ops, spec, k, v, b, kvHead, firstKey, blockKeys, ws, keys, keyFirst, valuesT, valuesFirst);
-                    ws.tagSlot(slot, callId, head, firstKey / keyBlock);
+                    ws.tagSlot(slot, callId, head, block);
                 }
             } else {
                 packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);

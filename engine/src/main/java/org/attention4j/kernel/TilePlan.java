@@ -108,15 +108,18 @@ public final class TilePlan {
             return keyBlocks(spec);
         }
         int block = queryBlock(spec, ops);
-        long widest = 0;
-        long[] firstQueries = {0, Math.max(0, (spec.queryLength() - block) / 2), Math.max(0, spec.queryLength() - block)};
-        for (long first : firstQueries) {
-            long last = Math.min(spec.queryLength() - 1, first + block - 1);
-            long from = Math.max(0, spec.firstVisibleKey(first));
-            long to = Math.min(spec.keyLength(), spec.lastVisibleKey(last) + 1);
-            widest = Math.max(widest, to - from);
-        }
+        int lastFirst = Math.max(0, spec.queryLength() - block);
+        long widest = Math.max(visibleKeys(spec, 0, block),
+                Math.max(visibleKeys(spec, lastFirst / 2, block), visibleKeys(spec, lastFirst, block)));
         return Math.min(keyBlocks(spec), widest / keyBlock(spec) + 2);
+    }
+
+    /** Keys some query of {@code [first, first + count)} may see, first to last (called per call: no allocation). */
+    private static long visibleKeys(AttentionSpec spec, long first, int count) {
+        long last = Math.min(spec.queryLength() - 1, first + count - 1);
+        long from = Math.max(0, spec.firstVisibleKey(first));
+        long to = Math.min(spec.keyLength(), spec.lastVisibleKey(last) + 1);
+        return Math.max(0, to - from);
     }
 
     /** Head dim rounded up to whole micro-tiles of the value product. */
