@@ -50,14 +50,15 @@ class GateIT {
         Result record = launch("", "gate", "record", "--out", baseline.toString(), "--scenarios",
                 scenarios.toString(), "--samples", "10");
         assertEquals(0, record.exit(), record.toString());
-        // 400 %: a tiny scenario moves by 20-30 % between JVMs (JIT), and in CI on 2026-12-05 (Zen 5) the
-        // same kernel twice read 2.2-2.8× slower than its own baseline (not reproduced by hand in 11 runs);
-        // the scalar kernel is ~25× slower (+2400 %), so the check still tells the two apart
+        // 150 %: a tiny scenario moves by 20-40 % between JVMs (JIT, neighbours). CI once read the same
+        // kernel 2.2-2.8× slower than its baseline: the warm-up ended on a C1 plateau before C2 was done
+        // (2 in 24 JVMs beside another JVM, up to 45× slow); since the warm-up waits for an idle JIT
+        // (JitQuiet) 16 of 16 such JVMs read within +37 %. The scalar kernel is ~25× slower (+2400 %).
         Result same = launch("", "gate", "check", "--baseline", baseline.toString(), "--max-samples", "15",
-                "--max-regression", "400%");
+                "--max-regression", "150%");
         assertEquals(0, same.exit(), same.toString());
         Result scalar = launch("-Dattention4j.provider=scalar", "gate", "check", "--baseline", baseline.toString(),
-                "--max-samples", "15", "--max-regression", "400%");
+                "--max-samples", "15", "--max-regression", "150%");
         assertEquals(1, scalar.exit(), scalar.toString());
         assertTrue(scalar.out().contains("regression"), scalar.out());
         assertTrue(scalar.err().contains("WARNING: the baseline was recorded on"), "the kernel is in the fingerprint: "

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.attention4j.Kernel;
 import org.attention4j.bench.FmaPeak;
+import org.attention4j.cli.JitQuiet;
 
 /**
  * The yardstick every gate sample is divided by, run in slices interleaved with the scenario's calls
@@ -52,9 +53,16 @@ final class Calibration implements AutoCloseable {
             return t;
         }) : null;
         // Warm up first: sized while still interpreted, a "2 ms" slice would last microseconds once
-        // compiled, and the gate would time the slices' own overhead.
-        long end = System.nanoTime() + 300_000_000L;
-        while (System.nanoTime() < end) {
+        // compiled, and the gate would time the slices' own overhead. At least 0.3 s and until the JIT
+        // has been idle for 0.2 s (a busy machine compiles late), at most 5 s.
+        JitQuiet jit = new JitQuiet();
+        long start = System.nanoTime();
+        while (true) {
+            boolean jitQuiet = jit.quietFor(200_000_000L); // polled on every step
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= 300_000_000L && (jitQuiet || elapsed >= 5_000_000_000L)) {
+                break;
+            }
             sink = rings[0].units(100);
         }
         long n = 2000;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The decision and report options shared by {@code gate check} and {@code gate compare}. */
 final class GateOptions {
     @Option(names = "--max-regression", defaultValue = "10%", paramLabel = "PERCENT",
-            description = "Allowed slowdown: 10% or 0.1. Default: ${DEFAULT-VALUE}.")
+            description = "Allowed slowdown: 10%% or 0.1. Default: ${DEFAULT-VALUE}.")
     String maxRegression;
 
     @Option(names = "--confidence", defaultValue = "0.99",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
+import org.attention4j.cli.JitQuiet;
 
 /**
  * Measures scenarios the way the gate needs: every scenario warmed up first (those samples are
@@ -64,7 +65,13 @@ final class Sampler implements AutoCloseable {
      */
     Map<String, Samples> measure(int minRounds, int maxRounds, Predicate<Map<String, Samples>> enough) {
         for (Scenario s : scenarios) {
+            long warmupStart = System.nanoTime();
             long callNanos = warmUp(workloads.get(s.name()));
+            if (progress != null) {
+                progress.printf(java.util.Locale.ROOT, "attention4j gate: %s warmed up in %.1f s%n", s.name(),
+                        (System.nanoTime() - warmupStart) / 1e9);
+                progress.flush();
+            }
             // Chunks of at least CHUNK_NANOS of calls: a yardstick slice much shorter than a millisecond
             // would time its own overhead (and the thread hand-off), not the machine.
             int callsPerChunk = (int) Math.max(1, Math.min(100_000, CHUNK_NANOS / callNanos));
@@ -93,11 +100,13 @@ final class Sampler implements AutoCloseable {
 
     /**
      * Runs the workload until it stops getting faster: at least {@link #WARMUP_NANOS}, then until no
-     * call has beaten the best by 3 % for half a second (C2 compiles the Vector API code late on a busy
-     * machine, and a sample taken before that is 5–10× slow), at most {@link #MAX_WARMUP_NANOS}.
+     * call has beaten the best by 3 % and the JIT has compiled nothing for half a second (C2 compiles
+     * the Vector API code late on a busy machine, and a sample taken before that is 3–45× slow; timing
+     * alone mistook a C1 plateau for the end, see {@link JitQuiet}), at most {@link #MAX_WARMUP_NANOS}.
      * Returns the fastest call's nanoseconds.
      */
     private static long warmUp(Workload w) {
+        JitQuiet jit = new JitQuiet();
         long start = System.nanoTime();
         long lastGain = start;
         int calls = 0;
@@ -111,7 +120,8 @@ final class Sampler implements AutoCloseable {
             }
             fastest = Math.min(fastest, t1 - t0);
             calls++;
-            boolean settled = t1 - start >= WARMUP_NANOS && t1 - lastGain >= SETTLE_NANOS && calls >= 3;
+            boolean jitQuiet = jit.quietFor(SETTLE_NANOS); // polled on every call, not just at the end
+            boolean settled = t1 - start >= WARMUP_NANOS && t1 - lastGain >= SETTLE_NANOS && calls >= 3 && jitQuiet;
             if (settled || t1 - start >= MAX_WARMUP_NANOS) {
                 return Math.max(1, fastest);
             }

@@ -2,6 +2,7 @@ package org.attention4j.cli.profile;
 
 import java.util.function.BooleanSupplier;
 import org.attention4j.AttentionSpec;
+import org.attention4j.cli.JitQuiet;
 
 /**
  * Times one kernel on one shape: warm-up calls, then measured calls until at least {@code iterations}
@@ -13,21 +14,25 @@ final class Measurement {
     static final int LONG_CALL_ITERATIONS = 3;
     /** Samples kept per row; enough for a stable p99 of millisecond calls. */
     static final int MAX_SAMPLES = 100_000;
+    private static final long JIT_QUIET_NANOS = 300_000_000L;
+    private static final long MAX_EXTRA_WARMUP_NANOS = 10_000_000_000L;
 
     record Result(long[] nanos, int count, int warmup, String note, long allocatedBytesPerCall) {}
 
     private Measurement() {}
 
     /**
-     * @param minWarmupNanos keep warming up at least this long (a kernel's first row: until C2 has
-     *        compiled the Vector API code it runs many times slower, and the row would show the JIT)
+     * @param minWarmupNanos keep warming up at least this long, and then until the JIT has been idle for
+     *        {@link #JIT_QUIET_NANOS} (a kernel's first row: until C2 has compiled the Vector API code it
+     *        runs many times slower, and the row would show the JIT; see {@link JitQuiet})
      */
     static Result run(Runnable call, int warmup, long minWarmupNanos, int iterations, double minTimeSeconds,
                       BooleanSupplier stop) {
         int warmed = 0;
         long slowest = 0;
         long warmupStart = System.nanoTime();
-        while (warmed < warmup || (warmed > 0 && System.nanoTime() - warmupStart < minWarmupNanos)) {
+        JitQuiet jit = minWarmupNanos > 0 ? new JitQuiet() : null;
+        while (warmed < warmup || (warmed > 0 && stillWarming(jit, System.nanoTime() - warmupStart, minWarmupNanos))) {
             long t0 = System.nanoTime();
             call.run();
             slowest = Math.max(slowest, System.nanoTime() - t0);
@@ -64,5 +69,11 @@ final class Measurement {
         long allocated1 = ProcessMemory.allocatedBytes();
         long perCall = allocated0 < 0 || allocated1 < 0 ? -1 : (allocated1 - allocated0) / count;
         return new Result(nanos, count, warmed, note, perCall);
+    }
+
+    /** Before {@code minNanos}: yes; then while the JIT is busy, for at most {@link #MAX_EXTRA_WARMUP_NANOS}. */
+    private static boolean stillWarming(JitQuiet jit, long elapsed, long minNanos) {
+        boolean jitQuiet = jit == null || jit.quietFor(JIT_QUIET_NANOS); // polled on every call
+        return elapsed < minNanos || !jitQuiet && elapsed < minNanos + MAX_EXTRA_WARMUP_NANOS;
     }
 }
