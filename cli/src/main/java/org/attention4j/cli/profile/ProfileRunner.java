@@ -18,6 +18,8 @@ import org.attention4j.cli.Calibration;
 final class ProfileRunner {
     /** A kernel's first row warms up at least this long, whatever --warmup says (see Measurement). */
     private static final long FIRST_USE_WARMUP_NANOS = 1_000_000_000L;
+    /** Positions of the shape a kernel warms up on before a longer first row. */
+    private static final int WARMUP_LENGTH = 4096;
     private final ProfilePlan plan;
     private final Calibration calibration;
     private final Progress progress;
@@ -90,10 +92,14 @@ final class ProfileRunner {
                         pairs);
             }
         }
+        boolean warmedSmall = firstUse && warmUpOnSmallShape(runner, spec);
+        // The garbage of earlier rows (and of the JIT's warm-up) is not this row's: the peak starts from
+        // what is live.
+        ProcessMemory.collectAndReturnHeap();
         boolean reset = ProcessMemory.resetPeakRss();
         peakRssResettable &= reset;
         Measurement.Result r = Measurement.run(() -> runner.forward(spec, mask, in.q, in.k, in.v, in.out), plan.warmup(),
-                firstUse ? FIRST_USE_WARMUP_NANOS : 0, plan.iterations(), plan.minTime(), stop);
+                firstUse && !warmedSmall ? FIRST_USE_WARMUP_NANOS : 0, plan.iterations(), plan.minTime(), stop);
         LatencyStats latency = LatencyStats.of(r.nanos(), r.count());
         double seconds = latency.p50() / 1e3;
         double gflops = 4.0 * spec.headDim() * pairs / seconds / 1e9; // useful pairs only (AttentionSpec.flops)
@@ -102,5 +108,25 @@ final class ProfileRunner {
         return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
                 ProfileRow.OK, r.note(), r.warmup(), r.count(), latency, gflops, percent, tokens,
                 r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix, pairs);
+    }
+
+    /**
+     * A kernel's first row, when it is long: warms the kernel up on the same configuration at
+     * {@link #WARMUP_LENGTH} positions first (no mask, batch 1). A call at 1M tokens lasts seconds, so the
+     * row's own warm-up ran the Vector API code interpreted and in C1 for seconds: 3–45× slower, and
+     * allocating ~1 GiB of boxed vectors, which grew the heap by ~200 MiB inside the row's peak RSS.
+     * Returns whether it warmed up (not for block-sparse layouts: their blocks are tied to the length).
+     */
+    private boolean warmUpOnSmallShape(KernelChoice.Runner runner, AttentionSpec spec) {
+        if (spec.blockSparse() != null || Math.max(spec.queryLength(), spec.keyLength()) <= WARMUP_LENGTH) {
+            return false;
+        }
+        AttentionSpec small = spec.toBuilder().batch(1).queryLength(Math.min(spec.queryLength(), WARMUP_LENGTH))
+                .keyLength(Math.min(spec.keyLength(), WARMUP_LENGTH)).build();
+        try (ProfileInputs in = new ProfileInputs(small, plan.bhsd(), plan.offheap(), plan.seed())) {
+            Measurement.run(() -> runner.forward(small, null, in.q, in.k, in.v, in.out), plan.warmup(),
+                    FIRST_USE_WARMUP_NANOS, 1, 0, stop);
+        }
+        return true;
     }
 }
