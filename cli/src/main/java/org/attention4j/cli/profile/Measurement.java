@@ -22,17 +22,17 @@ final class Measurement {
     private Measurement() {}
 
     /**
-     * @param minWarmupNanos keep warming up at least this long, and then until the JIT has been idle for
-     *        {@link #JIT_QUIET_NANOS} (a kernel's first row: until C2 has compiled the Vector API code it
-     *        runs many times slower, and the row would show the JIT; see {@link JitQuiet})
+     * @param minWarmupNanos keep warming up at least this long (a kernel's first row: until C2 has
+     *        compiled the Vector API code it runs many times slower, and the row would show the JIT), and
+     *        then until the JIT has been idle for {@link #JIT_QUIET_NANOS} (see {@link JitQuiet})
      */
     static Result run(Runnable call, int warmup, long minWarmupNanos, int iterations, double minTimeSeconds,
                       BooleanSupplier stop) {
         int warmed = 0;
         long slowest = 0;
         long warmupStart = System.nanoTime();
-        JitQuiet jit = minWarmupNanos > 0 ? new JitQuiet() : null;
-        while (warmed < warmup || (warmed > 0 && stillWarming(jit, System.nanoTime() - warmupStart, minWarmupNanos))) {
+        JitQuiet jit = new JitQuiet();
+        while (stillWarming(jit, warmed, warmup, System.nanoTime() - warmupStart, minWarmupNanos)) {
             long t0 = System.nanoTime();
             call.run();
             slowest = Math.max(slowest, System.nanoTime() - t0);
@@ -71,9 +71,17 @@ final class Measurement {
         return new Result(nanos, count, warmed, note, perCall);
     }
 
-    /** Before {@code minNanos}: yes; then while the JIT is busy, for at most {@link #MAX_EXTRA_WARMUP_NANOS}. */
-    private static boolean stillWarming(JitQuiet jit, long elapsed, long minNanos) {
-        boolean jitQuiet = jit == null || jit.quietFor(JIT_QUIET_NANOS); // polled on every call
-        return elapsed < minNanos || !jitQuiet && elapsed < minNanos + MAX_EXTRA_WARMUP_NANOS;
+    /**
+     * Until {@code warmup} calls are done and {@code minNanos} have passed, then while the JIT is busy, for
+     * at most {@link #MAX_EXTRA_WARMUP_NANOS} more (none with {@code --warmup 0}). Every row waits for
+     * the JIT, not only a kernel's first: a new shape can take a branch the compiled code never saw, and
+     * the recompilation outlasted 3 warm-up calls (16k..1M band: 64k read 12.2 µs/token against ~5).
+     */
+    private static boolean stillWarming(JitQuiet jit, int warmed, int warmup, long elapsed, long minNanos) {
+        boolean jitQuiet = jit.quietFor(JIT_QUIET_NANOS); // polled on every call
+        if (warmed < warmup) {
+            return true;
+        }
+        return warmed > 0 && (elapsed < minNanos || !jitQuiet && elapsed < minNanos + MAX_EXTRA_WARMUP_NANOS);
     }
 }
