@@ -10,8 +10,8 @@ import javax.management.ObjectName;
  * C2 has compiled the kernels. Timing alone cannot tell: on a busy machine C2 compiles the Vector API
  * code seconds late, and meanwhile the calls run C1 code at a steady pace 3–45× slower than the
  * final one. A gate warm-up that waited for "no call faster by 3 % for half a second" stopped on such
- * a plateau 2 times in 24 runs beside another JVM (samples 2–13 ms per call, then 0.3 ms once C2
- * was done), which is how CI saw the same kernel 2–3× slower than its baseline.
+ * a plateau in 8 of 24 runs beside another JVM (samples 2–13 ms per call, then 0.3 ms once C2 was
+ * done), which is how CI saw the same kernel 2–3× slower than its baseline.
  *
  * <p>Busy means: a compile in progress or queued (HotSpot's {@code Compiler.queue} diagnostic command,
  * as {@code jcmd} shows it), or the JVM's total compilation time grew since the last look. Polled at
