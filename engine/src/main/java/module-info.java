@@ -7,6 +7,8 @@
 module org.attention4j {
     requires static jdk.incubator.vector;
     requires jdk.jfr;
+    // Optional: AttentionEngine.warmUp watches the JIT through it (bench.JitQuiet) when it is present.
+    requires static java.management;
 
     exports org.attention4j;
     exports org.attention4j.io;

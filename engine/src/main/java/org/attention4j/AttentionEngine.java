@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.EventType;
+import org.attention4j.bench.JitQuiet;
 import org.attention4j.kernel.FlashAttention;
 import org.attention4j.kernel.ForwardJob;
 import org.attention4j.kernel.TileOps;
@@ -49,6 +50,8 @@ public final class AttentionEngine implements AutoCloseable {
     private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
     /** Numbers every call, in every engine: workspaces use it to know their packed K/V are this call's. */
     private static final AtomicLong CALL_IDS = new AtomicLong();
+    /** {@link #warmUp} ends once the JIT has compiled nothing for this long (and the budget passed). */
+    private static final long WARMUP_JIT_QUIET_NANOS = 300_000_000L;
 
     private static final EventType FORWARD_EVENT = EventType.getEventType(ForwardEvent.class);
     /** An unstarted thread: asks whether a segment may be read by threads other than its owner. */
@@ -272,20 +275,29 @@ public final class AttentionEngine implements AutoCloseable {
     }
 
     /**
-     * Runs each spec on random inputs until {@code budget} has passed for it (at least 3 calls), so the JIT
-     * has compiled the kernel's hot paths and the workspaces are sized before real traffic. Returns the
-     * number of calls made.
+     * Runs each spec on random inputs until {@code budget} has passed for it (at least 3 calls) and the JIT
+     * has compiled nothing for 0.3 s, for at most 4 × {@code budget}, so C2 has compiled the kernel's hot
+     * paths and the workspaces are sized before real traffic. Until then calls run C1 code, 3–45× slower
+     * and allocating boxed vectors; on a busy machine C2 finishes seconds late, which a fixed budget
+     * missed. Returns the number of calls made.
      */
     public int warmUp(Duration budget, AttentionSpec... specs) {
         int calls = 0;
+        long budgetNanos = budget.toNanos();
         for (AttentionSpec spec : specs) {
             int b = spec.batch(), d = spec.headDim();
             float[] q = random(Tensor.elements(b, spec.queryLength(), spec.heads(), d), 1);
             float[] k = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 2);
             float[] v = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 3);
             float[] o = new float[q.length];
-            long end = System.nanoTime() + budget.toNanos();
-            for (int i = 0; i < 3 || System.nanoTime() < end; i++) {
+            JitQuiet jit = new JitQuiet();
+            long start = System.nanoTime();
+            for (int i = 0; ; i++) {
+                boolean jitQuiet = jit.quietFor(WARMUP_JIT_QUIET_NANOS); // polled on every call
+                long elapsed = System.nanoTime() - start;
+                if (i >= 3 && elapsed >= budgetNanos && (jitQuiet || elapsed >= 4 * budgetNanos)) {
+                    break;
+                }
                 forward(spec, Tensor.bshd(q, spec.queryLength(), spec.heads(), d),
                         Tensor.bshd(k, spec.keyLength(), spec.kvHeads(), d),
                         Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), d),

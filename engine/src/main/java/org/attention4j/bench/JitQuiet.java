@@ -1,4 +1,4 @@
-package org.attention4j.cli;
+package org.attention4j.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -15,17 +15,18 @@ import javax.management.ObjectName;
  *
  * <p>Busy means: a compile in progress or queued (HotSpot's {@code Compiler.queue} diagnostic command,
  * as {@code jcmd} shows it), or the JVM's total compilation time grew since the last look. Polled at
- * most every {@link #POLL_NANOS}; one poll costs 0.2–1 ms. Where the JVM reports neither, the JIT
- * counts as quiet (warm-ups fall back on timing alone).
+ * most every {@link #POLL_NANOS}; one poll costs 0.2–1 ms. Where the JVM reports neither (no
+ * {@code java.management} module: the engine only {@code requires static} it), the JIT counts as quiet
+ * and warm-ups fall back on their other conditions. Used by {@link org.attention4j.AttentionEngine#warmUp},
+ * the CLI's {@code profile} and {@code gate}. One instance per warm-up loop, on one thread.
  */
 public final class JitQuiet {
     private static final long POLL_NANOS = 100_000_000L;
     private static final String[] NO_ARGUMENTS = {null};
     private static final String[] SIGNATURE = {String[].class.getName()};
 
-    private final CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
-    private final boolean timed = compilation != null && compilation.isCompilationTimeMonitoringSupported();
-    private MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private CompilationMXBean compilation;
+    private MBeanServer server;
     private ObjectName diagnostics;
     private long lastPoll;
     /** Since when no poll saw the JIT busy; the first poll starts the watch (nothing is known before). */
@@ -35,8 +36,12 @@ public final class JitQuiet {
 
     public JitQuiet() {
         try {
+            CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+            compilation = bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
+            server = ManagementFactory.getPlatformMBeanServer();
             diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) { // no java.management in this runtime: nothing to watch
+            compilation = null;
             server = null;
         }
     }
@@ -61,7 +66,7 @@ public final class JitQuiet {
 
     private boolean busy() {
         boolean busy = false;
-        if (timed) {
+        if (compilation != null) {
             long total = compilation.getTotalCompilationTime();
             busy = lastTotalMillis >= 0 && total != lastTotalMillis;
             lastTotalMillis = total;

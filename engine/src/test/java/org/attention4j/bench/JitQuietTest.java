@@ -1,4 +1,4 @@
-package org.attention4j.cli;
+package org.attention4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
