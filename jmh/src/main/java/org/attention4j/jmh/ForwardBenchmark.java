@@ -50,6 +50,7 @@ public class ForwardBenchmark {
         workload = new Workload(AttentionSpec.of(1, n, 8, headDim, causal), 42);
         engine = Workload.engine(kernel, threads);
         workload.verify(engine, 4); // a wrong kernel is never timed
+        workload.warm(engine);
     }
 
     @TearDown(Level.Trial)

@@ -54,6 +54,7 @@ public class WindowBenchmark {
         workload = new Workload(spec.build(), 42);
         engine = Workload.engine(Kernel.VECTOR, threads);
         workload.verify(engine, 4); // a wrong kernel is never timed
+        workload.warm(engine);
     }
 
     @TearDown(Level.Trial)

@@ -63,6 +63,16 @@ final class Workload {
         }
     }
 
+    /**
+     * Warms {@code engine} up on this spec until C2 is done with it ({@link AttentionEngine#warmUp}: at
+     * least 1 s, then until the JIT has been idle for 0.3 s, at most 4 s), so JMH's own warm-up
+     * iterations start from compiled code: on a busy machine they could end while the kernel still ran
+     * C1 code, 3–45× slower.
+     */
+    void warm(AttentionEngine engine) {
+        engine.warmUp(java.time.Duration.ofSeconds(1), spec);
+    }
+
     private float[] qData() {
         return (float[]) q.segment().heapBase().orElseThrow();
     }
