@@ -293,9 +293,9 @@ public final class AttentionEngine implements AutoCloseable {
             JitQuiet jit = new JitQuiet();
             long start = System.nanoTime();
             for (int i = 0; ; i++) {
-                boolean jitQuiet = jit.quietFor(WARMUP_JIT_QUIET_NANOS); // polled on every call
-                long elapsed = System.nanoTime() - start;
-                if (i >= 3 && elapsed >= budgetNanos && (jitQuiet || elapsed >= 4 * budgetNanos)) {
+                boolean warming = jit.stillWarming(System.nanoTime() - start, budgetNanos, 4 * budgetNanos,
+                        WARMUP_JIT_QUIET_NANOS);
+                if (i >= 3 && !warming) {
                     break;
                 }
                 forward(spec, Tensor.bshd(q, spec.queryLength(), spec.heads(), d),

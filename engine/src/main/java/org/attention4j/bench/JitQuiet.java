@@ -64,6 +64,16 @@ public final class JitQuiet {
         return now - quietSince >= nanos;
     }
 
+    /**
+     * The warm-up rule every warm-up here shares: still warming before {@code minNanos} have elapsed, and
+     * after that while the JIT compiled something in the last {@code quietNanos}, until {@code maxNanos}.
+     * Call it on every step of the loop, whatever the caller's other conditions: it is what polls the JIT.
+     */
+    public boolean stillWarming(long elapsedNanos, long minNanos, long maxNanos, long quietNanos) {
+        boolean quiet = quietFor(quietNanos);
+        return elapsedNanos < minNanos || !quiet && elapsedNanos < maxNanos;
+    }
+
     private boolean busy() {
         boolean busy = false;
         if (compilation != null) {

@@ -1,5 +1,6 @@
 package org.attention4j.jmh;
 
+import java.time.Duration;
 import java.util.SplittableRandom;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
@@ -70,7 +71,7 @@ final class Workload {
      * C1 code, 3–45× slower.
      */
     void warm(AttentionEngine engine) {
-        engine.warmUp(java.time.Duration.ofSeconds(1), spec);
+        engine.warmUp(Duration.ofSeconds(1), spec);
     }
 
     private float[] qData() {

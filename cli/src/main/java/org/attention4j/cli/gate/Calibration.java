@@ -57,12 +57,7 @@ final class Calibration implements AutoCloseable {
         // has been idle for 0.2 s (a busy machine compiles late), at most 5 s.
         JitQuiet jit = new JitQuiet();
         long start = System.nanoTime();
-        while (true) {
-            boolean jitQuiet = jit.quietFor(200_000_000L); // polled on every step
-            long elapsed = System.nanoTime() - start;
-            if (elapsed >= 300_000_000L && (jitQuiet || elapsed >= 5_000_000_000L)) {
-                break;
-            }
+        while (jit.stillWarming(System.nanoTime() - start, 300_000_000L, 5_000_000_000L, 200_000_000L)) {
             sink = rings[0].units(100);
         }
         long n = 2000;

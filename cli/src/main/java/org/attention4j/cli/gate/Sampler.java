@@ -120,8 +120,8 @@ final class Sampler implements AutoCloseable {
             }
             fastest = Math.min(fastest, t1 - t0);
             calls++;
-            boolean jitQuiet = jit.quietFor(SETTLE_NANOS); // polled on every call, not just at the end
-            boolean settled = t1 - start >= WARMUP_NANOS && t1 - lastGain >= SETTLE_NANOS && calls >= 3 && jitQuiet;
+            boolean warming = jit.stillWarming(t1 - start, WARMUP_NANOS, MAX_WARMUP_NANOS, SETTLE_NANOS);
+            boolean settled = !warming && t1 - lastGain >= SETTLE_NANOS && calls >= 3;
             if (settled || t1 - start >= MAX_WARMUP_NANOS) {
                 return Math.max(1, fastest);
             }

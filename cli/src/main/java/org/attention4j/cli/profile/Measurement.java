@@ -81,10 +81,7 @@ final class Measurement {
      * the recompilation outlasted 3 warm-up calls (16k..1M band: 64k read 12.2 µs/token against ~5).
      */
     private static boolean stillWarming(JitQuiet jit, int warmed, int warmup, long elapsed, long minNanos) {
-        boolean jitQuiet = jit.quietFor(JIT_QUIET_NANOS); // polled on every call
-        if (warmed < warmup) {
-            return true;
-        }
-        return warmed > 0 && (elapsed < minNanos || !jitQuiet && elapsed < minNanos + MAX_EXTRA_WARMUP_NANOS);
+        boolean warming = jit.stillWarming(elapsed, minNanos, minNanos + MAX_EXTRA_WARMUP_NANOS, JIT_QUIET_NANOS);
+        return warmed < warmup || warmed > 0 && warming;
     }
 }
