@@ -33,4 +33,21 @@ class VectorWidthTest {
             }
         }
     }
+
+    /** Band edges (the vector mask of the keys outside each row's window) at every width: GQA, Lq != Lk. */
+    @Test
+    void forcedWidthMasksWindows() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        try (AttentionEngine engine = AttentionEngine.builder().kernel(Kernel.VECTOR).threads(2).build()) {
+            int[][] shapes = { // Lq, Lk, H, Hkv, D, causal, window left, window right
+                {300, 300, 4, 2, 24, 1, 37, 0}, {150, 170, 2, 2, 16, 0, 20, 9}, {61, 61, 3, 1, 8, 1, 0, 0},
+                {200, 131, 2, 1, 40, 0, 64, -1}};
+            for (int[] s : shapes) {
+                AttentionSpec spec = AttentionSpec.builder().queryLength(s[0]).keyLength(s[1]).heads(s[2])
+                        .kvHeads(s[3]).headDim(s[4]).causal(s[5] == 1).window(s[6], s[7]).build();
+                TestSupport.checkAgainstReference(engine,
+                        new Case(spec, Layout.values()[s[0] % 2], Storage.values()[s[1] % 3], true, 1f, s[4]));
+            }
+        }
+    }
 }

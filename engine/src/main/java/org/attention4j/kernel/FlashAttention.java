@@ -73,6 +73,9 @@ public final class FlashAttention {
         if (layout != null) {
             ScoreMasks.markActiveKeyBlocks(spec, kvHead, firstQuery, ws);
         }
+        if (spec.windowLeft() >= 0 || spec.windowRight() >= 0) {
+            prepareRowBands(spec, ws, rows, paddedRows, queries, firstQuery);
+        }
         if (spec.hasAlibi()) {
             ScoreMasks.prepareAlibi(spec, kvHead, firstQuery, queries, rows, paddedRows, ws);
         }
@@ -115,8 +118,7 @@ public final class FlashAttention {
             }
             boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
                     || firstKey < spec.firstVisibleKey(lastQuery);
-            int[] panelKeys = edge ? panelKeyRanges(ops, spec, ws, rows, queries, paddedRows, firstQuery, firstKey,
-                    keyCount) : null;
+            int[] panelKeys = edge ? panelKeyRanges(ops, ws, rows, paddedRows, firstKey, keyCount) : null;
             ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT,
                     panelKeys);
             // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
@@ -127,7 +129,8 @@ public final class FlashAttention {
                 ops.addDistanceBias(ws.scoresT, keyCount, paddedRows, firstKey, ws.rowSlope, ws.rowPosition);
             }
             if (edge) {
-                maskOutsideBand(ops, spec, ws.scoresT, rows, queries, firstQuery, firstKey, keyCount, panelKeys);
+                ops.maskOutsideRowBands(ws.scoresT, paddedRows, firstKey, ws.rowFirstKey, ws.rowEndKey, panelKeys,
+                        ws.panelSharedKeys);
             }
             if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
                 ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, width, kvHead, queries, firstQuery, firstKey, keyCount);
@@ -246,52 +249,53 @@ public final class FlashAttention {
     }
 
     /**
-     * For a block on an edge of the band: per panel of W rows, the block's keys {@code [from, to)} that any
-     * of its rows may see (empty: from = to = 0), in {@code ws.panelKeys}. The products, the softmax and
-     * the masks skip the rest: on a 512-key window about a quarter of the computed scores were such waste.
+     * Each tile row's visible keys {@code [rowFirstKey[r], rowEndKey[r])} (clamped to the keys; empty for
+     * padding rows), once per item: the edge blocks then need no per-row calls into the spec.
      */
-    private static int[] panelKeyRanges(TileOps ops, AttentionSpec spec, Workspace ws, int rows, int queries,
-                                        int paddedRows, int firstQuery, int firstKey, int keyCount) {
-        int width = ops.panelWidth();
-        int[] ranges = ws.panelKeys;
-        for (int p = 0; p * width < paddedRows; p++) {
-            int from = keyCount, to = 0;
-            for (int r = p * width; r < Math.min(rows, (p + 1) * width); r++) {
+    private static void prepareRowBands(AttentionSpec spec, Workspace ws, int rows, int paddedRows, int queries,
+                                        int firstQuery) {
+        long keys = spec.keyLength();
+        for (int r = 0; r < paddedRows; r++) {
+            int first = 0, end = 0;
+            if (r < rows) {
                 long query = firstQuery + r % queries;
-                int first = (int) Math.min(keyCount, Math.max(0, spec.firstVisibleKey(query) - firstKey));
-                int end = (int) Math.min(keyCount, Math.max(first, spec.lastVisibleKey(query) + 1 - firstKey));
+                first = (int) Math.min(keys, spec.firstVisibleKey(query));
+                end = (int) Math.clamp(spec.lastVisibleKey(query) + 1, first, keys);
+            }
+            ws.rowFirstKey[r] = first;
+            ws.rowEndKey[r] = end;
+        }
+    }
+
+    /**
+     * For a block on an edge of the band, per panel {@code p} of W rows: the block's keys
+     * {@code [from, to)} that any of its rows may see, in {@code ws.panelKeys[2p ..]} (empty: from = to = 0;
+     * the products, the softmax and the masks skip the rest: on a 512-key window about a quarter of the
+     * computed scores were such waste), and the keys every one of its rows sees, in
+     * {@code ws.panelSharedKeys[2p ..]} (only the keys outside those need a mask).
+     */
+    private static int[] panelKeyRanges(TileOps ops, Workspace ws, int rows, int paddedRows, int firstKey,
+                                        int keyCount) {
+        int width = ops.panelWidth();
+        int[] ranges = ws.panelKeys, shared = ws.panelSharedKeys;
+        for (int p = 0; p * width < paddedRows; p++) {
+            int from = keyCount, to = 0, sharedFrom = 0, sharedTo = keyCount;
+            for (int r = p * width; r < Math.min(rows, (p + 1) * width); r++) {
+                int first = Math.clamp(ws.rowFirstKey[r] - firstKey, 0, keyCount);
+                int end = Math.clamp(ws.rowEndKey[r] - firstKey, first, keyCount);
                 if (end > first) {
                     from = Math.min(from, first);
                     to = Math.max(to, end);
                 }
+                sharedFrom = Math.max(sharedFrom, first);
+                sharedTo = Math.min(sharedTo, end);
             }
             ranges[2 * p] = to > from ? from : 0;
             ranges[2 * p + 1] = to > from ? to : 0;
+            shared[2 * p] = sharedFrom;
+            shared[2 * p + 1] = Math.max(sharedFrom, sharedTo);
         }
         return ranges;
-    }
-
-    /**
-     * Sets score (r, c) to −∞ where key {@code c} lies outside row {@code r}'s band, within the keys of its
-     * panel ({@link #panelKeyRanges}: the only ones the softmax and the value product read). Row {@code r}
-     * holds query {@code firstQuery + r % queries}.
-     */
-    private static void maskOutsideBand(TileOps ops, AttentionSpec spec, float[] scoresT, int rows, int queries,
-                                        int firstQuery, int firstKey, int keyCount, int[] panelKeys) {
-        int width = ops.panelWidth();
-        for (int r = 0; r < rows; r++) {
-            int from = panelKeys[2 * (r / width)], to = panelKeys[2 * (r / width) + 1];
-            long query = firstQuery + r % queries;
-            int firstShown = (int) Math.min(keyCount, Math.max(0, spec.firstVisibleKey(query) - firstKey));
-            int endShown = (int) Math.min(keyCount, Math.max(firstShown, spec.lastVisibleKey(query) + 1 - firstKey));
-            int rowFirst = TilePlan.panelIndex(r, 0, TilePlan.KEY_BLOCK, width); // + c·width for key c
-            for (int c = from; c < Math.min(firstShown, to); c++) {
-                scoresT[rowFirst + c * width] = Float.NEGATIVE_INFINITY;
-            }
-            for (int c = Math.max(endShown, from); c < to; c++) {
-                scoresT[rowFirst + c * width] = Float.NEGATIVE_INFINITY;
-            }
-        }
     }
 
     /**

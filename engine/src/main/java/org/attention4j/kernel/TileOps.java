@@ -71,6 +71,32 @@ public interface TileOps {
                           int valuesFirst, int paddedDim, float[] accT, int[] panelKeys);
 
     /**
+     * Hides the keys outside each row's band on an edge block: {@code s(r, c) = −∞} unless
+     * {@code rowFirst[r] <= firstKey + c < rowEnd[r]}, for the keys {@code c} of panel {@code p} in
+     * {@code [panelKeys[2p], panelKeys[2p + 1])} (the only ones read later) that lie outside
+     * {@code [sharedKeys[2p], sharedKeys[2p + 1])}, the keys every row of the panel sees.
+     */
+    default void maskOutsideRowBands(float[] scoresT, int paddedRows, int firstKey, int[] rowFirst, int[] rowEnd,
+                                     int[] panelKeys, int[] sharedKeys) {
+        int width = panelWidth();
+        for (int r0 = 0, p = 0; r0 < paddedRows; r0 += width, p += 2) {
+            int from = panelKeys[p], to = panelKeys[p + 1];
+            int leftEnd = Math.min(sharedKeys[p], to), rightStart = Math.max(sharedKeys[p + 1], from);
+            for (int c = from; c < to; c++) {
+                if (c >= leftEnd && c < rightStart) {
+                    continue; // every row of the panel sees key c
+                }
+                int key = firstKey + c;
+                for (int r = r0; r < r0 + width; r++) {
+                    if (key < rowFirst[r] || key >= rowEnd[r]) {
+                        scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Logit soft-capping in place: {@code s(r, c) = cap · tanh(s(r, c) / cap)} for {@code c < keyCount},
      * {@code r < paddedRows} ({@code cap} in the tile's base-2 units).
      */

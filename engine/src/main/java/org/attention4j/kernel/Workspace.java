@@ -21,6 +21,11 @@ public final class Workspace {
     float[] alpha = new float[0];
     /** Per panel of rows, the keys of an edge block it may see: from, to. */
     int[] panelKeys = new int[0];
+    /** Per panel of rows, the keys of an edge block every one of its rows sees: from, to. */
+    int[] panelSharedKeys = new int[0];
+    /** Under a window or causal mask: each tile row's visible keys, first and end (exclusive). */
+    int[] rowFirstKey = new int[0];
+    int[] rowEndKey = new int[0];
     /** ALiBi: each tile row's slope (negated, base 2) and query position on the key axis. */
     float[] rowSlope = new float[0];
     float[] rowPosition = new float[0];
@@ -85,6 +90,11 @@ public final class Workspace {
         alpha = atLeast(alpha, rows);
         if (panelKeys.length < 2 * (rows / ops.panelWidth())) {
             panelKeys = new int[2 * (rows / ops.panelWidth())];
+            panelSharedKeys = new int[2 * (rows / ops.panelWidth())];
+        }
+        if (rowFirstKey.length < rows) {
+            rowFirstKey = new int[rows];
+            rowEndKey = new int[rows];
         }
         if (spec.hasAlibi()) {
             rowSlope = atLeast(rowSlope, rows);
@@ -113,7 +123,7 @@ public final class Workspace {
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = TilePlan.KEY_BLOCK;
         long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
-                + rows * dim + 3 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 2 * rows / ops.panelWidth();
+                + rows * dim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 4 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         long cacheBytes = (long) TilePlan.packSlots(spec, ops)
                 * ((TilePlan.slotKeyFloats(spec, ops) + TilePlan.slotValueFloats(spec, ops)) * Float.BYTES + 16);
@@ -124,7 +134,8 @@ public final class Workspace {
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
                 + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
-                + rowSlope.length + rowPosition.length + panelKeys.length + slotHead.length + slotBlock.length)
+                + rowSlope.length + rowPosition.length + panelKeys.length + panelSharedKeys.length + rowFirstKey.length
+                + rowEndKey.length + slotHead.length + slotBlock.length)
                 + (long) Long.BYTES * slotCall.length + activeKeyBlocks.length;
     }
 

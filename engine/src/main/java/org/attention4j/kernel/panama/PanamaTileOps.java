@@ -6,7 +6,10 @@ import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.attention4j.kernel.NaiveOps;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TilePlan;
@@ -20,6 +23,8 @@ import org.attention4j.kernel.TilePlan;
  */
 public final class PanamaTileOps implements TileOps {
     private static final int KEY_BLOCK = TilePlan.KEY_BLOCK;
+    /** Int lanes of the same shape as {@code SPECIES}: row indices compared lane for lane with float rows. */
+    private static final VectorSpecies<Integer> INT_SPECIES = SPECIES.withLanes(int.class);
 
     private static final NaiveOps NAIVE = new PanamaNaiveOps();
 
@@ -128,6 +133,40 @@ public final class PanamaTileOps implements TileOps {
     /** m, or 0 where m is −∞ (a row that has seen no key yet): keeps −∞ − −∞ = NaN out of the exponentials. */
     private static FloatVector finiteOrZero(FloatVector m) {
         return m.blend(0f, m.eq(Float.NEGATIVE_INFINITY));
+    }
+
+    @Override
+    public void maskOutsideRowBands(float[] scoresT, int paddedRows, int firstKey, int[] rowFirst, int[] rowEnd,
+                                    int[] panelKeys, int[] sharedKeys) {
+        // A vector of rows per key: only the keys some row of the panel does not see (about W per edge),
+        // compare and blend; element by element with per-row spec calls this took 3 % of a band call.
+        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
+            int from = panelKeys[p], to = panelKeys[p + 1];
+            maskKeys(scoresT, r, from, Math.min(sharedKeys[p], to), firstKey, rowFirst, rowEnd);
+            maskKeys(scoresT, r, Math.max(sharedKeys[p + 1], from), to, firstKey, rowFirst, rowEnd);
+        }
+    }
+
+    /** {@code s(r + j, c) = −∞} for keys {@code c} in {@code [from, to)} outside row {@code r + j}'s band. */
+    private static void maskKeys(float[] scoresT, int r, int from, int to, int firstKey, int[] rowFirst,
+                                 int[] rowEnd) {
+        if (from >= to) {
+            return;
+        }
+        IntVector first0 = IntVector.fromArray(INT_SPECIES, rowFirst, r);
+        IntVector first1 = IntVector.fromArray(INT_SPECIES, rowFirst, r + LANES);
+        IntVector end0 = IntVector.fromArray(INT_SPECIES, rowEnd, r);
+        IntVector end1 = IntVector.fromArray(INT_SPECIES, rowEnd, r + LANES);
+        for (int c = from, at = TilePlan.panelIndex(r, from, KEY_BLOCK, TILE_WIDTH); c < to; c++, at += TILE_WIDTH) {
+            int key = firstKey + c;
+            VectorMask<Float> hide0 = first0.compare(VectorOperators.GT, key)
+                    .or(end0.compare(VectorOperators.LE, key)).cast(SPECIES);
+            VectorMask<Float> hide1 = first1.compare(VectorOperators.GT, key)
+                    .or(end1.compare(VectorOperators.LE, key)).cast(SPECIES);
+            FloatVector.fromArray(SPECIES, scoresT, at).blend(Float.NEGATIVE_INFINITY, hide0).intoArray(scoresT, at);
+            FloatVector.fromArray(SPECIES, scoresT, at + LANES).blend(Float.NEGATIVE_INFINITY, hide1)
+                    .intoArray(scoresT, at + LANES);
+        }
     }
 
     @Override
