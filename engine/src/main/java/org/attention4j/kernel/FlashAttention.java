@@ -184,6 +184,11 @@ public final class FlashAttention {
         float factor = (float) (spec.scale() * LOG2_E);
         float[] qT = ws.queriesT, panel = ws.valueRows;
         boolean direct = readsInPlace(q);
+        // The rows are 2 KiB apart in BSHD inputs and come from L3 or memory: loading them first, with
+        // independent loads, overlaps their misses (the gathers below wait on 16 rows at a time).
+        for (int g = 0; g < spec.groupSize(); g++) {
+            ws.touched += Rows.touch(q, b, firstQuery, queries, kvHead * spec.groupSize() + g, headDim);
+        }
         if (direct) {
             ws.setLaneOffsets(ws.sourceLanes, (int) q.seqStride());
         }

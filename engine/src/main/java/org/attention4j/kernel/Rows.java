@@ -22,6 +22,34 @@ public final class Rows {
         }
     }
 
+    /**
+     * Reads one float of each 64-byte line of rows {@code t[b, first .. first + count, h, 0 .. n)} and
+     * returns their sum (callers keep it so the loads stay). The loads do not depend on each other, so
+     * their cache misses overlap; a consumer that then gathers or copies the rows finds them in cache.
+     * Four sums: one chain of float additions would make every load wait for the one before.
+     */
+    public static float touch(Tensor t, int b, long first, int count, int h, int n) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        for (int i = 0; i < count; i++) {
+            if (t.array() != null) {
+                float[] a = t.array();
+                int at = t.arrayIndex(b, first + i, h);
+                for (int d = 0; d < n; d += 64) {
+                    s0 += a[at + d];
+                    s1 += d + 16 < n ? a[at + d + 16] : 0f;
+                    s2 += d + 32 < n ? a[at + d + 32] : 0f;
+                    s3 += d + 48 < n ? a[at + d + 48] : 0f;
+                }
+            } else {
+                long at = t.byteOffset(b, first + i, h);
+                for (int d = 0; d < n; d += 16) {
+                    s0 += t.segment().get(FLOAT, at + 4L * d);
+                }
+            }
+        }
+        return s0 + s1 + s2 + s3;
+    }
+
     /** {@code t[b, s, h, 0 .. n) = src[0 ..]}, as {@link #read}. */
     public static void write(float[] src, int n, Tensor t, int b, long s, int h) {
         write(src, 0, n, t, b, s, h);

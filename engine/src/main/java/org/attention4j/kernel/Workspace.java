@@ -13,6 +13,8 @@ public final class Workspace {
     float[] queriesT = new float[0];
     float[] keys = new float[0];
     float[] valueRows = new float[0];
+    /** The sum of what {@link Rows#touch} read: kept so those loads are not optimized away. */
+    float touched;
     float[] valuesT = new float[0];
     float[] scoresT = new float[0];
     float[] accT = new float[0];
