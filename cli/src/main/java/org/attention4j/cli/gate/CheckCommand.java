@@ -26,8 +26,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--baseline", required = true, paramLabel = "FILE", description = "The baseline from 'gate record'.")
-    Path baselineFile;
+    @Option(names = "--baseline", required = true, paramLabel = "FILE",
+            description = {"The baseline from 'gate record'. Repeat it with one baseline per machine type a CI may "
+                + "run on (e.g. an AVX2 and an AVX-512 runner): the one recorded with this machine's fingerprint is "
+                + "used; else one with the same CPU model and vector kernel (another JDK build); else the first, "
+                + "with a warning."})
+    List<Path> baselineFiles;
+
+    /** The --baseline file that was chosen for this machine. */
+    private Path baselineFile;
 
     @Option(names = "--scenarios", paramLabel = "FILE",
             description = "Check exactly these scenarios (they must all be in the baseline); default: the baseline's.")
@@ -56,11 +63,15 @@ public final class CheckCommand implements Callable<Integer> {
                     + Comparison.MIN_SAMPLES + " <= min-samples <= max-samples <= 10000");
         }
         options.checkFiles();
-        Baseline baseline = Baseline.read(baselineFile);
+        MachineInfo machine = MachineInfo.current();
+        String here = machine.fingerprint();
+        Baseline baseline = forThisMachine(machine);
         List<Scenario> scenarios = selected(baseline);
         PrintWriter err = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
-        String here = MachineInfo.current().fingerprint();
+        if (baselineFiles.size() > 1) {
+            err.println("attention4j gate check: using " + baselineFile + " (recorded on " + baseline.fingerprint() + ")");
+        }
         if (!here.equals(baseline.fingerprint())) {
             warnings.add("the baseline was recorded on " + baseline.fingerprint() + "; this is " + here
                     + ". Normalization cancels a busier or slower machine, not a different CPU, JDK or kernel: "
@@ -85,6 +96,36 @@ public final class CheckCommand implements Callable<Integer> {
         GateReport report = new GateReport("attention4j gate check against " + baselineFile + " (" + options.describe()
                 + ")", lines, warnings);
         return options.finish(report, spec.commandLine().getOut(), err);
+    }
+
+    /**
+     * Reads every --baseline (a missing or corrupt one is an error even when another would match) and
+     * returns the best match for {@code machine}: the same fingerprint, else the same CPU model and
+     * kernel provider (e.g. "vector-512"), else the first. Sets {@link #baselineFile}.
+     */
+    private Baseline forThisMachine(MachineInfo machine) {
+        List<Baseline> baselines = new ArrayList<>();
+        for (Path file : baselineFiles) {
+            baselines.add(Baseline.read(file));
+        }
+        int chosen = 0;
+        for (int i = 1; i < baselines.size(); i++) {
+            if (match(baselines.get(i), machine) > match(baselines.get(chosen), machine)) {
+                chosen = i;
+            }
+        }
+        baselineFile = baselineFiles.get(chosen);
+        return baselines.get(chosen);
+    }
+
+    /** 2: recorded on this fingerprint; 1: on the same CPU model and kernel provider; 0: elsewhere. */
+    private static int match(Baseline baseline, MachineInfo machine) {
+        if (machine.fingerprint().equals(baseline.fingerprint())) {
+            return 2;
+        }
+        Map<String, Object> m = baseline.machine();
+        return m != null && machine.cpuModel().equals(m.get("cpu")) && machine.provider().equals(m.get("provider"))
+                ? 1 : 0;
     }
 
     /** The scenarios to check: the baseline's, or those of --scenarios, which must all be in it. */

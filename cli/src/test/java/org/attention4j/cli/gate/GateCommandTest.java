@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +111,43 @@ class GateCommandTest {
         CliRun percent = CliRun.of("gate", "check", "--baseline", baseline.toString(), "--max-regression", "ten");
         assertEquals(2, percent.exitCode());
         assertTrue(percent.err().contains("--max-regression ten"), percent.err());
+    }
+
+    /** A copy of {@code baseline} that claims another fingerprint, and (when {@code cpu} is set) another CPU. */
+    private Path recordedElsewhere(Path baseline, String name, String fingerprint, String cpu) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(baseline.toFile());
+        root.put("fingerprint", fingerprint);
+        if (cpu != null) {
+            ((ObjectNode) root.get("machine")).put("cpu", cpu);
+        }
+        Path copy = dir.resolve(name);
+        json.writeValue(copy.toFile(), root);
+        return copy;
+    }
+
+    @Test
+    void severalBaselinesUseTheOneRecordedOnThisMachine() throws Exception {
+        Path here = record();
+        Path elsewhere = recordedElsewhere(here, "elsewhere.json", "Another CPU | 64 cores | Some JVM | vector-128",
+                "Another CPU");
+        Path otherJdk = recordedElsewhere(here, "other-jdk.json", "same CPU and kernel, another JDK build", null);
+
+        CliRun exact = CliRun.of("gate", "check", "--baseline", elsewhere.toString(), "--baseline", otherJdk.toString(),
+                "--baseline", here.toString(), "--max-samples", "10");
+        assertEquals(0, exact.exitCode(), exact.toString());
+        assertTrue(exact.err().contains("using " + here), exact.err());
+        assertFalse(exact.err().contains("WARNING: the baseline was recorded on"), exact.err());
+
+        CliRun sameKind = CliRun.of("gate", "check", "--baseline", elsewhere.toString(), "--baseline",
+                otherJdk.toString(), "--max-samples", "10");
+        assertEquals(0, sameKind.exitCode(), sameKind.toString());
+        assertTrue(sameKind.err().contains("using " + otherJdk), sameKind.err());
+        assertTrue(sameKind.err().contains("WARNING: the baseline was recorded on same CPU and kernel"), sameKind.err());
+
+        CliRun missing = CliRun.of("gate", "check", "--baseline", here.toString(), "--baseline",
+                dir.resolve("nope.json").toString());
+        assertEquals(2, missing.exitCode(), "every --baseline must be readable: " + missing);
     }
 
     @Test
