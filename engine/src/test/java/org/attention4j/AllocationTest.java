@@ -35,6 +35,22 @@ class AllocationTest {
         assertTrue(small < 1024 && large < 1024, "a small constant per call (the job object), not O(n)");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"VECTOR", "SCALAR"})
+    void decodeCallsAllocateNothing(Kernel kernel) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(TestSupport.kernels()).contains(kernel));
+        // One query per head against 2048 keys, 4 heads sharing each kv head: the row-by-row path.
+        AttentionSpec spec = AttentionSpec.builder().queryLength(1).keyLength(2048).heads(8).kvHeads(2).headDim(32)
+                .causal(true).build();
+        long bytes = bytesPerCall(kernel, 1, spec);
+        System.out.printf("AllocationTest %s decode: %d B/call%n", kernel, bytes);
+        assertEquals(0, bytes, "bytes per decode call");
+    }
+
+    private static long bytesPerCall(Kernel kernel, int threads, int n) {
+        return bytesPerCall(kernel, threads, AttentionSpec.builder().length(n).heads(2).headDim(32).causal(true).build());
+    }
+
     /**
      * Caller-thread bytes per call in steady state (worker threads allocate nothing per call either): the
      * least over up to 20 rounds. Until C2 has compiled the kernel, Vector API code runs interpreted and
@@ -44,26 +60,26 @@ class AllocationTest {
      * is clean, up to 200. Steady state is what the test is about; a real per-call allocation shows in
      * every round.
      */
-    private static long bytesPerCall(Kernel kernel, int threads, int n) {
-        int h = 2, d = 32;
-        AttentionSpec spec = AttentionSpec.builder().length(n).heads(h).headDim(d).causal(true).build();
+    private static long bytesPerCall(Kernel kernel, int threads, AttentionSpec spec) {
+        int lq = spec.queryLength(), n = spec.keyLength(), h = spec.heads(), kv = spec.kvHeads(), d = spec.headDim();
         float[] x = new float[n * h * d];
-        float[] o = new float[n * h * d];
-        float[] lse = new float[h * n];
+        float[] o = new float[lq * h * d];
+        float[] lse = new float[h * lq];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) Math.sin(i * 0.37);
         }
-        Tensor tx = Tensor.bshd(x, n, h, d), to = Tensor.bshd(o, n, h, d), tl = Tensor.lse(lse, h, n);
+        Tensor tq = Tensor.bshd(x, lq, h, d), tkv = Tensor.bshd(x, n, kv, d), to = Tensor.bshd(o, lq, h, d);
+        Tensor tl = Tensor.lse(lse, h, lq);
         try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
             int calls = kernel == Kernel.SCALAR && n > 1000 ? 3 : 10;
             for (int i = 0; i < 3 * calls; i++) {
-                engine.forward(spec, tx, tx, tx, to, tl); // warm-up: workspaces grow, code compiles
+                engine.forward(spec, tq, tkv, tkv, to, tl); // warm-up: workspaces grow, code compiles
             }
             long least = Long.MAX_VALUE;
             for (int round = 0; round < 200 && least > (threads == 1 ? 0 : 512); round++) {
                 long before = THREADS.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < calls; i++) {
-                    engine.forward(spec, tx, tx, tx, to, tl);
+                    engine.forward(spec, tq, tkv, tkv, to, tl);
                 }
                 least = Math.min(least, (THREADS.getCurrentThreadAllocatedBytes() - before) / calls);
             }

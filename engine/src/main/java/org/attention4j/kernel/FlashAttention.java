@@ -25,6 +25,10 @@ import org.attention4j.Tensor;
  * key, before its first row's first visible key) are never visited, blocks wholly visible to every row
  * run unmasked, only blocks crossing an edge of the band pay for the mask. Block-sparse layouts visit
  * only their active blocks; a call's masks skip the tiles they hide entirely ({@link ScoreMasks}).
+ *
+ * <p>Items of a few rows (decode: one query per head of a group; {@link TilePlan#rowByRow}) skip the
+ * packing: their scores and value products run row by row on keys and values read where they lie, with
+ * the same score edits and online softmax on a one-panel score tile.
  */
 public final class FlashAttention {
     private static final double LOG2_E = 1.0 / Math.log(2.0);
@@ -65,7 +69,12 @@ public final class FlashAttention {
         int paddedDim = TilePlan.paddedDim(headDim, ops);
         int width = ops.panelWidth();
 
-        packQueries(ops, spec, q, b, kvHead, firstQuery, queries, paddedRows, ws);
+        boolean byRow = TilePlan.rowByRow(spec, ops);
+        if (byRow) {
+            readQueryRows(spec, q, b, kvHead, firstQuery, queries, rows, ws);
+        } else {
+            packQueries(ops, spec, q, b, kvHead, firstQuery, queries, paddedRows, ws);
+        }
         Arrays.fill(ws.rowMax, 0, paddedRows, Float.NEGATIVE_INFINITY);
         Arrays.fill(ws.rowSum, 0, paddedRows, 0f);
         Arrays.fill(ws.accT, 0, paddedRows * paddedDim, 0f);
@@ -97,30 +106,37 @@ public final class FlashAttention {
             if (mask != null && ScoreMasks.hidesTile(spec, mask, b, kvHead, rows, queries, firstQuery, firstKey, keyCount)) {
                 continue;
             }
-            int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-            float[] keys = ws.keys, valuesT = ws.valuesT;
-            int keyFirst = 0, valuesFirst = 0;
-            int block = firstKey / keyBlock;
-            int slot = ws.packSlots == 0 ? -1 : block % ws.packSlots;
-            boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, block);
-            if (hit || caches) {
-                keys = ws.packedKeys;
-                keyFirst = slot * ws.slotKeyFloats;
-                valuesT = ws.packedValuesT;
-                valuesFirst = slot * ws.slotValueFloats;
-                if (!hit) { // the whole block: a later item may see more of its keys than this one
-                    int blockKeys = Math.min(keyBlock, spec.keyLength() - firstKey);
-                    packBlock(ops, spec, k, v, b, kvHead, firstKey, blockKeys, ws, keys, keyFirst, valuesT, valuesFirst);
-                    ws.tagSlot(slot, callId, head, block);
-                }
-            } else {
-                packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);
-            }
             boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
                     || firstKey < spec.firstVisibleKey(lastQuery);
             int[] panelKeys = edge ? panelKeyRanges(ops, ws, rows, paddedRows, firstKey, keyCount) : null;
-            ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT,
-                    panelKeys);
+            float[] valuesT = ws.valuesT;
+            int valuesFirst = 0;
+            if (byRow) {
+                scoreRows(ops, spec, k, b, kvHead, firstKey, keyCount, rows, ws);
+            } else {
+                int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
+                float[] keys = ws.keys;
+                int keyFirst = 0;
+                int block = firstKey / keyBlock;
+                int slot = ws.packSlots == 0 ? -1 : block % ws.packSlots;
+                boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, block);
+                if (hit || caches) {
+                    keys = ws.packedKeys;
+                    keyFirst = slot * ws.slotKeyFloats;
+                    valuesT = ws.packedValuesT;
+                    valuesFirst = slot * ws.slotValueFloats;
+                    if (!hit) { // the whole block: a later item may see more of its keys than this one
+                        int blockKeys = Math.min(keyBlock, spec.keyLength() - firstKey);
+                        packBlock(ops, spec, k, v, b, kvHead, firstKey, blockKeys, ws, keys, keyFirst, valuesT,
+                                valuesFirst);
+                        ws.tagSlot(slot, callId, head, block);
+                    }
+                } else {
+                    packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);
+                }
+                ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT,
+                        panelKeys);
+            }
             // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
             if (softcap > 0) {
                 ops.softcap(ws.scoresT, keyCount, paddedRows, softcap);
@@ -140,10 +156,18 @@ public final class FlashAttention {
                         keyCount);
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
-            ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
-                    ws.accT, panelKeys);
+            if (byRow) {
+                accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
+            } else {
+                ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
+                        ws.accT, panelKeys);
+            }
         }
-        writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
+        if (byRow) {
+            writeQueryRows(spec, out, lse, b, kvHead, firstQuery, queries, rows, ws);
+        } else {
+            writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
+        }
     }
 
     /** The next loop block at or after {@code from}: itself when dense, the next active one under a layout. */
@@ -167,6 +191,53 @@ public final class FlashAttention {
         if (deadline != NO_DEADLINE && System.nanoTime() - deadline > 0) {
             throw new AttentionCancelledException(AttentionCancelledException.Reason.DEADLINE,
                     "the deadline passed during the call");
+        }
+    }
+
+    /**
+     * Row by row ({@link TilePlan#rowByRow}): {@code queryRows[r·headDim + d] = Q[b, firstQuery + r % queries,
+     * head(r), d] · scale · log2 e}, the rows one after the other.
+     */
+    private static void readQueryRows(AttentionSpec spec, Tensor q, int b, int kvHead, int firstQuery, int queries,
+                                      int rows, Workspace ws) {
+        int headDim = spec.headDim();
+        float factor = (float) (spec.scale() * LOG2_E);
+        for (int r = 0; r < rows; r++) {
+            Rows.read(q, b, firstQuery + r % queries, kvHead * spec.groupSize() + r / queries, ws.queryRows,
+                    r * headDim, headDim);
+        }
+        for (int i = 0; i < rows * headDim; i++) {
+            ws.queryRows[i] *= factor;
+        }
+    }
+
+    /**
+     * Row by row: the scores of the item's rows against keys {@code [firstKey, firstKey + keyCount)}, read
+     * in place from a {@code float[]} (each key once per call), else copied first.
+     */
+    private static void scoreRows(TileOps ops, AttentionSpec spec, Tensor k, int b, int kvHead, int firstKey,
+                                  int keyCount, int rows, Workspace ws) {
+        int headDim = spec.headDim();
+        if (readsInPlace(k)) {
+            ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
+                    (int) k.seqStride(), keyCount, ws.scoresT);
+        } else {
+            copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
+            ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT);
+        }
+    }
+
+    /** Row by row: the value product of {@link #scoreRows}, on row-major accumulators in {@code ws.accT}. */
+    private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor v, int b, int kvHead,
+                                            int firstKey, int keyCount, int rows, int[] panelKeys, Workspace ws) {
+        int headDim = spec.headDim();
+        int from = panelKeys == null ? 0 : panelKeys[0], to = panelKeys == null ? keyCount : panelKeys[1];
+        if (readsInPlace(v)) {
+            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
+                    (int) v.seqStride(), headDim, ws.accT);
+        } else {
+            copyRows(v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
+            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, headDim, headDim, ws.accT);
         }
     }
 
@@ -303,6 +374,30 @@ public final class FlashAttention {
         return ranges;
     }
 
+    /** Row by row: {@link #writeRows} from row-major accumulators. */
+    private static void writeQueryRows(AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
+                                       int queries, int rows, Workspace ws) {
+        int headDim = spec.headDim();
+        for (int r = 0; r < rows; r++) {
+            float sum = ws.rowSum[r];
+            float inverse = sum > 0f ? 1f / sum : 0f;
+            for (int i = r * headDim; i < (r + 1) * headDim; i++) {
+                ws.accT[i] *= inverse;
+            }
+            int head = kvHead * spec.groupSize() + r / queries;
+            Rows.write(ws.accT, r * headDim, headDim, out, b, firstQuery + r % queries, head);
+            if (lse != null) {
+                lse.segment().setAtIndex(FLOAT, lse.index(b, firstQuery + r % queries, head), logSumExp(ws, r));
+            }
+        }
+    }
+
+    /** {@code LSE = (m + log2 l)·ln 2} of row {@code r}, −∞ when it saw no key. */
+    private static float logSumExp(Workspace ws, int r) {
+        float sum = ws.rowSum[r];
+        return sum > 0f ? (float) ((ws.rowMax[r] + Math.log(sum) * LOG2_E) * LN2) : Float.NEGATIVE_INFINITY;
+    }
+
     /**
      * {@code O = acc / l}, {@code LSE = (m + log2 l)·ln 2}; rows that saw no key get O = 0, LSE = −∞. One
      * panel at a time: a panel of one head in a {@code float[]} is written in place, any other through a
@@ -334,12 +429,8 @@ public final class FlashAttention {
             }
             if (lse != null) {
                 for (int r = first; r < first + real; r++) {
-                    float sum = ws.rowSum[r];
-                    float value = sum > 0f
-                            ? (float) ((ws.rowMax[r] + Math.log(sum) * LOG2_E) * LN2)
-                            : Float.NEGATIVE_INFINITY;
                     lse.segment().setAtIndex(FLOAT, lse.index(b, firstQuery + r % queries,
-                            kvHead * spec.groupSize() + r / queries), value);
+                            kvHead * spec.groupSize() + r / queries), logSumExp(ws, r));
                 }
             }
         }

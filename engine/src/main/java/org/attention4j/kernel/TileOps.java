@@ -71,6 +71,45 @@ public interface TileOps {
                           int valuesFirst, int paddedDim, float[] accT, int[] panelKeys);
 
     /**
+     * Scores of a few query rows against keys read where they lie (no packing; see
+     * {@link TilePlan#rowByRow}): {@code scoresT[c·W + r] = Σ_d queries[r·headDim + d] ·
+     * keys[keyFirst + c·keyStride + d]} for {@code r < rows <= W}, {@code c < keyCount} (one panel of
+     * {@code scoresT}; rows {@code rows .. W} are left as they are).
+     */
+    default void scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
+                           int keyCount, float[] scoresT) {
+        int width = panelWidth();
+        for (int c = 0; c < keyCount; c++) {
+            for (int r = 0; r < rows; r++) {
+                float dot = 0f;
+                for (int d = 0; d < headDim; d++) {
+                    dot += queries[r * headDim + d] * keys[keyFirst + c * keyStride + d];
+                }
+                scoresT[c * width + r] = dot;
+            }
+        }
+    }
+
+    /**
+     * The value product of {@link #scoreRows}, on row-major accumulators:
+     * {@code acc[r·headDim + d] = alpha[r] · acc[r·headDim + d] + Σ_{from <= c < to} probsT[c·W + r] ·
+     * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}.
+     */
+    default void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+                                     int valuesFirst, int valueStride, int headDim, float[] acc) {
+        int width = panelWidth();
+        for (int r = 0; r < rows; r++) {
+            for (int d = 0; d < headDim; d++) {
+                float sum = acc[r * headDim + d] * alpha[r];
+                for (int c = from; c < to; c++) {
+                    sum += probsT[c * width + r] * values[valuesFirst + c * valueStride + d];
+                }
+                acc[r * headDim + d] = sum;
+            }
+        }
+    }
+
+    /**
      * Hides the keys outside each row's band on an edge block: {@code s(r, c) = −∞} unless
      * {@code rowFirst[r] <= firstKey + c < rowEnd[r]}, for the keys {@code c} of panel {@code p} in
      * {@code [panelKeys[2p], panelKeys[2p + 1])} (the only ones read later) that lie outside

@@ -158,6 +158,18 @@ public final class TilePlan {
         return Math.max(1, Math.min(block, spec.queryLength()));
     }
 
+    /** Most rows an item may have to take the row-by-row path ({@link #rowByRow}). */
+    public static final int ROW_BY_ROW_MAX_ROWS = 8;
+
+    /**
+     * Whether items have so few rows (decode: one query per head of a group, at most
+     * {@link #ROW_BY_ROW_MAX_ROWS}) that the products run row by row on keys and values read in place:
+     * packing them and padding the rows to a panel cost 3× the call's memory traffic.
+     */
+    public static boolean rowByRow(AttentionSpec spec, TileOps ops) {
+        return queryBlock(spec, ops) * spec.groupSize() <= Math.min(ROW_BY_ROW_MAX_ROWS, ops.panelWidth());
+    }
+
     public static int queryBlocks(AttentionSpec spec, TileOps ops) {
         int block = queryBlock(spec, ops);
         return (spec.queryLength() + block - 1) / block;

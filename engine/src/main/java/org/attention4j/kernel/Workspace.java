@@ -11,6 +11,8 @@ import org.attention4j.AttentionSpec;
  */
 public final class Workspace {
     float[] queriesT = new float[0];
+    /** Row by row ({@link TilePlan#rowByRow}): the item's query rows, scaled, one after the other. */
+    float[] queryRows = new float[0];
     float[] keys = new float[0];
     float[] valueRows = new float[0];
     /** The sum of what {@link Rows#touch} read: kept so those loads are not optimized away. */
@@ -82,6 +84,7 @@ public final class Workspace {
         int dim = TilePlan.paddedDim(spec.headDim(), ops);
         int keyBlock = TilePlan.KEY_BLOCK;
         queriesT = atLeast(queriesT, spec.headDim() * rows);
+        queryRows = atLeast(queryRows, spec.headDim() * TilePlan.ROW_BY_ROW_MAX_ROWS);
         keys = atLeast(keys, keyBlock * spec.headDim());
         valueRows = atLeast(valueRows, keyBlock * spec.headDim());
         valuesT = atLeast(valuesT, dim * keyBlock);
@@ -124,7 +127,7 @@ public final class Workspace {
         long rows = TilePlan.paddedRows(spec, ops);
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = TilePlan.KEY_BLOCK;
-        long floats = spec.headDim() * rows + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
+        long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
                 + rows * dim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 4 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         long cacheBytes = (long) TilePlan.packSlots(spec, ops)
@@ -134,7 +137,7 @@ public final class Workspace {
 
     /** Bytes currently held. */
     public long bytes() {
-        return (long) Float.BYTES * (queriesT.length + keys.length + valueRows.length + valuesT.length + scoresT.length
+        return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + valueRows.length + valuesT.length + scoresT.length
                 + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
                 + rowSlope.length + rowPosition.length + panelKeys.length + panelSharedKeys.length + rowFirstKey.length
                 + rowEndKey.length + slotHead.length + slotBlock.length)

@@ -136,6 +136,96 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
+    public void scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
+                          int keyCount, float[] scoresT) {
+        // Four rows per pass share each key vector; one lane reduction per score. Keys are read once,
+        // where they lie: a few rows cannot repay packing (for one query, packing and a 32-row panel made
+        // a decode call 3× slower than its memory traffic).
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            scoreFourRows(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT);
+        }
+        for (; r < rows; r++) {
+            scoreOneRow(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT);
+        }
+    }
+
+    private static void scoreFourRows(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
+                                      int keyCount, float[] scoresT) {
+        int vectorDims = headDim / LANES * LANES;
+        int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
+        for (int c = 0, key = keyFirst, at = r; c < keyCount; c++, key += keyStride, at += TILE_WIDTH) {
+            FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+            for (int d = 0; d < vectorDims; d += LANES) {
+                FloatVector k = FloatVector.fromArray(SPECIES, keys, key + d);
+                s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
+                s1 = k.fma(FloatVector.fromArray(SPECIES, queries, q1 + d), s1);
+                s2 = k.fma(FloatVector.fromArray(SPECIES, queries, q2 + d), s2);
+                s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
+            }
+            float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+            float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int d = vectorDims; d < headDim; d++) { // tail dims
+                float kd = keys[key + d];
+                t0 += kd * queries[q0 + d];
+                t1 += kd * queries[q1 + d];
+                t2 += kd * queries[q2 + d];
+                t3 += kd * queries[q3 + d];
+            }
+            scoresT[at] = t0;
+            scoresT[at + 1] = t1;
+            scoresT[at + 2] = t2;
+            scoresT[at + 3] = t3;
+        }
+    }
+
+    private static void scoreOneRow(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
+                                    int keyCount, float[] scoresT) {
+        int vectorDims = headDim / LANES * LANES;
+        int q0 = r * headDim;
+        for (int c = 0, key = keyFirst, at = r; c < keyCount; c++, key += keyStride, at += TILE_WIDTH) {
+            FloatVector s0 = FloatVector.zero(SPECIES);
+            for (int d = 0; d < vectorDims; d += LANES) {
+                s0 = FloatVector.fromArray(SPECIES, keys, key + d).fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
+            }
+            float t0 = s0.reduceLanes(VectorOperators.ADD);
+            for (int d = vectorDims; d < headDim; d++) { // tail dims
+                t0 += keys[key + d] * queries[q0 + d];
+            }
+            scoresT[at] = t0;
+        }
+    }
+
+    @Override
+    public void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+                                    int valuesFirst, int valueStride, int headDim, float[] acc) {
+        // Each value row is loaded once and added to every row's accumulator (in L1: rows × headDim floats).
+        int vectorDims = headDim / LANES * LANES;
+        for (int r = 0; r < rows; r++) {
+            float scale = alpha[r];
+            for (int d = r * headDim, end = d + headDim; d < end; d++) {
+                acc[d] *= scale;
+            }
+        }
+        for (int c = from, row = valuesFirst + from * valueStride; c < to; c++, row += valueStride) {
+            int p = c * TILE_WIDTH;
+            for (int d = 0; d < vectorDims; d += LANES) {
+                FloatVector value = FloatVector.fromArray(SPECIES, values, row + d);
+                for (int r = 0, at = d; r < rows; r++, at += headDim) {
+                    value.fma(FloatVector.broadcast(SPECIES, probsT[p + r]), FloatVector.fromArray(SPECIES, acc, at))
+                            .intoArray(acc, at);
+                }
+            }
+            for (int d = vectorDims; d < headDim; d++) { // tail dims
+                float value = values[row + d];
+                for (int r = 0, at = d; r < rows; r++, at += headDim) {
+                    acc[at] += probsT[p + r] * value;
+                }
+            }
+        }
+    }
+
+    @Override
     public void maskOutsideRowBands(float[] scoresT, int paddedRows, int firstKey, int[] rowFirst, int[] rowEnd,
                                     int[] panelKeys, int[] sharedKeys) {
         // A vector of rows per key: only the keys some row of the panel does not see (about W per edge),
