@@ -135,13 +135,13 @@ class ServiceFeaturesTest {
     @Test
     void aMemoryBudgetRejectsBigSpecsBeforeAnyWork() {
         try (AttentionEngine unlimited = AttentionEngine.create(2);
-             AttentionEngine engine = AttentionEngine.builder().threads(2).memoryBudget(1 << 20).build()) {
+             AttentionEngine engine = AttentionEngine.builder().threads(2).memoryBudget(4 << 20).build()) {
             long needed = unlimited.workspaceBytes(LONG);
-            assertTrue(needed > 1 << 20);
+            assertTrue(needed > 4 << 20);
             TestSupport.Problem p = problem(LONG, 3);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> engine.forward(LONG, p.q, p.k, p.v, p.out));
-            assertTrue(e.getMessage().contains(needed + " bytes") && e.getMessage().contains("1048576 bytes"),
+            assertTrue(e.getMessage().contains(needed + " bytes") && e.getMessage().contains("4194304 bytes"),
                     e.getMessage());
             assertTrue(Float.isNaN(p.out.get(0, 0, 0, 0)), "nothing written");
             outputOf(engine, SMALL); // within the budget

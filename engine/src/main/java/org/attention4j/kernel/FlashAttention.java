@@ -94,7 +94,7 @@ public final class FlashAttention {
         int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(lastQuery) + 1);
         // Blocks start at multiples of keyBlock (the packed head is laid out by block); a left window
         // skips the blocks wholly before the first row's band, a block-sparse layout its inactive blocks.
-        int keyBlock = TilePlan.keyBlock(spec);
+        int keyBlock = TilePlan.keyBlock(spec, ops);
         int keyStart = (int) (spec.firstVisibleKey(firstQuery) / keyBlock * keyBlock);
         // A thread's own items cache the packed blocks of their head; an item stolen from another thread
         // uses the blocks the cache already holds and packs the others into scratch buffers, leaving the
@@ -149,10 +149,10 @@ public final class FlashAttention {
                         ws.panelSharedKeys);
             }
             if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
-                ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, width, kvHead, queries, firstQuery, firstKey, keyCount);
+                ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, ops, kvHead, queries, firstQuery, firstKey, keyCount);
             }
             if (mask != null) {
-                ScoreMasks.apply(spec, mask, ws.scoresT, width, paddedRows, b, kvHead, rows, queries, firstQuery, firstKey,
+                ScoreMasks.apply(spec, mask, ws.scoresT, ops, paddedRows, b, kvHead, rows, queries, firstQuery, firstKey,
                         keyCount);
             }
             ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);

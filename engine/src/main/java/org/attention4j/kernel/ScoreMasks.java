@@ -47,13 +47,14 @@ final class ScoreMasks {
     }
 
     /** Applies the masks to a computed tile: −∞ where hidden, the additive bias (× log2 e) elsewhere. */
-    static void apply(AttentionSpec spec, AttentionMask mask, float[] scoresT, int width, int paddedRows, int b,
+    static void apply(AttentionSpec spec, AttentionMask mask, float[] scoresT, TileOps ops, int paddedRows, int b,
                       int kvHead, int rows, int queries, int firstQuery, int firstKey, int keyCount) {
+        int width = ops.panelWidth(), depth = ops.keyBlock();
         if (mask.hasKeyPadding()) {
             for (int c = 0; c < keyCount; c++) {
                 if (mask.isPadded(b, firstKey + c)) {
                     for (int r = 0; r < paddedRows; r++) {
-                        scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+                        scoresT[TilePlan.panelIndex(r, c, depth, width)] = Float.NEGATIVE_INFINITY;
                     }
                 }
             }
@@ -66,7 +67,7 @@ final class ScoreMasks {
             for (int c = 0; c < keyCount; c++) {
                 float bias = mask.biasAt(base + c);
                 if (bias != 0f) {
-                    scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] += bias * LOG2_E; // −∞ stays −∞
+                    scoresT[TilePlan.panelIndex(r, c, depth, width)] += bias * LOG2_E; // −∞ stays −∞
                 }
             }
         }
@@ -102,15 +103,16 @@ final class ScoreMasks {
      * With one pattern per head and several heads per item (GQA), hides the rows of heads whose pattern
      * does not have this key block (another head of the group made the item visit it).
      */
-    static void hideRowsOutsideLayout(AttentionSpec spec, float[] scoresT, int width, int kvHead, int queries,
+    static void hideRowsOutsideLayout(AttentionSpec spec, float[] scoresT, TileOps ops, int kvHead, int queries,
                                       int firstQuery, int firstKey, int keyCount) {
+        int width = ops.panelWidth(), depth = ops.keyBlock();
         BlockSparseLayout layout = spec.blockSparse();
         int queryBlock = firstQuery / layout.blockSize(), keyBlock = firstKey / layout.blockSize();
         for (int g = 0; g < spec.groupSize(); g++) {
             if (!layout.isActive(kvHead * spec.groupSize() + g, queryBlock, keyBlock)) {
                 for (int r = g * queries; r < (g + 1) * queries; r++) {
                     for (int c = 0; c < keyCount; c++) {
-                        scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+                        scoresT[TilePlan.panelIndex(r, c, depth, width)] = Float.NEGATIVE_INFINITY;
                     }
                 }
             }

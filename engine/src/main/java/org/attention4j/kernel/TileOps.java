@@ -13,9 +13,9 @@ package org.attention4j.kernel;
  * <ul>
  *   <li>{@code queriesT}, depth {@code headDim}: the item's query rows, pre-multiplied by
  *       {@code scale·log2 e} so every exponential is an exp2;</li>
- *   <li>{@code scoresT}, depth {@link TilePlan#KEY_BLOCK}: scores, then probabilities;</li>
+ *   <li>{@code scoresT}, depth {@link #keyBlock()}: scores, then probabilities;</li>
  *   <li>{@code accT}, depth {@code paddedDim}: the unnormalized output rows;</li>
- *   <li>{@code valuesT [paddedDim][KEY_BLOCK]} from {@code valuesFirst}: one value block, transposed
+ *   <li>{@code valuesT [paddedDim][keyBlock]} from {@code valuesFirst}: one value block, transposed
  *       (not panel-major);</li>
  * </ul>
  * {@code paddedRows} is a multiple of W, {@code paddedDim} of {@link #tileRows()}; padding rows and
@@ -34,6 +34,14 @@ public interface TileOps {
 
     /** R: rows of a micro-tile (keys in the scores, head dims in the values product). */
     int tileRows();
+
+    /**
+     * Keys per block of the key loop: the depth of {@code scoresT} and of the transposed value block
+     * below, a multiple of {@link #tileRows()}.
+     */
+    default int keyBlock() {
+        return TilePlan.KEY_BLOCK;
+    }
 
     /**
      * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
@@ -62,7 +70,7 @@ public interface TileOps {
                        float[] alpha, int[] panelKeys);
 
     /**
-     * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·KEY_BLOCK + c] ·
+     * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·keyBlock + c] ·
      * probsT(r, c)} for
      * {@code r < paddedRows}, {@code d < paddedDim}. With {@code panelKeys} (as in {@link #scoresTransposed})
      * only a panel's keys are read.
@@ -128,7 +136,7 @@ public interface TileOps {
                 int key = firstKey + c;
                 for (int r = r0; r < r0 + width; r++) {
                     if (key < rowFirst[r] || key >= rowEnd[r]) {
-                        scoresT[TilePlan.panelIndex(r, c, TilePlan.KEY_BLOCK, width)] = Float.NEGATIVE_INFINITY;
+                        scoresT[TilePlan.panelIndex(r, c, keyBlock(), width)] = Float.NEGATIVE_INFINITY;
                     }
                 }
             }
@@ -166,14 +174,14 @@ public interface TileOps {
 
     /**
      * One value block transposed from rows {@code rowStride} floats apart:
-     * {@code valuesT[at + d·KEY_BLOCK + c] = src[srcFirst + c·rowStride + d]} for {@code c < keyCount},
+     * {@code valuesT[at + d·keyBlock + c] = src[srcFirst + c·rowStride + d]} for {@code c < keyCount},
      * {@code d < headDim}; {@code rowOffsets} as in {@link #packQueryPanel}.
      */
     default void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
                                      int headDim, float[] valuesT, int at) {
         for (int c = 0; c < keyCount; c++) {
             for (int d = 0; d < headDim; d++) {
-                valuesT[at + d * TilePlan.KEY_BLOCK + c] = src[srcFirst + c * rowStride + d];
+                valuesT[at + d * keyBlock() + c] = src[srcFirst + c * rowStride + d];
             }
         }
     }

@@ -13,8 +13,9 @@ import org.attention4j.AttentionSpec;
  */
 public final class TilePlan {
     /**
-     * Keys per block: a multiple of every micro-tile's rows (6 and 8) that keeps the score tile
-     * (KEY_BLOCK × rows floats) in L1/L2. Measured against 48 in docs/PERFORMANCE.md.
+     * Keys per block unless a {@link TileOps} says otherwise ({@link TileOps#keyBlock}): a multiple of
+     * every micro-tile's rows (6 and 8) that keeps the score tile (keyBlock × rows floats) in L2.
+     * Measured against 48 in docs/PERFORMANCE.md.
      */
     public static final int KEY_BLOCK = 96;
 
@@ -39,17 +40,18 @@ public final class TilePlan {
     private TilePlan() {}
 
     /**
-     * Keys per block of the key loop (and of the packed values): {@link #KEY_BLOCK}, or under a
-     * block-sparse layout the largest divisor of its block size that is at most {@code KEY_BLOCK}, so
-     * every loop block lies inside one layout block and only active layout blocks are visited.
+     * Keys per block of the key loop (and of the packed values): {@link TileOps#keyBlock}, or under a
+     * block-sparse layout the largest divisor of its block size that is at most that, so every loop
+     * block lies inside one layout block and only active layout blocks are visited.
      */
-    public static int keyBlock(AttentionSpec spec) {
-        return spec.blockSparse() == null ? KEY_BLOCK : largestDivisorAtMost(spec.blockSparse().blockSize(), KEY_BLOCK);
+    public static int keyBlock(AttentionSpec spec, TileOps ops) {
+        int most = ops.keyBlock();
+        return spec.blockSparse() == null ? most : largestDivisorAtMost(spec.blockSparse().blockSize(), most);
     }
 
     /** Key blocks of the whole key length. */
-    public static int keyBlocks(AttentionSpec spec) {
-        int block = keyBlock(spec);
+    public static int keyBlocks(AttentionSpec spec, TileOps ops) {
+        int block = keyBlock(spec, ops);
         return (spec.keyLength() + block - 1) / block;
     }
 
@@ -65,12 +67,12 @@ public final class TilePlan {
 
     /** Floats of one cached key block: its keys row after row, room for whole micro-tiles. */
     public static int slotKeyFloats(AttentionSpec spec, TileOps ops) {
-        return roundUp(keyBlock(spec), ops.tileRows()) * spec.headDim();
+        return roundUp(keyBlock(spec, ops), ops.tileRows()) * spec.headDim();
     }
 
-    /** Floats of one cached value block: {@code paddedDim × KEY_BLOCK}, transposed (see {@link TileOps}). */
+    /** Floats of one cached value block: {@code paddedDim × keyBlock}, transposed (see {@link TileOps}). */
     public static int slotValueFloats(AttentionSpec spec, TileOps ops) {
-        return paddedDim(spec.headDim(), ops) * KEY_BLOCK;
+        return paddedDim(spec.headDim(), ops) * ops.keyBlock();
     }
 
     /**
@@ -97,9 +99,9 @@ public final class TilePlan {
         // at D = 64, ran the band 1.6-3 % slower). Without a band: the whole head or nothing.
         long slotBytes = (long) (slotKeyFloats(spec, ops) + slotValueFloats(spec, ops)) * Float.BYTES;
         long band = itemKeyBlocks(spec, ops);
-        long wanted = Math.min(keyBlocks(spec), band + 2);
+        long wanted = Math.min(keyBlocks(spec, ops), band + 2);
         int slots = (int) Math.min(wanted, cacheBytes / slotBytes);
-        return slots == keyBlocks(spec) || band < slots ? slots : 0;
+        return slots == keyBlocks(spec, ops) || band < slots ? slots : 0;
     }
 
     /**
@@ -108,13 +110,13 @@ public final class TilePlan {
      */
     static long itemKeyBlocks(AttentionSpec spec, TileOps ops) {
         if (spec.windowLeft() < 0) {
-            return keyBlocks(spec);
+            return keyBlocks(spec, ops);
         }
         int block = queryBlock(spec, ops);
         int lastFirst = Math.max(0, spec.queryLength() - block);
         long widest = Math.max(visibleKeys(spec, 0, block),
                 Math.max(visibleKeys(spec, lastFirst / 2, block), visibleKeys(spec, lastFirst, block)));
-        return Math.min(keyBlocks(spec), widest / keyBlock(spec) + 2);
+        return Math.min(keyBlocks(spec, ops), widest / keyBlock(spec, ops) + 2);
     }
 
     /** Keys some query of {@code [first, first + count)} may see, first to last (called per call: no allocation). */

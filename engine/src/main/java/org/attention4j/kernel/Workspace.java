@@ -82,7 +82,7 @@ public final class Workspace {
     void prepare(AttentionSpec spec, TileOps ops, long cacheBytes) {
         int rows = TilePlan.paddedRows(spec, ops);
         int dim = TilePlan.paddedDim(spec.headDim(), ops);
-        int keyBlock = TilePlan.KEY_BLOCK;
+        int keyBlock = ops.keyBlock();
         queriesT = atLeast(queriesT, spec.headDim() * rows);
         queryRows = atLeast(queryRows, spec.headDim() * TilePlan.ROW_BY_ROW_MAX_ROWS);
         keys = atLeast(keys, keyBlock * spec.headDim());
@@ -126,7 +126,7 @@ public final class Workspace {
     public static long bytesFor(AttentionSpec spec, TileOps ops) {
         long rows = TilePlan.paddedRows(spec, ops);
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
-        long keyBlock = TilePlan.KEY_BLOCK;
+        long keyBlock = ops.keyBlock();
         long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
                 + rows * dim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 4 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();

@@ -22,7 +22,7 @@ import org.attention4j.kernel.TilePlan;
  * {@code TileOpsProvider} only when {@code jdk.incubator.vector} is present.
  */
 public final class PanamaTileOps implements TileOps {
-    private static final int KEY_BLOCK = TilePlan.KEY_BLOCK;
+    private static final int KEY_BLOCK = PanamaConstants.KEY_BLOCK;
     /** Int lanes of the same shape as {@code SPECIES}: row indices compared lane for lane with float rows. */
     private static final VectorSpecies<Integer> INT_SPECIES = SPECIES.withLanes(int.class);
 
@@ -51,6 +51,11 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public int tileRows() {
         return ROWS;
+    }
+
+    @Override
+    public int keyBlock() {
+        return KEY_BLOCK;
     }
 
 

@@ -48,15 +48,15 @@ class TransposeTest {
         TileOps ops = TileOpsProvider.vector();
         Random random = new Random(2);
         for (int headDim : HEAD_DIMS) {
-            for (int keys : new int[] {1, 7, 8, 9, 95, TilePlan.KEY_BLOCK}) {
+            for (int keys : new int[] {1, 7, 8, 9, 95, ops.keyBlock()}) {
                 int stride = headDim + 5;
                 float[] src = randoms(random, 3 + keys * stride);
-                int size = 4 + headDim * TilePlan.KEY_BLOCK;
+                int size = 4 + headDim * ops.keyBlock();
                 float[] actual = new float[size], expected = new float[size];
                 ops.transposeValueBlock(src, 3, stride, offsets(stride), keys, headDim, actual, 4);
                 for (int c = 0; c < keys; c++) {
                     for (int d = 0; d < headDim; d++) {
-                        expected[4 + d * TilePlan.KEY_BLOCK + c] = src[3 + c * stride + d];
+                        expected[4 + d * ops.keyBlock() + c] = src[3 + c * stride + d];
                     }
                 }
                 assertArrayEquals(expected, actual, "headDim " + headDim + ", keys " + keys);
