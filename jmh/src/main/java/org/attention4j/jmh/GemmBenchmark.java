@@ -56,6 +56,7 @@ public class GemmBenchmark {
             b[i] = (float) (r.nextDouble() - 0.5);
         }
         gemm = Gemm.create(threads);
+        Workload.warmUntilCompiled(() -> gemm.multiply(size, size, size, a, b, c));
     }
 
     @Benchmark

@@ -55,6 +55,7 @@ public class LinearAttentionBenchmark {
             engine = Workload.engine(Kernel.VECTOR, 1);
             workload.verify(engine, 4); // a wrong kernel is never timed
             closeable = engine;
+            workload.warm(engine);
             return;
         }
         int size = Integer.parseInt(method.substring(method.indexOf('-') + 1));
@@ -77,6 +78,8 @@ public class LinearAttentionBenchmark {
         if (!Float.isFinite(workload.out.get(0, n - 1, 7, 63))) {
             throw new IllegalStateException(method + " wrote a non-finite output");
         }
+        Workload.warmUntilCompiled(() -> approximation.forward(workload.spec, workload.q, workload.k, workload.v,
+                workload.out));
     }
 
     @TearDown(Level.Trial)

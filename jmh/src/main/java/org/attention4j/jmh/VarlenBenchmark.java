@@ -83,6 +83,7 @@ public class VarlenBenchmark {
         k = q;
         v = q;
         out = Tensor.bshd(new float[x.length], spec.queryLength(), HEADS, DIM);
+        Workload.warmUntilCompiled(this::forward);
     }
 
     @TearDown(Level.Trial)

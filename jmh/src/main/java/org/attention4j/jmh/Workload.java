@@ -6,6 +6,7 @@ import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
+import org.attention4j.bench.JitQuiet;
 import org.attention4j.reference.ReferenceAttention;
 
 /** Seeded BSHD inputs for one spec, and the pre-timing check that a kernel's output is right. */
@@ -72,6 +73,18 @@ final class Workload {
      */
     void warm(AttentionEngine engine) {
         engine.warmUp(Duration.ofSeconds(1), spec);
+    }
+
+    /**
+     * The same rule for any benchmark body: runs {@code call} for at least 1 s, then until the JIT has
+     * been idle for 0.3 s, at most 4 s ({@link JitQuiet#stillWarming}), before JMH's own warm-up.
+     */
+    static void warmUntilCompiled(Runnable call) {
+        JitQuiet jit = new JitQuiet();
+        long start = System.nanoTime();
+        do {
+            call.run();
+        } while (jit.stillWarming(System.nanoTime() - start, 1_000_000_000L, 4_000_000_000L, 300_000_000L));
     }
 
     private float[] qData() {
