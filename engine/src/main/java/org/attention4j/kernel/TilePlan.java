@@ -166,7 +166,8 @@ public final class TilePlan {
     /**
      * Whether items have so few rows (decode: one query per head of a group, at most
      * {@link #ROW_BY_ROW_MAX_ROWS}) that the products run row by row on keys and values read in place:
-     * packing them and padding the rows to a panel cost 3× the call's memory traffic.
+     * packing them for one use and padding the rows to a panel made decode calls 2.4–2.6× slower. At 16
+     * rows the tiled path is faster again (docs/PERFORMANCE.md).
      */
     public static boolean rowByRow(AttentionSpec spec, TileOps ops) {
         return queryBlock(spec, ops) * spec.groupSize() <= Math.min(ROW_BY_ROW_MAX_ROWS, ops.panelWidth());

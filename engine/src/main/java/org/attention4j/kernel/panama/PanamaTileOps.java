@@ -144,8 +144,8 @@ public final class PanamaTileOps implements TileOps {
     public void scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
                           int keyCount, float[] scoresT) {
         // Four rows per pass share each key vector; one lane reduction per score. Keys are read once,
-        // where they lie: a few rows cannot repay packing (for one query, packing and a 32-row panel made
-        // a decode call 3× slower than its memory traffic).
+        // where they lie: a few rows cannot repay packing (packing and a 32-row panel made a decode call
+        // 2.4–2.6× slower, docs/PERFORMANCE.md).
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             scoreFourRows(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT);
