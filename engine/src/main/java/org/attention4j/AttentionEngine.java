@@ -289,21 +289,12 @@ public final class AttentionEngine implements AutoCloseable {
             float[] q = random(Tensor.elements(b, spec.queryLength(), spec.heads(), d), 1);
             float[] k = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 2);
             float[] v = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 3);
-            float[] o = new float[q.length];
-            JitQuiet jit = new JitQuiet();
-            long start = System.nanoTime();
-            for (int i = 0; ; i++) {
-                boolean warming = jit.stillWarming(System.nanoTime() - start, budgetNanos, 4 * budgetNanos,
-                        WARMUP_JIT_QUIET_NANOS);
-                if (i >= 3 && !warming) {
-                    break;
-                }
-                forward(spec, Tensor.bshd(q, spec.queryLength(), spec.heads(), d),
-                        Tensor.bshd(k, spec.keyLength(), spec.kvHeads(), d),
-                        Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), d),
-                        Tensor.bshd(o, spec.queryLength(), spec.heads(), d));
-                calls++;
-            }
+            Tensor tq = Tensor.bshd(q, spec.queryLength(), spec.heads(), d);
+            Tensor tk = Tensor.bshd(k, spec.keyLength(), spec.kvHeads(), d);
+            Tensor tv = Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), d);
+            Tensor to = Tensor.bshd(new float[q.length], spec.queryLength(), spec.heads(), d);
+            calls += JitQuiet.runUntilCompiled(() -> forward(spec, tq, tk, tv, to), 3, budgetNanos, 4 * budgetNanos,
+                    WARMUP_JIT_QUIET_NANOS);
         }
         return calls;
     }

@@ -74,6 +74,22 @@ public final class JitQuiet {
         return elapsedNanos < minNanos || !quiet && elapsedNanos < maxNanos;
     }
 
+    /**
+     * The warm-up loop of a caller that repeats one call: runs {@code call} at least {@code minCalls}
+     * times and while {@link #stillWarming} holds on a new watch. Returns the number of calls.
+     */
+    public static int runUntilCompiled(Runnable call, int minCalls, long minNanos, long maxNanos, long quietNanos) {
+        JitQuiet jit = new JitQuiet();
+        long start = System.nanoTime();
+        int calls = 0;
+        // '|', not '||': the watch must be polled on every step.
+        while (calls < minCalls | jit.stillWarming(System.nanoTime() - start, minNanos, maxNanos, quietNanos)) {
+            call.run();
+            calls++;
+        }
+        return calls;
+    }
+
     private boolean busy() {
         boolean busy = false;
         if (compilation != null) {

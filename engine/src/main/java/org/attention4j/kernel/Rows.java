@@ -30,21 +30,23 @@ public final class Rows {
      */
     public static float touch(Tensor t, int b, long first, int count, int h, int n) {
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-        for (int i = 0; i < count; i++) {
-            if (t.array() != null) {
-                float[] a = t.array();
-                int at = t.arrayIndex(b, first + i, h);
-                for (int d = 0; d < n; d += 64) {
-                    s0 += a[at + d];
-                    s1 += d + 16 < n ? a[at + d + 16] : 0f;
-                    s2 += d + 32 < n ? a[at + d + 32] : 0f;
-                    s3 += d + 48 < n ? a[at + d + 48] : 0f;
-                }
-            } else {
+        float[] a = t.array();
+        if (a == null) {
+            for (int i = 0; i < count; i++) {
                 long at = t.byteOffset(b, first + i, h);
                 for (int d = 0; d < n; d += 16) {
                     s0 += t.segment().get(FLOAT, at + 4L * d);
                 }
+            }
+            return s0;
+        }
+        for (int i = 0; i < count; i++) {
+            int at = t.arrayIndex(b, first + i, h);
+            for (int d = 0; d < n; d += 64) {
+                s0 += a[at + d];
+                s1 += d + 16 < n ? a[at + d + 16] : 0f;
+                s2 += d + 32 < n ? a[at + d + 32] : 0f;
+                s3 += d + 48 < n ? a[at + d + 48] : 0f;
             }
         }
         return s0 + s1 + s2 + s3;

@@ -1,5 +1,6 @@
 package org.attention4j.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,5 +22,16 @@ class JitQuietTest {
             Thread.sleep(100);
         }
         assertTrue(quiet, "the JIT never looked idle for 0.3 s in 60 s");
+    }
+
+    @Test
+    void runUntilCompiledMakesAtLeastTheMinimumCallsAndStopsAtTheCap() {
+        int[] calls = {0};
+        // No minimum time, a 50 ms cap: however busy the JIT, the loop ends after 50 ms and 5 calls.
+        long t0 = System.nanoTime();
+        int made = JitQuiet.runUntilCompiled(() -> calls[0]++, 5, 0, 50_000_000L, 300_000_000L);
+        assertEquals(calls[0], made);
+        assertTrue(made >= 5, "made " + made + " calls");
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "the cap ends the loop");
     }
 }

@@ -80,11 +80,7 @@ final class Workload {
      * been idle for 0.3 s, at most 4 s ({@link JitQuiet#stillWarming}), before JMH's own warm-up.
      */
     static void warmUntilCompiled(Runnable call) {
-        JitQuiet jit = new JitQuiet();
-        long start = System.nanoTime();
-        do {
-            call.run();
-        } while (jit.stillWarming(System.nanoTime() - start, 1_000_000_000L, 4_000_000_000L, 300_000_000L));
+        JitQuiet.runUntilCompiled(call, 1, 1_000_000_000L, 4_000_000_000L, 300_000_000L);
     }
 
     private float[] qData() {

@@ -55,11 +55,7 @@ final class Calibration implements AutoCloseable {
         // Warm up first: sized while still interpreted, a "2 ms" slice would last microseconds once
         // compiled, and the gate would time the slices' own overhead. At least 0.3 s and until the JIT
         // has been idle for 0.2 s (a busy machine compiles late), at most 5 s.
-        JitQuiet jit = new JitQuiet();
-        long start = System.nanoTime();
-        while (jit.stillWarming(System.nanoTime() - start, 300_000_000L, 5_000_000_000L, 200_000_000L)) {
-            sink = rings[0].units(100);
-        }
+        JitQuiet.runUntilCompiled(() -> sink = rings[0].units(100), 0, 300_000_000L, 5_000_000_000L, 200_000_000L);
         long n = 2000;
         long t0 = System.nanoTime();
         sink = rings[0].units(n);
