@@ -135,7 +135,7 @@ public final class FlashAttention {
                     packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);
                 }
                 ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT,
-                        panelKeys);
+                        edge ? ws.halfKeys : null);
             }
             // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
             if (softcap > 0) {
@@ -160,7 +160,7 @@ public final class FlashAttention {
                 accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
             } else {
                 ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
-                        ws.accT, panelKeys);
+                        ws.accT, edge ? ws.halfKeys : null);
             }
         }
         if (byRow) {
@@ -347,27 +347,36 @@ public final class FlashAttention {
      * For a block on an edge of the band, per panel {@code p} of W rows: the block's keys
      * {@code [from, to)} that any of its rows may see, in {@code ws.panelKeys[2p ..]} (empty: from = to = 0;
      * the products, the softmax and the masks skip the rest: on a 512-key window about a quarter of the
-     * computed scores were such waste), and the keys every one of its rows sees, in
-     * {@code ws.panelSharedKeys[2p ..]} (only the keys outside those need a mask).
+     * computed scores were such waste), the same for each half of the panel in {@code ws.halfKeys[4p ..]}
+     * (the products run one vector wide where only one half sees a key: a 32-row panel's union of bands
+     * is 543 keys for 512 useful, the halves cut that waste by half), and the keys every one of its rows
+     * sees, in {@code ws.panelSharedKeys[2p ..]} (only the keys outside those need a mask).
      */
     private static int[] panelKeyRanges(TileOps ops, Workspace ws, int rows, int paddedRows, int firstKey,
                                         int keyCount) {
-        int width = ops.panelWidth();
-        int[] ranges = ws.panelKeys, shared = ws.panelSharedKeys;
+        int width = ops.panelWidth(), half = width / 2;
+        int[] ranges = ws.panelKeys, halves = ws.halfKeys, shared = ws.panelSharedKeys;
         for (int p = 0; p * width < paddedRows; p++) {
-            int from = keyCount, to = 0, sharedFrom = 0, sharedTo = keyCount;
-            for (int r = p * width; r < Math.min(rows, (p + 1) * width); r++) {
-                int first = Math.clamp(ws.rowFirstKey[r] - firstKey, 0, keyCount);
-                int end = Math.clamp(ws.rowEndKey[r] - firstKey, first, keyCount);
-                if (end > first) {
-                    from = Math.min(from, first);
-                    to = Math.max(to, end);
+            int sharedFrom = 0, sharedTo = keyCount;
+            for (int h = 0; h < 2; h++) {
+                int from = keyCount, to = 0;
+                for (int r = p * width + h * half; r < Math.min(rows, p * width + (h + 1) * half); r++) {
+                    int first = Math.clamp(ws.rowFirstKey[r] - firstKey, 0, keyCount);
+                    int end = Math.clamp(ws.rowEndKey[r] - firstKey, first, keyCount);
+                    if (end > first) {
+                        from = Math.min(from, first);
+                        to = Math.max(to, end);
+                    }
+                    sharedFrom = Math.max(sharedFrom, first);
+                    sharedTo = Math.min(sharedTo, end);
                 }
-                sharedFrom = Math.max(sharedFrom, first);
-                sharedTo = Math.min(sharedTo, end);
+                halves[4 * p + 2 * h] = to > from ? from : 0;
+                halves[4 * p + 2 * h + 1] = to > from ? to : 0;
             }
-            ranges[2 * p] = to > from ? from : 0;
-            ranges[2 * p + 1] = to > from ? to : 0;
+            boolean first = halves[4 * p + 1] > 0, second = halves[4 * p + 3] > 0;
+            ranges[2 * p] = first && second ? Math.min(halves[4 * p], halves[4 * p + 2])
+                    : first ? halves[4 * p] : halves[4 * p + 2];
+            ranges[2 * p + 1] = Math.max(halves[4 * p + 1], halves[4 * p + 3]);
             shared[2 * p] = sharedFrom;
             shared[2 * p + 1] = Math.max(sharedFrom, sharedTo);
         }

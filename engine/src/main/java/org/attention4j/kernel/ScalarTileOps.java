@@ -40,7 +40,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
-                                 float[] queriesT, int paddedRows, float[] scoresT, int[] panelKeys) {
+                                 float[] queriesT, int paddedRows, float[] scoresT, int[] halfKeys) {
         // Computes every key: simplest; the softmax and the value product read only a panel's range.
         for (int r = 0; r < paddedRows; r++) {
             for (int c = 0; c < keyRows; c++) {
@@ -80,9 +80,11 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                                 int valuesFirst, int paddedDim, float[] accT, int[] panelKeys) {
+                                 int valuesFirst, int paddedDim, float[] accT, int[] halfKeys) {
         for (int r = 0; r < paddedRows; r++) {
-            int from = from(panelKeys, r), to = to(panelKeys, r, keyCount);
+            int half = 4 * (r / PANEL) + (r % PANEL < PANEL / 2 ? 0 : 2); // the keys of row r's half panel
+            int from = halfKeys == null ? 0 : Math.min(halfKeys[half], keyCount);
+            int to = halfKeys == null ? keyCount : Math.min(keyCount, halfKeys[half + 1]);
             for (int d = 0; d < paddedDim; d++) {
                 int at = TilePlan.panelIndex(r, d, paddedDim, PANEL);
                 float sum = accT[at] * alpha[r]; // acc = acc · exp2(m_old − m_new)

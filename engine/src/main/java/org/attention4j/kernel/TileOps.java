@@ -46,13 +46,15 @@ public interface TileOps {
     /**
      * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
      * and {@code r < paddedRows}, with key {@code c} at {@code keys[keyFirst + c·keyStride]}: keys may be
-     * read straight from the caller's array. When {@code panelKeys} is not null, panel {@code p} (rows
-     * {@code p·W ..}) needs only keys {@code panelKeys[2p] <= c < panelKeys[2p + 1]} (on the band's edge
-     * blocks): the other scores may be left uncomputed, and the softmax and the value product then
-     * neither read nor need them.
+     * read straight from the caller's array. When {@code halfKeys} is not null (on the band's edge
+     * blocks), the first half of panel {@code p} (rows {@code p·W ..}) needs only keys
+     * {@code halfKeys[4p] <= c < halfKeys[4p + 1]} and its second half only keys
+     * {@code halfKeys[4p + 2] <= c < halfKeys[4p + 3]} (an empty range is 0, 0): the other scores may be
+     * left uncomputed; the mask outside the band then hides them (every row of the half is outside its
+     * band there), and the value product does not read them.
      */
     void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim, float[] queriesT,
-                          int paddedRows, float[] scoresT, int[] panelKeys);
+                          int paddedRows, float[] scoresT, int[] halfKeys);
 
     /**
      * One online-softmax step over keys {@code c < keyCount} of {@code scoresT} (base-2 scores), for
@@ -64,7 +66,9 @@ public interface TileOps {
      *   l = l · alpha + Σ_c s(r, c)
      * </pre>
      * with {@code m_new} taken as 0 inside the exponentials when it is −∞, so no NaN appears. With
-     * {@code panelKeys} (see {@link #scoresTransposed}) a row reads and writes only its panel's keys.
+     * {@code panelKeys} (not null on edge blocks) a row of panel {@code p} reads and writes only keys
+     * {@code [panelKeys[2p], panelKeys[2p + 1])}, the union of its halves' ranges (see
+     * {@link #scoresTransposed}).
      */
     void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
                        float[] alpha, int[] panelKeys);
@@ -72,11 +76,11 @@ public interface TileOps {
     /**
      * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·keyBlock + c] ·
      * probsT(r, c)} for
-     * {@code r < paddedRows}, {@code d < paddedDim}. With {@code panelKeys} (as in {@link #scoresTransposed})
-     * only a panel's keys are read.
+     * {@code r < paddedRows}, {@code d < paddedDim}. With {@code halfKeys} (as in {@link #scoresTransposed})
+     * a row reads only its half panel's keys (the other probabilities of its panel's range are 0).
      */
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                          int valuesFirst, int paddedDim, float[] accT, int[] panelKeys);
+                          int valuesFirst, int paddedDim, float[] accT, int[] halfKeys);
 
     /**
      * Scores of a few query rows against keys read where they lie (no packing; see

@@ -25,6 +25,8 @@ public final class Workspace {
     float[] alpha = new float[0];
     /** Per panel of rows, the keys of an edge block it may see: from, to. */
     int[] panelKeys = new int[0];
+    /** Per panel of rows, the keys of an edge block each half of it may see: from, to, from, to. */
+    int[] halfKeys = new int[0];
     /** Per panel of rows, the keys of an edge block every one of its rows sees: from, to. */
     int[] panelSharedKeys = new int[0];
     /** Under a window or causal mask: each tile row's visible keys, first and end (exclusive). */
@@ -95,6 +97,7 @@ public final class Workspace {
         alpha = atLeast(alpha, rows);
         if (panelKeys.length < 2 * (rows / ops.panelWidth())) {
             panelKeys = new int[2 * (rows / ops.panelWidth())];
+            halfKeys = new int[4 * (rows / ops.panelWidth())];
             panelSharedKeys = new int[2 * (rows / ops.panelWidth())];
         }
         if (rowFirstKey.length < rows) {
@@ -139,7 +142,7 @@ public final class Workspace {
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + valueRows.length + valuesT.length + scoresT.length
                 + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
-                + rowSlope.length + rowPosition.length + panelKeys.length + panelSharedKeys.length + rowFirstKey.length
+                + rowSlope.length + rowPosition.length + panelKeys.length + halfKeys.length + panelSharedKeys.length + rowFirstKey.length
                 + rowEndKey.length + slotHead.length + slotBlock.length)
                 + (long) Long.BYTES * slotCall.length + activeKeyBlocks.length;
     }

@@ -152,6 +152,100 @@ final class MicroKernels {
         c70.intoArray(c, cFirst + 7 * TILE_WIDTH); c71.intoArray(c, cFirst + 7 * TILE_WIDTH + LANES);
     }
 
+    /**
+     * 6 rows × 1 vector: 6 accumulators. As {@link #tile6x2} on one half of a panel ({@code b(k)},
+     * {@code c(i)} and {@code scale} one vector each): for the edge keys of a band that only one half
+     * of a panel's rows sees.
+     */
+    static void tile6x1(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
+                         int cFirst, float[] scale, int scaleFirst) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (scale == null) {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            c0 = zero; c1 = zero; c2 = zero; c3 = zero; c4 = zero; c5 = zero;
+        } else {
+            FloatVector s = load(scale, scaleFirst);
+            c0 = load(c, cFirst + 0 * TILE_WIDTH).mul(s);
+            c1 = load(c, cFirst + 1 * TILE_WIDTH).mul(s);
+            c2 = load(c, cFirst + 2 * TILE_WIDTH).mul(s);
+            c3 = load(c, cFirst + 3 * TILE_WIDTH).mul(s);
+            c4 = load(c, cFirst + 4 * TILE_WIDTH).mul(s);
+            c5 = load(c, cFirst + 5 * TILE_WIDTH).mul(s);
+        }
+        int a0 = aFirst + 0 * aRowStride;
+        int a1 = aFirst + 1 * aRowStride;
+        int a2 = aFirst + 2 * aRowStride;
+        int a3 = aFirst + 3 * aRowStride;
+        int a4 = aFirst + 4 * aRowStride;
+        int a5 = aFirst + 5 * aRowStride;
+        for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
+            FloatVector b0 = load(b, bk);
+            c0 = b0.fma(FloatVector.broadcast(SPECIES, a[a0 + k]), c0);
+            c1 = b0.fma(FloatVector.broadcast(SPECIES, a[a1 + k]), c1);
+            c2 = b0.fma(FloatVector.broadcast(SPECIES, a[a2 + k]), c2);
+            c3 = b0.fma(FloatVector.broadcast(SPECIES, a[a3 + k]), c3);
+            c4 = b0.fma(FloatVector.broadcast(SPECIES, a[a4 + k]), c4);
+            c5 = b0.fma(FloatVector.broadcast(SPECIES, a[a5 + k]), c5);
+        }
+        c0.intoArray(c, cFirst + 0 * TILE_WIDTH);
+        c1.intoArray(c, cFirst + 1 * TILE_WIDTH);
+        c2.intoArray(c, cFirst + 2 * TILE_WIDTH);
+        c3.intoArray(c, cFirst + 3 * TILE_WIDTH);
+        c4.intoArray(c, cFirst + 4 * TILE_WIDTH);
+        c5.intoArray(c, cFirst + 5 * TILE_WIDTH);
+    }
+
+    /**
+     * 8 rows × 1 vector: 8 accumulators. As {@link #tile8x2} on one half of a panel ({@code b(k)},
+     * {@code c(i)} and {@code scale} one vector each): for the edge keys of a band that only one half
+     * of a panel's rows sees.
+     */
+    static void tile8x1(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
+                         int cFirst, float[] scale, int scaleFirst) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (scale == null) {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            c0 = zero; c1 = zero; c2 = zero; c3 = zero; c4 = zero; c5 = zero; c6 = zero; c7 = zero;
+        } else {
+            FloatVector s = load(scale, scaleFirst);
+            c0 = load(c, cFirst + 0 * TILE_WIDTH).mul(s);
+            c1 = load(c, cFirst + 1 * TILE_WIDTH).mul(s);
+            c2 = load(c, cFirst + 2 * TILE_WIDTH).mul(s);
+            c3 = load(c, cFirst + 3 * TILE_WIDTH).mul(s);
+            c4 = load(c, cFirst + 4 * TILE_WIDTH).mul(s);
+            c5 = load(c, cFirst + 5 * TILE_WIDTH).mul(s);
+            c6 = load(c, cFirst + 6 * TILE_WIDTH).mul(s);
+            c7 = load(c, cFirst + 7 * TILE_WIDTH).mul(s);
+        }
+        int a0 = aFirst + 0 * aRowStride;
+        int a1 = aFirst + 1 * aRowStride;
+        int a2 = aFirst + 2 * aRowStride;
+        int a3 = aFirst + 3 * aRowStride;
+        int a4 = aFirst + 4 * aRowStride;
+        int a5 = aFirst + 5 * aRowStride;
+        int a6 = aFirst + 6 * aRowStride;
+        int a7 = aFirst + 7 * aRowStride;
+        for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
+            FloatVector b0 = load(b, bk);
+            c0 = b0.fma(FloatVector.broadcast(SPECIES, a[a0 + k]), c0);
+            c1 = b0.fma(FloatVector.broadcast(SPECIES, a[a1 + k]), c1);
+            c2 = b0.fma(FloatVector.broadcast(SPECIES, a[a2 + k]), c2);
+            c3 = b0.fma(FloatVector.broadcast(SPECIES, a[a3 + k]), c3);
+            c4 = b0.fma(FloatVector.broadcast(SPECIES, a[a4 + k]), c4);
+            c5 = b0.fma(FloatVector.broadcast(SPECIES, a[a5 + k]), c5);
+            c6 = b0.fma(FloatVector.broadcast(SPECIES, a[a6 + k]), c6);
+            c7 = b0.fma(FloatVector.broadcast(SPECIES, a[a7 + k]), c7);
+        }
+        c0.intoArray(c, cFirst + 0 * TILE_WIDTH);
+        c1.intoArray(c, cFirst + 1 * TILE_WIDTH);
+        c2.intoArray(c, cFirst + 2 * TILE_WIDTH);
+        c3.intoArray(c, cFirst + 3 * TILE_WIDTH);
+        c4.intoArray(c, cFirst + 4 * TILE_WIDTH);
+        c5.intoArray(c, cFirst + 5 * TILE_WIDTH);
+        c6.intoArray(c, cFirst + 6 * TILE_WIDTH);
+        c7.intoArray(c, cFirst + 7 * TILE_WIDTH);
+    }
+
     private static FloatVector load(float[] array, int at) {
         return FloatVector.fromArray(SPECIES, array, at);
     }

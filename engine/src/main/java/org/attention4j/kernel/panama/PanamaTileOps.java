@@ -61,17 +61,42 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
-                                 float[] queriesT, int paddedRows, float[] scoresT, int[] panelKeys) {
+                                 float[] queriesT, int paddedRows, float[] scoresT, int[] halfKeys) {
         // Query panel outer, keys inner: the panel (headDim × 2 vectors) stays in L1 while the keys
         // stream past it as broadcasts. On a band's edge block each panel computes only the micro-tiles
-        // of keys some of its rows can see.
-        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
-            int from = panelKeys == null ? 0 : panelKeys[p] / ROWS * ROWS;
-            int to = panelKeys == null ? keyRows : Math.min(keyRows, panelKeys[p + 1]);
-            for (int c = from; c < to; c += ROWS) {
-                tile(keys, keyFirst + c * keyStride, keyStride, headDim, queriesT, r * headDim, scoresT,
-                        r * KEY_BLOCK + c * TILE_WIDTH, null, 0);
+        // of keys some of its rows can see, and with one vector where only one half of its rows can.
+        for (int r = 0, h = 0; r < paddedRows; r += TILE_WIDTH, h += 4) {
+            if (halfKeys == null) {
+                for (int c = 0; c < keyRows; c += ROWS) {
+                    scoreTile(keys, keyFirst, keyStride, headDim, queriesT, r, scoresT, c, 0);
+                }
+                continue;
             }
+            int from0 = halfKeys[h], to0 = halfKeys[h + 1], from1 = halfKeys[h + 2], to1 = halfKeys[h + 3];
+            int from = Math.min(from0 < to0 ? from0 : keyRows, from1 < to1 ? from1 : keyRows) / ROWS * ROWS;
+            int to = Math.min(keyRows, Math.max(to0, to1));
+            for (int c = from; c < to; c += ROWS) {
+                boolean first = c < to0 && c + ROWS > from0, second = c < to1 && c + ROWS > from1;
+                if (first || second) {
+                    scoreTile(keys, keyFirst, keyStride, headDim, queriesT, r, scoresT, c,
+                            first && second ? 0 : first ? 1 : 2);
+                }
+            }
+        }
+    }
+
+    /**
+     * The scores of keys {@code [c, c + ROWS)} against query panel {@code r}: both halves ({@code half}
+     * 0), the first (1) or the second (2).
+     */
+    private static void scoreTile(float[] keys, int keyFirst, int keyStride, int headDim, float[] queriesT, int r,
+                                  float[] scoresT, int c, int half) {
+        int a = keyFirst + c * keyStride, b = r * headDim, out = r * KEY_BLOCK + c * TILE_WIDTH;
+        if (half == 0) {
+            tile(keys, a, keyStride, headDim, queriesT, b, scoresT, out, null, 0);
+        } else {
+            int lane = half == 1 ? 0 : LANES;
+            halfTile(keys, a, keyStride, headDim, queriesT, b + lane, scoresT, out + lane, null, 0);
         }
     }
 
@@ -296,16 +321,57 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
-                                 int valuesFirst, int paddedDim, float[] accT, int[] panelKeys) {
+                                 int valuesFirst, int paddedDim, float[] accT, int[] halfKeys) {
         // The same tile as the scores: transposed values broadcast, probability panels loaded. Depth 0
-        // (a panel that sees none of these keys) still rescales the accumulators by alpha.
-        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
-            int from = panelKeys == null ? 0 : Math.min(panelKeys[p], keyCount);
-            int to = panelKeys == null ? keyCount : Math.max(from, Math.min(panelKeys[p + 1], keyCount));
-            for (int d = 0; d < paddedDim; d += ROWS) {
-                tile(valuesT, valuesFirst + d * KEY_BLOCK + from, KEY_BLOCK, to - from, probsT,
-                        r * KEY_BLOCK + from * TILE_WIDTH, accT, r * paddedDim + d * TILE_WIDTH, alpha, r);
+        // (a panel that sees none of these keys) still rescales the accumulators by alpha. On an edge
+        // block both halves of a panel run over the keys they share, then each half alone over its own.
+        for (int r = 0, h = 0; r < paddedRows; r += TILE_WIDTH, h += 4) {
+            if (halfKeys == null) {
+                for (int d = 0; d < paddedDim; d += ROWS) {
+                    valueTile(probsT, r, alpha, valuesT, valuesFirst, paddedDim, accT, d, 0, keyCount, 0);
+                }
+                continue;
             }
+            int from0 = Math.min(halfKeys[h], keyCount), to0 = Math.clamp(halfKeys[h + 1], from0, keyCount);
+            int from1 = Math.min(halfKeys[h + 2], keyCount), to1 = Math.clamp(halfKeys[h + 3], from1, keyCount);
+            int shared = Math.max(from0, from1), sharedEnd = Math.max(shared, Math.min(to0, to1));
+            for (int d = 0; d < paddedDim; d += ROWS) {
+                valueTile(probsT, r, alpha, valuesT, valuesFirst, paddedDim, accT, d, shared, sharedEnd, 0);
+                if (sharedEnd > shared) {
+                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from0, shared, 1);
+                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, sharedEnd, to0, 1);
+                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from1, shared, 2);
+                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, sharedEnd, to1, 2);
+                } else { // the halves share no key
+                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from0, to0, 1);
+                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from1, to1, 2);
+                }
+            }
+        }
+    }
+
+    /** Ones: the scale of a half tile that adds to accumulators already rescaled. */
+    private static final float[] ONES = ones();
+
+    private static float[] ones() {
+        float[] ones = new float[LANES];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
+    }
+
+    /**
+     * Value rows {@code [d, d + ROWS)} of query panel {@code r} over keys {@code [from, to)}: both halves
+     * rescaled by {@code alpha} ({@code half} 0), or one half (1, 2) added to as it is (alpha null).
+     */
+    private static void valueTile(float[] probsT, int r, float[] alpha, float[] valuesT, int valuesFirst,
+                                  int paddedDim, float[] accT, int d, int from, int to, int half) {
+        int a = valuesFirst + d * KEY_BLOCK + from, b = r * KEY_BLOCK + from * TILE_WIDTH;
+        int out = r * paddedDim + d * TILE_WIDTH;
+        if (half == 0) {
+            tile(valuesT, a, KEY_BLOCK, to - from, probsT, b, accT, out, alpha, r);
+        } else if (to > from) {
+            int lane = half == 1 ? 0 : LANES;
+            halfTile(valuesT, a, KEY_BLOCK, to - from, probsT, b + lane, accT, out + lane, ONES, 0);
         }
     }
 
@@ -374,6 +440,15 @@ public final class PanamaTileOps implements TileOps {
             MicroKernels.tile8x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
         } else {
             MicroKernels.tile6x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+        }
+    }
+
+    private static void halfTile(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
+                                 int cFirst, float[] scale, int scaleFirst) {
+        if (ROWS == 8) {
+            MicroKernels.tile8x1(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+        } else {
+            MicroKernels.tile6x1(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
         }
     }
 
