@@ -393,11 +393,14 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void packQueryPanel(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int headDim,
                                float factor, float[] queriesT, int at) {
-        int secondHalf = srcFirst + LANES * rowStride;
-        for (int d = 0, to = at; d < headDim; d++, to += TILE_WIDTH) {
-            FloatVector.fromArray(SPECIES, src, srcFirst + d, rowOffsets, 0).mul(factor).intoArray(queriesT, to);
-            FloatVector.fromArray(SPECIES, src, secondHalf + d, rowOffsets, 0).mul(factor)
-                    .intoArray(queriesT, to + LANES);
+        // One half of the panel at a time: rows 2 KiB apart (BSHD, H = 8) fall in two L1 sets per cache
+        // line of the row, so a half's rows (8 per set) stay in L1 for all d, while both halves at once
+        // (16 per set, 12 ways) were fetched again from L2 for every d.
+        for (int half = 0; half < TILE_WIDTH; half += LANES) {
+            int first = srcFirst + half * rowStride;
+            for (int d = 0, to = at + half; d < headDim; d++, to += TILE_WIDTH) {
+                FloatVector.fromArray(SPECIES, src, first + d, rowOffsets, 0).mul(factor).intoArray(queriesT, to);
+            }
         }
     }
 
