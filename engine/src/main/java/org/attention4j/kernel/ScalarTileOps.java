@@ -41,7 +41,7 @@ public final class ScalarTileOps implements TileOps {
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
                                  float[] queriesT, int paddedRows, float[] scoresT, int[] halfKeys) {
-        // Computes every key: simplest; the softmax and the value product read only a panel's range.
+        // Computes every key: simplest; the softmax reads only a panel's range, the value product a half's.
         for (int r = 0; r < paddedRows; r++) {
             for (int c = 0; c < keyRows; c++) {
                 float dot = 0f;

@@ -18,7 +18,8 @@ final class PanamaConstants {
     static final int LANES = SPECIES.length();
 
     /**
-     * Rows of a micro-tile (keys in Q·Kᵀ, query rows in P·V); every tile is ROWS × 2 vectors. 512-bit
+     * Rows of a micro-tile (keys in Q·Kᵀ, query rows in P·V); every tile is ROWS × 2 vectors
+     * (ROWS × 1 on a band's edge keys that only half a panel sees). 512-bit
      * vectors mean AVX-512 and its 32 registers: 8 × 2 (16 accumulators) fits. With 16 registers (AVX2
      * or 128-bit) 6 × 2 is the largest tile that does not spill: 12 accumulators + 2 loads + 1 broadcast.
      */

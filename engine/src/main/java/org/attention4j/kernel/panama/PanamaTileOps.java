@@ -5,6 +5,7 @@ import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -355,13 +356,14 @@ public final class PanamaTileOps implements TileOps {
 
     private static float[] ones() {
         float[] ones = new float[LANES];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         return ones;
     }
 
     /**
      * Value rows {@code [d, d + ROWS)} of query panel {@code r} over keys {@code [from, to)}: both halves
-     * rescaled by {@code alpha} ({@code half} 0), or one half (1, 2) added to as it is (alpha null).
+     * rescaled by {@code alpha} ({@code half} 0), or one half (1, 2) added to as it is ({@code alpha} is
+     * then not read: the shared keys' call has rescaled it).
      */
     private static void valueTile(float[] probsT, int r, float[] alpha, float[] valuesT, int valuesFirst,
                                   int paddedDim, float[] accT, int d, int from, int to, int half) {
