@@ -397,10 +397,16 @@ public final class PanamaTileOps implements TileOps {
                                float factor, float[] queriesT, int at) {
         // One half of the panel at a time: rows 2 KiB apart (BSHD, H = 8) fall in two L1 sets per cache
         // line of the row, so a half's rows (8 per set) stay in L1 for all d, while both halves at once
-        // (16 per set, 12 ways) were fetched again from L2 for every d.
+        // (16 per set, 12 ways) were fetched again from L2 for every d. With 16 lanes, 16 × 16 blocks are
+        // transposed in registers (RegisterTranspose); the other dims, and other widths, are gathered.
+        int registerDims = RegisterTranspose.USABLE ? headDim / LANES * LANES : 0;
         for (int half = 0; half < TILE_WIDTH; half += LANES) {
             int first = srcFirst + half * rowStride;
-            for (int d = 0, to = at + half; d < headDim; d++, to += TILE_WIDTH) {
+            for (int d = 0; d < registerDims; d += LANES) {
+                RegisterTranspose.transpose(src, first + d, rowStride, factor, queriesT, at + d * TILE_WIDTH + half,
+                        TILE_WIDTH);
+            }
+            for (int d = registerDims, to = at + d * TILE_WIDTH + half; d < headDim; d++, to += TILE_WIDTH) {
                 FloatVector.fromArray(SPECIES, src, first + d, rowOffsets, 0).mul(factor).intoArray(queriesT, to);
             }
         }
@@ -409,9 +415,15 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
                                     int headDim, float[] valuesT, int at) {
+        int registerDims = RegisterTranspose.USABLE ? headDim / LANES * LANES : 0;
         int c = 0;
         for (; c + LANES <= keyCount; c += LANES) {
-            for (int d = 0, from = srcFirst + c * rowStride, to = at + c; d < headDim; d++, from++, to += KEY_BLOCK) {
+            for (int d = 0; d < registerDims; d += LANES) {
+                RegisterTranspose.transpose(src, srcFirst + c * rowStride + d, rowStride, 1f, valuesT,
+                        at + d * KEY_BLOCK + c, KEY_BLOCK);
+            }
+            for (int d = registerDims, from = srcFirst + c * rowStride + d, to = at + d * KEY_BLOCK + c; d < headDim;
+                 d++, from++, to += KEY_BLOCK) {
                 FloatVector.fromArray(SPECIES, src, from, rowOffsets, 0).intoArray(valuesT, to);
             }
         }
@@ -425,6 +437,8 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
                                   int dstFirst, int rowStride) {
+        // Row by row with gathers: register transposes here (16 rows written a chunk at a time) made a
+        // 2-thread band call 2.4 % slower, and through a row buffer no faster (docs/PERFORMANCE.md).
         int vectorDims = headDim / LANES * LANES;
         for (int j = 0, row = dstFirst; j < real; j++, row += rowStride) {
             float scale = inverse[j];
