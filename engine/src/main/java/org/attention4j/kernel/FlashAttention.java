@@ -314,12 +314,19 @@ public final class FlashAttention {
 
     /**
      * {@code valuesT[at + d·KEY_BLOCK + c] = V[b, firstKey + c, kvHead, d]}: one value block transposed.
-     * The rows are first copied contiguously, then transposed inside L1. Reading the source directly
-     * stalled on every row: a scalar loop took 20 % of the run, vector gathers from a {@code float[]}
-     * made a decode call (1 query, 8k keys) 20–28 % slower and a windowed one 4 % slower.
+     * Kernels that transpose whole rows as vectors ({@link TileOps#transposesRowsInPlace}) read a
+     * {@code float[]} where it lies; otherwise the rows are first copied contiguously, then transposed
+     * inside L1: reading the source directly stalled on every row (a scalar loop took 20 % of the run,
+     * vector gathers from a {@code float[]} made a decode call 20–28 % slower and a windowed one 4 %).
      */
     private static void transposeValues(TileOps ops, Tensor v, int b, int kvHead, int firstKey, int keyCount,
                                         int headDim, Workspace ws, float[] valuesT, int at) {
+        if (ops.transposesRowsInPlace() && readsInPlace(v)) {
+            ws.setLaneOffsets(ws.valueLanes, (int) v.seqStride());
+            ops.transposeValueBlock(v.array(), v.arrayIndex(b, firstKey, kvHead), (int) v.seqStride(), ws.valueLanes,
+                    keyCount, headDim, valuesT, at);
+            return;
+        }
         copyRows(v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
         ops.transposeValueBlock(ws.valueRows, 0, headDim, ws.denseLanes, keyCount, headDim, valuesT, at);
     }

@@ -177,6 +177,15 @@ public interface TileOps {
     }
 
     /**
+     * Whether {@link #transposeValueBlock} reads each row as whole vectors (a register transpose), so
+     * it may read a caller's rows where they lie: independent row loads overlap their misses, where a
+     * gather per column waits on every row.
+     */
+    default boolean transposesRowsInPlace() {
+        return false;
+    }
+
+    /**
      * One value block transposed from rows {@code rowStride} floats apart:
      * {@code valuesT[at + d·keyBlock + c] = src[srcFirst + c·rowStride + d]} for {@code c < keyCount},
      * {@code d < headDim}; {@code rowOffsets} as in {@link #packQueryPanel}.

@@ -53,10 +53,12 @@ public final class Workspace {
 
     /**
      * Gather offsets {@code {0, s, 2s, …}} (16 entries: the widest vectors): {@code denseLanes} for rows
-     * {@code headDim} apart in this workspace's buffers, {@code sourceLanes} for a caller's tensor.
+     * {@code headDim} apart in this workspace's buffers, {@code sourceLanes} for a caller's query tensor,
+     * {@code valueLanes} for its value tensor.
      */
     final int[] denseLanes = new int[16];
     final int[] sourceLanes = new int[16];
+    final int[] valueLanes = new int[16];
 
     void setLaneOffsets(int[] lanes, int stride) {
         for (int i = 0; i < lanes.length; i++) {

@@ -413,6 +413,11 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
+    public boolean transposesRowsInPlace() {
+        return RegisterTranspose.USABLE;
+    }
+
+    @Override
     public void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
                                     int headDim, float[] valuesT, int at) {
         int registerDims = RegisterTranspose.USABLE ? headDim / LANES * LANES : 0;
