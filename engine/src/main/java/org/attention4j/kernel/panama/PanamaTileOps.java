@@ -442,8 +442,8 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
                                   int dstFirst, int rowStride) {
-        // Row by row with gathers: register transposes here (16 rows written a chunk at a time) made a
-        // 2-thread band call 2.4 % slower, and through a row buffer no faster (docs/PERFORMANCE.md).
+        // Row by row with gathers: register transposes here (16 rows written a 64-byte chunk at a time,
+        // or through a row buffer) measured no faster on band or full causal calls (docs/PERFORMANCE.md).
         int vectorDims = headDim / LANES * LANES;
         for (int j = 0, row = dstFirst; j < real; j++, row += rowStride) {
             float scale = inverse[j];
