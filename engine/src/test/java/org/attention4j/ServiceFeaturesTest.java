@@ -133,6 +133,22 @@ class ServiceFeaturesTest {
     }
 
     @Test
+    void theWorkspaceEstimateIsWhatACallHolds() {
+        AttentionSpec[] specs = {SMALL,
+                AttentionSpec.builder().length(1000).heads(8).kvHeads(1).headDim(64).causal(true).window(511, 0)
+                        .build(),
+                AttentionSpec.builder().length(1000).heads(4).headDim(128)
+                        .alibiSlopes(AttentionSpec.standardAlibiSlopes(4)).build()};
+        for (AttentionSpec spec : specs) {
+            try (AttentionEngine engine = AttentionEngine.create(1)) {
+                TestSupport.Problem p = problem(spec, 9);
+                engine.forward(spec, p.q, p.k, p.v, p.out);
+                assertEquals(engine.workspaceBytes(spec), engine.workspaceBytesHeld(), spec.toString());
+            }
+        }
+    }
+
+    @Test
     void aMemoryBudgetRejectsBigSpecsBeforeAnyWork() {
         try (AttentionEngine unlimited = AttentionEngine.create(2);
              AttentionEngine engine = AttentionEngine.builder().threads(2).memoryBudget(4 << 20).build()) {

@@ -50,8 +50,9 @@ public interface TileOps {
      * blocks), the first half of panel {@code p} (rows {@code p·W ..}) needs only keys
      * {@code halfKeys[4p] <= c < halfKeys[4p + 1]} and its second half only keys
      * {@code halfKeys[4p + 2] <= c < halfKeys[4p + 3]} (an empty range is 0, 0): the other scores may be
-     * left uncomputed; the mask outside the band then hides them (every row of the half is outside its
-     * band there), and the value product does not read them.
+     * left uncomputed; the mask outside the band then hides them for every real row (each is outside its
+     * band there); padding rows (not in any range) may keep stale scores, harmless since lanes never mix
+     * and they are never written out. The value product does not read them.
      */
     void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim, float[] queriesT,
                           int paddedRows, float[] scoresT, int[] halfKeys);
@@ -77,7 +78,8 @@ public interface TileOps {
      * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·keyBlock + c] ·
      * probsT(r, c)} for
      * {@code r < paddedRows}, {@code d < paddedDim}. With {@code halfKeys} (as in {@link #scoresTransposed})
-     * a row reads only its half panel's keys (the other probabilities of its panel's range are 0).
+     * a row reads only its half panel's keys (for a real row the other probabilities of its panel's range
+     * are 0).
      */
     void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
                           int valuesFirst, int paddedDim, float[] accT, int[] halfKeys);

@@ -132,8 +132,9 @@ public final class Workspace {
         long rows = TilePlan.paddedRows(spec, ops);
         long dim = TilePlan.paddedDim(spec.headDim(), ops);
         long keyBlock = ops.keyBlock();
+        // Per panel of rows, 8 ints of key ranges: panelKeys, panelSharedKeys (2 each), halfKeys (4).
         long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
-                + rows * dim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 4 * rows / ops.panelWidth();
+                + rows * dim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 8 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         long cacheBytes = (long) TilePlan.packSlots(spec, ops)
                 * ((TilePlan.slotKeyFloats(spec, ops) + TilePlan.slotValueFloats(spec, ops)) * Float.BYTES + 16);
