@@ -364,7 +364,7 @@ public final class FlashAttention {
         int width = ops.panelWidth(), half = width / 2;
         int[] ranges = ws.panelKeys, halves = ws.halfKeys, shared = ws.panelSharedKeys;
         for (int p = 0; p * width < paddedRows; p++) {
-            int sharedFrom = 0, sharedTo = keyCount;
+            int panelFrom = keyCount, panelTo = 0, sharedFrom = 0, sharedTo = keyCount;
             for (int h = 0; h < 2; h++) {
                 int from = keyCount, to = 0;
                 for (int r = p * width + h * half; r < Math.min(rows, p * width + (h + 1) * half); r++) {
@@ -379,11 +379,11 @@ public final class FlashAttention {
                 }
                 halves[4 * p + 2 * h] = to > from ? from : 0;
                 halves[4 * p + 2 * h + 1] = to > from ? to : 0;
+                panelFrom = Math.min(panelFrom, from);
+                panelTo = Math.max(panelTo, to);
             }
-            boolean first = halves[4 * p + 1] > 0, second = halves[4 * p + 3] > 0;
-            ranges[2 * p] = first && second ? Math.min(halves[4 * p], halves[4 * p + 2])
-                    : first ? halves[4 * p] : halves[4 * p + 2];
-            ranges[2 * p + 1] = Math.max(halves[4 * p + 1], halves[4 * p + 3]);
+            ranges[2 * p] = panelTo > panelFrom ? panelFrom : 0;
+            ranges[2 * p + 1] = panelTo > panelFrom ? panelTo : 0;
             shared[2 * p] = sharedFrom;
             shared[2 * p + 1] = Math.max(sharedFrom, sharedTo);
         }

@@ -336,17 +336,15 @@ public final class PanamaTileOps implements TileOps {
             int from0 = Math.min(halfKeys[h], keyCount), to0 = Math.clamp(halfKeys[h + 1], from0, keyCount);
             int from1 = Math.min(halfKeys[h + 2], keyCount), to1 = Math.clamp(halfKeys[h + 3], from1, keyCount);
             int shared = Math.max(from0, from1), sharedEnd = Math.max(shared, Math.min(to0, to1));
+            // Each half's own keys: its range before and after the shared one (which may be empty).
+            int before0 = Math.min(to0, shared), after0 = Math.max(from0, sharedEnd);
+            int before1 = Math.min(to1, shared), after1 = Math.max(from1, sharedEnd);
             for (int d = 0; d < paddedDim; d += ROWS) {
                 valueTile(probsT, r, alpha, valuesT, valuesFirst, paddedDim, accT, d, shared, sharedEnd, 0);
-                if (sharedEnd > shared) {
-                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from0, shared, 1);
-                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, sharedEnd, to0, 1);
-                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from1, shared, 2);
-                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, sharedEnd, to1, 2);
-                } else { // the halves share no key
-                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from0, to0, 1);
-                    valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from1, to1, 2);
-                }
+                valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from0, before0, 1);
+                valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, after0, to0, 1);
+                valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, from1, before1, 2);
+                valueTile(probsT, r, null, valuesT, valuesFirst, paddedDim, accT, d, after1, to1, 2);
             }
         }
     }
