@@ -10,7 +10,7 @@ import java.nio.file.*;
  *
  * A_CLASSES / B_CLASSES: engine class directories (e.g. a worktree's engine/target/classes and ours);
  * SPECS: comma-separated, each "full" (causal), "nc" (not causal), "decode" (one query over n keys,
- * 2 kv heads), "gqa" (causal, 2 kv heads) or a causal window width, e.g. "full,512". B = 1, H = 8,
+ * 2 kv heads), "mqa" (one query over n keys, 1 kv head), "gqa" (causal, 2 kv heads) or a causal window width, e.g. "full,512". B = 1, H = 8,
  * BSHD float[] inputs (q, k and v separate Gaussian tensors).
  */
 public class CompareBuilds {
@@ -25,22 +25,23 @@ public class CompareBuilds {
             float[] q = gaussian(n * 8 * d, 1), k = gaussian(n * 8 * d, 2), v = gaussian(n * 8 * d, 3), o = new float[n * 8 * d];
             Method bshd = tensorC.getMethod("bshd", float[].class, int.class, int.class, int.class);
             for (int i = 0; i < windows.length; i++) {
-                boolean decode = windows[i] == -3; // one query over n keys, 2 kv heads
-                boolean grouped = decode || windows[i] == -4; // 2 kv heads
+                boolean decode = windows[i] == -3 || windows[i] == -5; // one query over n keys
+                boolean grouped = decode || windows[i] == -4; // 2 kv heads (1 for mqa)
+                int kvHeads = windows[i] == -5 ? 1 : grouped ? 2 : 8;
                 Object b = specC.getMethod("builder").invoke(null);
                 Class<?> bc = b.getClass();
                 b = bc.getMethod("queryLength", int.class).invoke(b, decode ? 1 : n);
                 b = bc.getMethod("keyLength", int.class).invoke(b, n);
                 b = bc.getMethod("heads", int.class).invoke(b, 8);
-                b = bc.getMethod("kvHeads", int.class).invoke(b, grouped ? 2 : 8);
+                b = bc.getMethod("kvHeads", int.class).invoke(b, kvHeads);
                 b = bc.getMethod("headDim", int.class).invoke(b, d);
                 b = bc.getMethod("causal", boolean.class).invoke(b, windows[i] != -2);
                 if (windows[i] > 0) b = bc.getMethod("window", int.class, int.class).invoke(b, windows[i] - 1, 0);
                 specs[i] = bc.getMethod("build").invoke(b);
                 pairs[i] = ((Number) specC.getMethod("visiblePairs").invoke(specs[i])).doubleValue();
                 qs[i] = bshd.invoke(null, q, decode ? 1 : n, 8, d);
-                ks[i] = bshd.invoke(null, k, n, grouped ? 2 : 8, d);
-                vs[i] = bshd.invoke(null, v, n, grouped ? 2 : 8, d);
+                ks[i] = bshd.invoke(null, k, n, kvHeads, d);
+                vs[i] = bshd.invoke(null, v, n, kvHeads, d);
                 outs[i] = bshd.invoke(null, o, decode ? 1 : n, 8, d);
             }
             engine = engC.getMethod("create", int.class).invoke(null, threads);
@@ -64,6 +65,7 @@ public class CompareBuilds {
                 case "nc" -> -2;
                 case "decode" -> -3;
                 case "gqa" -> -4;
+                case "mqa" -> -5;
                 default -> Integer.parseInt(ws[i]);
             };
         }

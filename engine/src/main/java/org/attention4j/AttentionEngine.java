@@ -11,6 +11,7 @@ import jdk.jfr.EventType;
 import org.attention4j.bench.JitQuiet;
 import org.attention4j.kernel.FlashAttention;
 import org.attention4j.kernel.ForwardJob;
+import org.attention4j.kernel.SplitPartials;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TileOpsProvider;
 import org.attention4j.kernel.TilePlan;
@@ -65,6 +66,7 @@ public final class AttentionEngine implements AutoCloseable {
     private final long memoryBudget;
     private final ForwardListener listener;
     private final WorkspacePool workspaces = new WorkspacePool();
+    private final SplitPartials.Pool partialsPool = new SplitPartials.Pool();
     private volatile boolean closed;
 
     private AttentionEngine(Builder builder) {
@@ -218,14 +220,30 @@ public final class AttentionEngine implements AutoCloseable {
         if (spec.queryLength() == 0) {
             return;
         }
+        int partialFloats = SplitPartials.floats(spec, ops);
+        float[] partials = partialFloats == 0 ? null : partialsPool.acquire(partialFloats);
+        try {
+            runItems(spec, mask, q, k, v, out, lse, partials, deadline);
+            if (partials != null) { // every part is done: combine them into the output
+                SplitPartials.merge(spec, ops, partials, out, lse);
+            }
+        } finally {
+            if (partials != null) {
+                partialsPool.release(partials);
+            }
+        }
+    }
+
+    private void runItems(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
+                          float[] partials, long deadline) {
         long callId = CALL_IDS.incrementAndGet();
         int items = TilePlan.itemCount(spec, ops);
         int participants = Math.min(threads, items);
         if (participants <= 1 || !sharedWithOtherThreads(q, k, v, out, lse)) {
-            ForwardJob.runAll(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline);
+            ForwardJob.runAll(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline);
             return;
         }
-        ForwardJob job = new ForwardJob(ops, spec, mask, q, k, v, out, lse, workspaces, callId, deadline,
+        ForwardJob job = new ForwardJob(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline,
                 participants);
         if (executor == null) {
             workers.submit(job, participants - 1);
@@ -336,15 +354,16 @@ public final class AttentionEngine implements AutoCloseable {
     /**
      * Bytes of engine workspace a call with {@code spec} needs, for all of this engine's threads: the
      * tiles (independent of the sequence lengths) plus the per-head K/V pack, which grows with the key
-     * length up to 32 MiB per thread and is not used beyond.
+     * length up to 32 MiB per thread and is not used beyond; a decode call split over its keys adds its
+     * parts' partial results (at most 16 × 8 rows × (head dim + 2) floats).
      */
     public long workspaceBytes(AttentionSpec spec) {
-        return Workspace.bytesFor(spec, ops) * threads;
+        return Workspace.bytesFor(spec, ops) * threads + (long) Float.BYTES * SplitPartials.floats(spec, ops);
     }
 
     /** Bytes of workspace this engine currently holds (grown to the largest spec seen, then reused). */
     public long workspaceBytesHeld() {
-        return workspaces.bytesHeld();
+        return workspaces.bytesHeld() + partialsPool.bytesHeld();
     }
 
     /**

@@ -43,8 +43,16 @@ class AllocationTest {
         AttentionSpec spec = AttentionSpec.builder().queryLength(1).keyLength(2048).heads(8).kvHeads(2).headDim(32)
                 .causal(true).build();
         long bytes = bytesPerCall(kernel, 1, spec);
-        System.out.printf("AllocationTest %s decode: %d B/call%n", kernel, bytes);
+        // One kv head over 8192 keys: split over its keys (four parts, then a merge).
+        AttentionSpec split = AttentionSpec.builder().queryLength(1).keyLength(8192).heads(8).kvHeads(1).headDim(32)
+                .causal(true).build();
+        long splitBytes = bytesPerCall(kernel, 1, split);
+        long splitTwoThreads = bytesPerCall(kernel, 2, split);
+        System.out.printf("AllocationTest %s decode: %d B/call, split over its keys %d B/call (2 threads: %d)%n",
+                kernel, bytes, splitBytes, splitTwoThreads);
         assertEquals(0, bytes, "bytes per decode call");
+        assertEquals(0, splitBytes, "bytes per decode call split over its keys");
+        assertTrue(splitTwoThreads < 1024, "a small constant per call (the job object)");
     }
 
     private static long bytesPerCall(Kernel kernel, int threads, int n) {

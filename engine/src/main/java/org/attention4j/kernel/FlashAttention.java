@@ -44,19 +44,22 @@ public final class FlashAttention {
      * (and {@code lse} when not null). Arguments must have been validated; {@code ws} must be prepared.
      * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
      * packed for a head belong to this call. {@code headReused}: more items of this head will run on this
-     * workspace, so caching its packed key/value blocks pays off.
+     * workspace, so caching its packed key/value blocks pays off. {@code partials}: where items of row
+     * groups split over their keys ({@link TilePlan#keySplits}) leave their part, null when there are none.
      */
     public static void runItem(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
                                Tensor out, Tensor lse, Workspace ws, long callId, int item, boolean headReused,
-                               long deadline, ForwardJob job) {
+                               long deadline, ForwardJob job, float[] partials) {
         int queryBlock = TilePlan.queryBlock(spec, ops);
         int queryBlocks = TilePlan.queryBlocks(spec, ops);
+        int splits = TilePlan.keySplits(spec, ops);
+        int split = item % splits, group = item / splits;
         // Items of one (batch, kv head) are consecutive, so a thread's range of items (ItemRanges) covers
         // whole heads and their packed keys and values are reused; within a head the last query blocks
         // come first: under a causal mask they see the most keys, so the light ones are left at the end
         // of a range, where other threads steal them to even out the finish.
-        int head = item / queryBlocks;
-        int qBlock = queryBlocks - 1 - item % queryBlocks;
+        int head = group / queryBlocks;
+        int qBlock = queryBlocks - 1 - group % queryBlocks;
         int b = head / spec.kvHeads();
         int kvHead = head % spec.kvHeads();
         int firstQuery = qBlock * queryBlock;
@@ -96,6 +99,12 @@ public final class FlashAttention {
         // skips the blocks wholly before the first row's band, a block-sparse layout its inactive blocks.
         int keyBlock = TilePlan.keyBlock(spec, ops);
         int keyStart = (int) (spec.firstVisibleKey(firstQuery) / keyBlock * keyBlock);
+        if (splits > 1) { // this part's share of the visible blocks
+            long blocks = Math.max(0, (keyEnd - keyStart + keyBlock - 1) / keyBlock);
+            int partStart = keyStart + (int) (blocks * split / splits) * keyBlock;
+            keyEnd = Math.min(keyEnd, keyStart + (int) (blocks * (split + 1) / splits) * keyBlock);
+            keyStart = partStart;
+        }
         // A thread's own items cache the packed blocks of their head; an item stolen from another thread
         // uses the blocks the cache already holds and packs the others into scratch buffers, leaving the
         // cache to the head it serves.
@@ -163,7 +172,9 @@ public final class FlashAttention {
                         ws.accT, edge ? ws.halfKeys : null);
             }
         }
-        if (byRow) {
+        if (splits > 1) {
+            SplitPartials.store(spec, ops, ws, rows, partials, item);
+        } else if (byRow) {
             writeQueryRows(spec, out, lse, b, kvHead, firstQuery, queries, rows, ws);
         } else {
             writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);

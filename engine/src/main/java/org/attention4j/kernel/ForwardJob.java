@@ -23,6 +23,7 @@ public final class ForwardJob implements Runnable {
     private final AttentionSpec spec;
     private final AttentionMask mask;
     private final Tensor q, k, v, out, lse;
+    private final float[] partials;
     private final WorkspacePool workspaces;
     private final int itemCount;
     private final long callId;
@@ -33,8 +34,9 @@ public final class ForwardJob implements Runnable {
     private volatile Throwable failure;
 
     public ForwardJob(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
-                      WorkspacePool workspaces, long callId, long deadline, int participants) {
+                      WorkspacePool workspaces, float[] partials, long callId, long deadline, int participants) {
         this.ops = ops;
+        this.partials = partials;
         this.deadline = deadline;
         this.callId = callId;
         this.spec = spec;
@@ -61,13 +63,14 @@ public final class ForwardJob implements Runnable {
 
     /** Runs every item on the calling thread, with no shared state: the single-thread path. */
     public static void runAll(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out,
-                              Tensor lse, WorkspacePool workspaces, long callId, long deadline) {
+                              Tensor lse, WorkspacePool workspaces, float[] partials, long callId, long deadline) {
         Workspace ws = workspaces.acquire();
         try {
             ws.prepare(spec, ops);
             int items = TilePlan.itemCount(spec, ops);
             for (int item = 0; item < items; item++) {
-                FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, true, deadline, null);
+                FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, true, deadline, null,
+                        partials);
             }
         } finally {
             workspaces.release(ws);
@@ -93,7 +96,7 @@ public final class ForwardJob implements Runnable {
                         }
                         // A stolen item's head is another thread's: packing all of it would be wasted.
                         FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, own, deadline,
-                                this);
+                                this, partials);
                     } catch (Throwable t) {
                         fail(t);
                     }

@@ -178,9 +178,35 @@ public final class TilePlan {
         return (spec.queryLength() + block - 1) / block;
     }
 
-    /** Work items: batch × kvHeads × query blocks. */
-    public static int itemCount(AttentionSpec spec, TileOps ops) {
+    /** Row groups (batch × kvHeads × query blocks): each is one work item, or {@link #keySplits} of them. */
+    public static int rowGroups(AttentionSpec spec, TileOps ops) {
         return spec.batch() * spec.kvHeads() * queryBlocks(spec, ops);
+    }
+
+    /** Work items: {@link #rowGroups} × {@link #keySplits}. */
+    public static int itemCount(AttentionSpec spec, TileOps ops) {
+        return rowGroups(spec, ops) * keySplits(spec, ops);
+    }
+
+    /** Row groups that already give this many threads a share each are not split over their keys. */
+    static final int SPLIT_TARGET_ITEMS = 16;
+    /** Fewest keys of one split: a split costs a thread hand-off and a merge, ~10 µs. */
+    static final int SPLIT_MIN_KEYS = 2048;
+
+    /**
+     * Parts each row group's keys are cut into (flash-decoding): a decode call with fewer row groups than
+     * threads (one query, B = 1, one or two kv heads: MQA / GQA) would otherwise leave threads idle. Each
+     * part runs the online softmax over its share of the key blocks into {@link SplitPartials}, which are
+     * merged in a fixed order once all are done. Row-by-row items ({@link #rowByRow}) only, with at least
+     * {@link #SPLIT_MIN_KEYS} keys per part, and enough parts for {@link #SPLIT_TARGET_ITEMS} items in all.
+     * A function of the spec, not of the engine's threads: one and two threads compute the same sums.
+     */
+    public static int keySplits(AttentionSpec spec, TileOps ops) {
+        int groups = rowGroups(spec, ops);
+        if (!rowByRow(spec, ops) || groups >= SPLIT_TARGET_ITEMS) {
+            return 1;
+        }
+        return Math.max(1, Math.min(SPLIT_TARGET_ITEMS / groups, spec.keyLength() / SPLIT_MIN_KEYS));
     }
 
     /** Most tile rows an item can have (group heads × query block, padded to whole panels): workspace sizing. */

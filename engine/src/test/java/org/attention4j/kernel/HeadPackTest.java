@@ -54,7 +54,7 @@ class HeadPackTest {
             FlashAttention.runItem(ops, spec, null, Tensor.bshd(q, LENGTH, HEADS, DIM),
                     Tensor.bshd(k, LENGTH, KV_HEADS, DIM), Tensor.bshd(v, LENGTH, KV_HEADS, DIM),
                     Tensor.bshd(out, LENGTH, HEADS, DIM), null, ws, 1, item, headReused, FlashAttention.NO_DEADLINE,
-                    null);
+                    null, null);
         }
         return out;
     }

@@ -1,0 +1,114 @@
+package org.attention4j.kernel;
+
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import org.attention4j.AttentionSpec;
+import org.attention4j.Tensor;
+
+/**
+ * The partial results of key-split items ({@link TilePlan#keySplits}, flash-decoding) and their merge.
+ * Each item of a split row group stores its rows' running max {@code m} (base 2), sum {@code l} and
+ * unnormalized output {@code acc} over its share of the keys; once every item of the call is done,
+ * {@link #merge} combines the parts in split order, so the sums do not depend on which thread ran which:
+ * <pre>
+ *   M = max_s m_s,   L = Σ_s l_s · 2^(m_s − M),   O = Σ_s acc_s · 2^(m_s − M) / L,   LSE = (M + log2 L) · ln 2
+ * </pre>
+ * A row no part saw a key for gets O = 0 and LSE = −∞ (the engine's rule for fully masked rows).
+ *
+ * <p>Layout: item {@code group · splits + split} owns {@link #slotFloats} floats from
+ * {@code item · slotFloats}: the rows' maxima, then their sums ({@code rowsMax} each), then their
+ * accumulators row after row ({@code headDim} each).
+ */
+public final class SplitPartials {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final double LN2 = Math.log(2.0);
+
+    private SplitPartials() {}
+
+    /** Floats of one call's partials: 0 when its row groups are not split. */
+    public static int floats(AttentionSpec spec, TileOps ops) {
+        return TilePlan.keySplits(spec, ops) == 1 ? 0 : TilePlan.itemCount(spec, ops) * slotFloats(spec, ops);
+    }
+
+    private static int rowsMax(AttentionSpec spec, TileOps ops) {
+        return TilePlan.queryBlock(spec, ops) * spec.groupSize();
+    }
+
+    private static int slotFloats(AttentionSpec spec, TileOps ops) {
+        return rowsMax(spec, ops) * (spec.headDim() + 2);
+    }
+
+    /** Stores item {@code item}'s {@code rows} rows (row-major accumulators of the row-by-row path). */
+    static void store(AttentionSpec spec, TileOps ops, Workspace ws, int rows, float[] partials, int item) {
+        int rowsMax = rowsMax(spec, ops), at = item * slotFloats(spec, ops);
+        System.arraycopy(ws.rowMax, 0, partials, at, rows);
+        System.arraycopy(ws.rowSum, 0, partials, at + rowsMax, rows);
+        System.arraycopy(ws.accT, 0, partials, at + 2 * rowsMax, rows * spec.headDim());
+    }
+
+    /** Merges every row group's parts and writes its rows of {@code out} (and {@code lse} when not null). */
+    public static void merge(AttentionSpec spec, TileOps ops, float[] partials, Tensor out, Tensor lse) {
+        int splits = TilePlan.keySplits(spec, ops), slot = slotFloats(spec, ops), rowsMax = rowsMax(spec, ops);
+        int headDim = spec.headDim(), queryBlock = TilePlan.queryBlock(spec, ops);
+        int queryBlocks = TilePlan.queryBlocks(spec, ops);
+        for (int group = 0; group < TilePlan.rowGroups(spec, ops); group++) {
+            int head = group / queryBlocks, qBlock = queryBlocks - 1 - group % queryBlocks; // as FlashAttention.runItem
+            int b = head / spec.kvHeads(), kvHead = head % spec.kvHeads();
+            int firstQuery = qBlock * queryBlock, queries = Math.min(queryBlock, spec.queryLength() - firstQuery);
+            int first = group * splits * slot; // part 0's slot: the merged row is built in its accumulator
+            for (int r = 0; r < queries * spec.groupSize(); r++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int s = 0; s < splits; s++) {
+                    max = Math.max(max, partials[first + s * slot + r]);
+                }
+                double sum = 0;
+                int row = first + 2 * rowsMax + r * headDim;
+                for (int s = 0; s < splits; s++) {
+                    int at = first + s * slot;
+                    float weight = max == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp((partials[at + r] - max) * LN2);
+                    sum += partials[at + rowsMax + r] * weight;
+                    for (int d = 0, from = at + 2 * rowsMax + r * headDim; d < headDim; d++) {
+                        partials[row + d] = s == 0 ? partials[from + d] * weight : partials[row + d] + partials[from + d] * weight;
+                    }
+                }
+                float inverse = sum > 0 ? (float) (1 / sum) : 0f;
+                for (int d = 0; d < headDim; d++) {
+                    partials[row + d] *= inverse;
+                }
+                long query = firstQuery + r % queries;
+                int queryHead = kvHead * spec.groupSize() + r / queries;
+                Rows.write(partials, row, headDim, out, b, query, queryHead);
+                if (lse != null) {
+                    float value = sum > 0 ? (float) ((max + Math.log(sum) / LN2) * LN2) : Float.NEGATIVE_INFINITY;
+                    lse.segment().setAtIndex(FLOAT, lse.index(b, query, queryHead), value);
+                }
+            }
+        }
+    }
+
+    /**
+     * Partials arrays of an engine's calls: a call borrows one for its duration. Grows to the largest
+     * call and the most simultaneous split calls, then allocates nothing.
+     */
+    public static final class Pool {
+        private final ArrayDeque<float[]> free = new ArrayDeque<>();
+
+        /** An array of at least {@code floats} (its old values are overwritten before they are read). */
+        public synchronized float[] acquire(int floats) {
+            float[] array = free.pollFirst();
+            return array != null && array.length >= floats ? array : new float[floats];
+        }
+
+        public synchronized void release(float[] array) {
+            free.addFirst(array);
+        }
+
+        public synchronized long bytesHeld() {
+            long bytes = 0;
+            for (float[] array : free) {
+                bytes += (long) Float.BYTES * array.length;
+            }
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.attention4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.attention4j.TestSupport.Case;
+import org.attention4j.TestSupport.Layout;
+import org.attention4j.TestSupport.Storage;
+import org.attention4j.kernel.TileOps;
+import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.TilePlan;
+import org.attention4j.reference.ReferenceAttention;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Decode calls split over their keys (flash-decoding, {@link TilePlan#keySplits}): each part's online
+ * softmax and their merge against the float64 reference, including parts that see no key (a window, a
+ * padding mask) and rows no part sees a key for; the same bits on one and two threads.
+ */
+class KeySplitTest {
+    /** One query per head, 8 heads sharing one kv head, over 4173 keys: a fresh builder each time. */
+    private static AttentionSpec.Builder mqa() {
+        return AttentionSpec.builder().queryLength(1).keyLength(4096 + 77).heads(8).kvHeads(1).headDim(64)
+                .causal(true);
+    }
+
+    static List<Kernel> kernels() {
+        return List.of(TestSupport.kernels());
+    }
+
+    private static TileOps ops(Kernel kernel) {
+        return kernel == Kernel.SCALAR ? TileOpsProvider.scalar() : TileOpsProvider.vector();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void decodeCallsWithFewRowGroupsAreSplitOverTheirKeys(Kernel kernel) {
+        TileOps ops = ops(kernel);
+        assertEquals(2, TilePlan.keySplits(mqa().build(), ops), "MQA decode, 4173 keys: 2048 keys per part at least");
+        assertEquals(16, TilePlan.keySplits(mqa().keyLength(65536).build(), ops), "16 items in all at most");
+        assertEquals(8, TilePlan.keySplits(mqa().keyLength(65536).kvHeads(2).build(), ops), "2 kv heads");
+        assertEquals(1, TilePlan.keySplits(mqa().keyLength(2047).build(), ops), "too few keys");
+        assertEquals(1, TilePlan.keySplits(mqa().keyLength(65536).batch(16).build(), ops), "enough row groups");
+        assertEquals(1, TilePlan.keySplits(AttentionSpec.builder().length(8192).heads(8).headDim(64).build(), ops),
+                "not a decode call");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void splitDecodeMatchesTheReference(Kernel kernel) {
+        List<AttentionSpec> specs = new ArrayList<>();
+        specs.add(mqa().build());
+        specs.add(mqa().keyLength(9000).headDim(37).build()); // 4 parts, head dim not a multiple of a vector
+        specs.add(mqa().keyLength(5000).window(700, 0).build()); // only the last part sees keys
+        specs.add(mqa().queryLength(2).keyLength(6000).kvHeads(2).build()); // 8 rows per group (GQA)
+        specs.add(mqa().keyLength(4500).softcap(20f).alibiSlopes(AttentionSpec.standardAlibiSlopes(8)).build());
+        for (AttentionSpec spec : specs) {
+            assertTrue(TilePlan.keySplits(spec, ops(kernel)) > 1, spec.toString());
+            for (int threads = 1; threads <= 2; threads++) {
+                try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
+                    for (Layout layout : Layout.values()) {
+                        Storage storage = layout == Layout.BSHD ? Storage.ARRAY : Storage.NATIVE_SEGMENT;
+                        TestSupport.checkAgainstReference(engine, new Case(spec, layout, storage, true, 1f, 5));
+                        TestSupport.checkAgainstReference(engine, new Case(spec, layout, storage, true, 10f, 6));
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void partsAndRowsThatSeeNoKeyFollowTheEngineRule(Kernel kernel) {
+        // Batch item 0: only keys 0..99 are real (the other parts see none); item 1: every key is padding,
+        // so its rows get O = 0 and LSE = −∞.
+        AttentionSpec spec = mqa().batch(2).keyLength(8192).build();
+        boolean[] padded = new boolean[2 * 8192];
+        for (int j = 100; j < 2 * 8192; j++) {
+            padded[j] = true;
+        }
+        AttentionMask mask = AttentionMask.keyPadding(padded, 2, 8192);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
+                Case c = new Case(spec, Layout.BSHD, Storage.ARRAY, true, 1f, 7);
+                TestSupport.Problem p = TestSupport.problem(c);
+                engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, mask, Long.MAX_VALUE);
+                TestSupport.compare(p, ReferenceAttention.compute(spec, mask, p.q, p.k, p.v));
+                for (int h = 0; h < spec.heads(); h++) {
+                    assertEquals(Float.NEGATIVE_INFINITY, p.lse.get(1, 0, h, 0), "lse of a row with no key");
+                    for (int d = 0; d < spec.headDim(); d++) {
+                        assertEquals(0f, p.out.get(1, 0, h, d), "out of a row with no key");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void oneAndTwoThreadsComputeTheSameBits(Kernel kernel) {
+        AttentionSpec spec = mqa().keyLength(20000).build();
+        float[][] outs = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
+                TestSupport.Problem p = TestSupport.problem(new Case(spec, Layout.BSHD, Storage.ARRAY, false, 1f, 8));
+                engine.forward(spec, p.q, p.k, p.v, p.out);
+                outs[threads - 1] = p.out.array();
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(outs[0], outs[1]);
+    }
+}
