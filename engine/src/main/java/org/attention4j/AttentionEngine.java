@@ -354,8 +354,8 @@ public final class AttentionEngine implements AutoCloseable {
     /**
      * Bytes of engine workspace a call with {@code spec} needs, for all of this engine's threads: the
      * tiles (independent of the sequence lengths) plus the per-head K/V pack, which grows with the key
-     * length up to 32 MiB per thread and is not used beyond; a decode call split over its keys adds its
-     * parts' partial results (at most 16 × 8 rows × (head dim + 2) floats).
+     * length up to 32 MiB per thread and is not used beyond; a call split over its keys adds its parts'
+     * partial results (at most 16 parts × 256 rows × (head dim + 2) floats).
      */
     public long workspaceBytes(AttentionSpec spec) {
         return Workspace.bytesFor(spec, ops) * threads + (long) Float.BYTES * SplitPartials.floats(spec, ops);

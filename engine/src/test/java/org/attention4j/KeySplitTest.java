@@ -16,7 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Decode calls split over their keys (flash-decoding, {@link TilePlan#keySplits}): each part's online
+ * Calls with few row groups split over their keys (flash-decoding, {@link TilePlan#keySplits}), on the
+ * row-by-row and the tiled path: each part's online
  * softmax and their merge against the float64 reference, including parts that see no key (a window, a
  * padding mask) and rows no part sees a key for; the same bits on one and two threads.
  */
@@ -45,7 +46,8 @@ class KeySplitTest {
         assertEquals(1, TilePlan.keySplits(mqa().keyLength(2047).build(), ops), "too few keys");
         assertEquals(1, TilePlan.keySplits(mqa().keyLength(65536).batch(16).build(), ops), "enough row groups");
         assertEquals(1, TilePlan.keySplits(AttentionSpec.builder().length(8192).heads(8).headDim(64).build(), ops),
-                "not a decode call");
+                "a prefill call has row groups enough");
+        assertEquals(2, TilePlan.keySplits(mqa().heads(32).build(), ops), "32 heads per kv head: the tiled path");
     }
 
     @ParameterizedTest
@@ -57,6 +59,11 @@ class KeySplitTest {
         specs.add(mqa().keyLength(5000).window(700, 0).build()); // only the last part sees keys
         specs.add(mqa().queryLength(2).keyLength(6000).kvHeads(2).build()); // 8 rows per group (GQA)
         specs.add(mqa().keyLength(4500).softcap(20f).alibiSlopes(AttentionSpec.standardAlibiSlopes(8)).build());
+        // Tiled items: 32 heads per kv head (MQA), and a chunk of 40 queries against 6000 keys (GQA, causal
+        // bottom-right, and with a window whose band misses the first parts).
+        specs.add(mqa().heads(32).build());
+        specs.add(mqa().queryLength(40).keyLength(6000).heads(4).kvHeads(2).headDim(48).build());
+        specs.add(mqa().queryLength(40).keyLength(6000).heads(4).kvHeads(2).window(1000, 0).build());
         for (AttentionSpec spec : specs) {
             assertTrue(TilePlan.keySplits(spec, ops(kernel)) > 1, spec.toString());
             for (int threads = 1; threads <= 2; threads++) {

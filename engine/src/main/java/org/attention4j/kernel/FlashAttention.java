@@ -173,7 +173,7 @@ public final class FlashAttention {
             }
         }
         if (splits > 1) {
-            SplitPartials.store(spec, ops, ws, rows, partials, item);
+            SplitPartials.store(spec, ops, ws, rows, byRow, partials, item);
         } else if (byRow) {
             writeQueryRows(spec, out, lse, b, kvHead, firstQuery, queries, rows, ws);
         } else {

@@ -38,12 +38,25 @@ public final class SplitPartials {
         return rowsMax(spec, ops) * (spec.headDim() + 2);
     }
 
-    /** Stores item {@code item}'s {@code rows} rows (row-major accumulators of the row-by-row path). */
-    static void store(AttentionSpec spec, TileOps ops, Workspace ws, int rows, float[] partials, int item) {
-        int rowsMax = rowsMax(spec, ops), at = item * slotFloats(spec, ops);
+    /**
+     * Stores item {@code item}'s {@code rows} rows: the row-by-row path's row-major accumulators as they
+     * are, the tiled path's panel-major ones ({@link TileOps}, depth {@code paddedDim}) row by row.
+     */
+    static void store(AttentionSpec spec, TileOps ops, Workspace ws, int rows, boolean byRow, float[] partials,
+                      int item) {
+        int rowsMax = rowsMax(spec, ops), at = item * slotFloats(spec, ops), headDim = spec.headDim();
         System.arraycopy(ws.rowMax, 0, partials, at, rows);
         System.arraycopy(ws.rowSum, 0, partials, at + rowsMax, rows);
-        System.arraycopy(ws.accT, 0, partials, at + 2 * rowsMax, rows * spec.headDim());
+        if (byRow) {
+            System.arraycopy(ws.accT, 0, partials, at + 2 * rowsMax, rows * headDim);
+            return;
+        }
+        int paddedDim = TilePlan.paddedDim(headDim, ops), width = ops.panelWidth();
+        for (int r = 0, row = at + 2 * rowsMax; r < rows; r++, row += headDim) {
+            for (int d = 0; d < headDim; d++) {
+                partials[row + d] = ws.accT[TilePlan.panelIndex(r, d, paddedDim, width)];
+            }
+        }
     }
 
     /** Merges every row group's parts and writes its rows of {@code out} (and {@code lse} when not null). */

@@ -194,16 +194,16 @@ public final class TilePlan {
     static final int SPLIT_MIN_KEYS = 2048;
 
     /**
-     * Parts each row group's keys are cut into (flash-decoding): a decode call with fewer row groups than
-     * threads (one query, B = 1, one or two kv heads: MQA / GQA) would otherwise leave threads idle. Each
-     * part runs the online softmax over its share of the key blocks into {@link SplitPartials}, which are
-     * merged in a fixed order once all are done. Row-by-row items ({@link #rowByRow}) only, with at least
+     * Parts each row group's keys are cut into (flash-decoding): a call with fewer row groups than threads
+     * (decode with B = 1 and one or two kv heads — MQA, GQA —, or a short chunk of queries against a long
+     * cache) would otherwise leave threads idle. Each part runs the online softmax over its share of the
+     * key blocks into {@link SplitPartials}, which are merged in a fixed order once all are done. At least
      * {@link #SPLIT_MIN_KEYS} keys per part, and enough parts for {@link #SPLIT_TARGET_ITEMS} items in all.
      * A function of the spec, not of the engine's threads: one and two threads compute the same sums.
      */
     public static int keySplits(AttentionSpec spec, TileOps ops) {
         int groups = rowGroups(spec, ops);
-        if (!rowByRow(spec, ops) || groups >= SPLIT_TARGET_ITEMS) {
+        if (groups >= SPLIT_TARGET_ITEMS) {
             return 1;
         }
         return Math.max(1, Math.min(SPLIT_TARGET_ITEMS / groups, spec.keyLength() / SPLIT_MIN_KEYS));
