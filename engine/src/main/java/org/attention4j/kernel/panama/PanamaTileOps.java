@@ -120,15 +120,32 @@ public final class PanamaTileOps implements TileOps {
         }
     }
 
-    /** {@code max[r + j] = max_c s(r + j, c)} over one panel's scores {@code [first, end)}. */
+    /**
+     * {@code max[r + j] = max_c s(r + j, c)} over one panel's scores {@code [first, end)}. Four chains per
+     * vector of rows, over keys c, c + 1, c + 2, c + 3: Java's max (NaN and −0 ordered) compiles to a
+     * compare-and-blend sequence whose latency, not the loads, bounded one chain per vector (0.13 ns per
+     * score on Zen 5, 0.053 with four).
+     */
     private static void blockMax(float[] scoresT, int first, int end, float[] max, int r) {
-        FloatVector max0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), max1 = max0;
-        for (int at = first; at < end; at += TILE_WIDTH) {
-            max0 = max0.max(FloatVector.fromArray(SPECIES, scoresT, at));
-            max1 = max1.max(FloatVector.fromArray(SPECIES, scoresT, at + LANES));
+        FloatVector a0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), a1 = a0, b0 = a0, b1 = a0;
+        FloatVector c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        int at = first;
+        for (; at + 3 * TILE_WIDTH < end; at += 4 * TILE_WIDTH) {
+            a0 = a0.max(FloatVector.fromArray(SPECIES, scoresT, at));
+            a1 = a1.max(FloatVector.fromArray(SPECIES, scoresT, at + LANES));
+            b0 = b0.max(FloatVector.fromArray(SPECIES, scoresT, at + TILE_WIDTH));
+            b1 = b1.max(FloatVector.fromArray(SPECIES, scoresT, at + TILE_WIDTH + LANES));
+            c0 = c0.max(FloatVector.fromArray(SPECIES, scoresT, at + 2 * TILE_WIDTH));
+            c1 = c1.max(FloatVector.fromArray(SPECIES, scoresT, at + 2 * TILE_WIDTH + LANES));
+            d0 = d0.max(FloatVector.fromArray(SPECIES, scoresT, at + 3 * TILE_WIDTH));
+            d1 = d1.max(FloatVector.fromArray(SPECIES, scoresT, at + 3 * TILE_WIDTH + LANES));
         }
-        max0.intoArray(max, r);
-        max1.intoArray(max, r + LANES);
+        for (; at < end; at += TILE_WIDTH) {
+            a0 = a0.max(FloatVector.fromArray(SPECIES, scoresT, at));
+            a1 = a1.max(FloatVector.fromArray(SPECIES, scoresT, at + LANES));
+        }
+        a0.max(b0).max(c0.max(d0)).intoArray(max, r);
+        a1.max(b1).max(c1.max(d1)).intoArray(max, r + LANES);
     }
 
     /** {@code m_new = max(m_old, blockMax)}, then {@code alpha = exp2(m_old − m_new)} in place of blockMax. */
