@@ -311,7 +311,12 @@ public final class FlashAttention {
                                   int valuesFirst) {
         int headDim = spec.headDim();
         int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-        copyRows(k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
+        if (readsInPlace(k)) {
+            ops.copyRows(k.array(), k.arrayIndex(b, firstKey, kvHead), (int) k.seqStride(), keyCount, headDim, keys,
+                    keyFirst);
+        } else {
+            copyRows(k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
+        }
         Arrays.fill(keys, keyFirst + keyCount * headDim, keyFirst + keyRows * headDim, 0f);
         transposeValues(ops, v, b, kvHead, firstKey, keyCount, headDim, ws, valuesT, valuesFirst);
     }

@@ -179,6 +179,16 @@ public interface TileOps {
     }
 
     /**
+     * {@code dst[at + c·headDim + d] = src[srcFirst + c·rowStride + d]} for {@code c < count},
+     * {@code d < headDim}: rows of a caller's tensor copied contiguously (the key blocks).
+     */
+    default void copyRows(float[] src, int srcFirst, int rowStride, int count, int headDim, float[] dst, int at) {
+        for (int c = 0; c < count; c++) {
+            System.arraycopy(src, srcFirst + c * rowStride, dst, at + c * headDim, headDim);
+        }
+    }
+
+    /**
      * Whether {@link #transposeValueBlock} reads each row as whole vectors (a register transpose), so
      * it may read a caller's rows where they lie: independent row loads overlap their misses, where a
      * gather per column waits on every row.

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector row ↔ panel copies against their formulas (TileOps' documentation), written as plain
- * loops here: head dims that are and are not multiples of the lanes, rows farther apart than a head
- * dim (a caller's BSHD tensor), partial panels and key tails. They only move and scale values, so the
+ * The vector row ↔ panel copies and the key row copy against their formulas (TileOps' documentation),
+ * written as plain loops here: head dims that are and are not multiples of the lanes, rows farther apart
+ * than a head dim (a caller's BSHD tensor), partial panels and key tails. They only move and scale values, so the
  * results must be exact.
  */
 class TransposeTest {
@@ -58,6 +58,24 @@ class TransposeTest {
                     for (int d = 0; d < headDim; d++) {
                         expected[4 + d * ops.keyBlock() + c] = src[3 + c * stride + d];
                     }
+                }
+                assertArrayEquals(expected, actual, "headDim " + headDim + ", keys " + keys);
+            }
+        }
+    }
+
+    @Test
+    void keyRowsEqualTheFormula() {
+        TileOps ops = TileOpsProvider.vector();
+        Random random = new Random(4);
+        for (int headDim : HEAD_DIMS) {
+            for (int keys : new int[] {1, 15, 16, 17, 33, ops.keyBlock()}) {
+                int stride = 8 * headDim + 3;
+                float[] src = randoms(random, 6 + keys * stride);
+                float[] actual = new float[5 + keys * headDim + 4], expected = actual.clone();
+                ops.copyRows(src, 6, stride, keys, headDim, actual, 5);
+                for (int c = 0; c < keys; c++) {
+                    System.arraycopy(src, 6 + c * stride, expected, 5 + c * headDim, headDim);
                 }
                 assertArrayEquals(expected, actual, "headDim " + headDim + ", keys " + keys);
             }
