@@ -38,7 +38,7 @@ import org.attention4j.kernel.WorkspacePool;
  * once, daemon), or tasks on the {@link Builder#executor executor} a service gives it. The caller always
  * works too, so a call never waits for a free helper, and a call made from a helper thread cannot
  * deadlock. The result is bitwise identical for every thread count: each output row is computed by one
- * thread in a fixed order. Every argument is validated before anything is written; a bad one throws
+ * thread in a fixed order (or, in a call split over its keys, its parts are merged in a fixed order). Every argument is validated before anything is written; a bad one throws
  * {@link IllegalArgumentException} and leaves the outputs untouched.
  *
  * <p>For services: a call stops between key blocks when its thread is interrupted or its deadline
@@ -355,7 +355,7 @@ public final class AttentionEngine implements AutoCloseable {
      * Bytes of engine workspace a call with {@code spec} needs, for all of this engine's threads: the
      * tiles (independent of the sequence lengths) plus the per-head K/V pack, which grows with the key
      * length up to 32 MiB per thread and is not used beyond; a call split over its keys adds its parts'
-     * partial results (at most 16 parts × 256 rows × (head dim + 2) floats).
+     * partial results (at most 16 parts × the rows of an item × (head dim + 2) floats).
      */
     public long workspaceBytes(AttentionSpec spec) {
         return Workspace.bytesFor(spec, ops) * threads + (long) Float.BYTES * SplitPartials.floats(spec, ops);

@@ -41,7 +41,7 @@ public final class FlashAttention {
 
     /**
      * Computes work item {@code item} of {@link TilePlan#itemCount}: writes its rows of {@code out}
-     * (and {@code lse} when not null). Arguments must have been validated; {@code ws} must be prepared.
+     * (and {@code lse} when not null), or for a part of a split row group its partial result. Arguments must have been validated; {@code ws} must be prepared.
      * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
      * packed for a head belong to this call. {@code headReused}: more items of this head will run on this
      * workspace, so caching its packed key/value blocks pays off. {@code partials}: where items of row
@@ -50,20 +50,19 @@ public final class FlashAttention {
     public static void runItem(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
                                Tensor out, Tensor lse, Workspace ws, long callId, int item, boolean headReused,
                                long deadline, ForwardJob job, float[] partials) {
-        int queryBlock = TilePlan.queryBlock(spec, ops);
-        int queryBlocks = TilePlan.queryBlocks(spec, ops);
         int splits = TilePlan.keySplits(spec, ops);
         int split = item % splits, group = item / splits;
+        if (splits > 1 && partials == null) {
+            throw new IllegalArgumentException("partials = null: a call split over its keys needs an array of "
+                    + "SplitPartials.floats(spec, ops) = " + SplitPartials.floats(spec, ops) + " floats");
+        }
         // Items of one (batch, kv head) are consecutive, so a thread's range of items (ItemRanges) covers
-        // whole heads and their packed keys and values are reused; within a head the last query blocks
-        // come first: under a causal mask they see the most keys, so the light ones are left at the end
-        // of a range, where other threads steal them to even out the finish.
-        int head = group / queryBlocks;
-        int qBlock = queryBlocks - 1 - group % queryBlocks;
+        // whole heads and their packed keys and values are reused.
+        int head = TilePlan.groupHead(spec, ops, group);
         int b = head / spec.kvHeads();
         int kvHead = head % spec.kvHeads();
-        int firstQuery = qBlock * queryBlock;
-        int queries = Math.min(queryBlock, spec.queryLength() - firstQuery);
+        int firstQuery = TilePlan.groupFirstQuery(spec, ops, group);
+        int queries = Math.min(TilePlan.queryBlock(spec, ops), spec.queryLength() - firstQuery);
         int rows = queries * spec.groupSize();
         // This item's rows only: the last query block may be short, and padding it to a full block
         // made it cost as much as a full one.
@@ -426,8 +425,12 @@ public final class FlashAttention {
 
     /** {@code LSE = (m + log2 l)·ln 2} of row {@code r}, −∞ when it saw no key. */
     private static float logSumExp(Workspace ws, int r) {
-        float sum = ws.rowSum[r];
-        return sum > 0f ? (float) ((ws.rowMax[r] + Math.log(sum) * LOG2_E) * LN2) : Float.NEGATIVE_INFINITY;
+        return logSumExp(ws.rowMax[r], ws.rowSum[r]);
+    }
+
+    /** {@code LSE = (max + log2 sum)·ln 2} from a row's base-2 running max and sum, −∞ when the sum is 0. */
+    static float logSumExp(float max, double sum) {
+        return sum > 0 ? (float) ((max + Math.log(sum) * LOG2_E) * LN2) : Float.NEGATIVE_INFINITY;
     }
 
     /**

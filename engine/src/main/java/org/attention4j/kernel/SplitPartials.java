@@ -16,8 +16,8 @@ import org.attention4j.Tensor;
  * A row no part saw a key for gets O = 0 and LSE = −∞ (the engine's rule for fully masked rows).
  *
  * <p>Layout: item {@code group · splits + split} owns {@link #slotFloats} floats from
- * {@code item · slotFloats}: the rows' maxima, then their sums ({@code rowsMax} each), then their
- * accumulators row after row ({@code headDim} each).
+ * {@code item · slotFloats}: the rows' maxima, then their sums ({@code slotRows} each: the most rows an
+ * item can have), then their accumulators row after row ({@code headDim} each).
  */
 public final class SplitPartials {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -30,12 +30,13 @@ public final class SplitPartials {
         return TilePlan.keySplits(spec, ops) == 1 ? 0 : TilePlan.itemCount(spec, ops) * slotFloats(spec, ops);
     }
 
-    private static int rowsMax(AttentionSpec spec, TileOps ops) {
+    /** Rows of one part's slot: the most rows an item can have. */
+    private static int slotRows(AttentionSpec spec, TileOps ops) {
         return TilePlan.queryBlock(spec, ops) * spec.groupSize();
     }
 
     private static int slotFloats(AttentionSpec spec, TileOps ops) {
-        return rowsMax(spec, ops) * (spec.headDim() + 2);
+        return slotRows(spec, ops) * (spec.headDim() + 2);
     }
 
     /**
@@ -44,15 +45,15 @@ public final class SplitPartials {
      */
     static void store(AttentionSpec spec, TileOps ops, Workspace ws, int rows, boolean byRow, float[] partials,
                       int item) {
-        int rowsMax = rowsMax(spec, ops), at = item * slotFloats(spec, ops), headDim = spec.headDim();
+        int slotRows = slotRows(spec, ops), at = item * slotFloats(spec, ops), headDim = spec.headDim();
         System.arraycopy(ws.rowMax, 0, partials, at, rows);
-        System.arraycopy(ws.rowSum, 0, partials, at + rowsMax, rows);
+        System.arraycopy(ws.rowSum, 0, partials, at + slotRows, rows);
         if (byRow) {
-            System.arraycopy(ws.accT, 0, partials, at + 2 * rowsMax, rows * headDim);
+            System.arraycopy(ws.accT, 0, partials, at + 2 * slotRows, rows * headDim);
             return;
         }
         int paddedDim = TilePlan.paddedDim(headDim, ops), width = ops.panelWidth();
-        for (int r = 0, row = at + 2 * rowsMax; r < rows; r++, row += headDim) {
+        for (int r = 0, row = at + 2 * slotRows; r < rows; r++, row += headDim) {
             for (int d = 0; d < headDim; d++) {
                 partials[row + d] = ws.accT[TilePlan.panelIndex(r, d, paddedDim, width)];
             }
@@ -61,13 +62,13 @@ public final class SplitPartials {
 
     /** Merges every row group's parts and writes its rows of {@code out} (and {@code lse} when not null). */
     public static void merge(AttentionSpec spec, TileOps ops, float[] partials, Tensor out, Tensor lse) {
-        int splits = TilePlan.keySplits(spec, ops), slot = slotFloats(spec, ops), rowsMax = rowsMax(spec, ops);
-        int headDim = spec.headDim(), queryBlock = TilePlan.queryBlock(spec, ops);
-        int queryBlocks = TilePlan.queryBlocks(spec, ops);
+        int splits = TilePlan.keySplits(spec, ops), slot = slotFloats(spec, ops), slotRows = slotRows(spec, ops);
+        int headDim = spec.headDim();
         for (int group = 0; group < TilePlan.rowGroups(spec, ops); group++) {
-            int head = group / queryBlocks, qBlock = queryBlocks - 1 - group % queryBlocks; // as FlashAttention.runItem
+            int head = TilePlan.groupHead(spec, ops, group);
             int b = head / spec.kvHeads(), kvHead = head % spec.kvHeads();
-            int firstQuery = qBlock * queryBlock, queries = Math.min(queryBlock, spec.queryLength() - firstQuery);
+            int firstQuery = TilePlan.groupFirstQuery(spec, ops, group);
+            int queries = Math.min(TilePlan.queryBlock(spec, ops), spec.queryLength() - firstQuery);
             int first = group * splits * slot; // part 0's slot: the merged row is built in its accumulator
             for (int r = 0; r < queries * spec.groupSize(); r++) {
                 float max = Float.NEGATIVE_INFINITY;
@@ -75,12 +76,12 @@ public final class SplitPartials {
                     max = Math.max(max, partials[first + s * slot + r]);
                 }
                 double sum = 0;
-                int row = first + 2 * rowsMax + r * headDim;
+                int row = first + 2 * slotRows + r * headDim;
                 for (int s = 0; s < splits; s++) {
                     int at = first + s * slot;
                     float weight = max == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp((partials[at + r] - max) * LN2);
-                    sum += partials[at + rowsMax + r] * weight;
-                    for (int d = 0, from = at + 2 * rowsMax + r * headDim; d < headDim; d++) {
+                    sum += partials[at + slotRows + r] * weight;
+                    for (int d = 0, from = at + 2 * slotRows + r * headDim; d < headDim; d++) {
                         partials[row + d] = s == 0 ? partials[from + d] * weight : partials[row + d] + partials[from + d] * weight;
                     }
                 }
@@ -92,8 +93,7 @@ public final class SplitPartials {
                 int queryHead = kvHead * spec.groupSize() + r / queries;
                 Rows.write(partials, row, headDim, out, b, query, queryHead);
                 if (lse != null) {
-                    float value = sum > 0 ? (float) ((max + Math.log(sum) / LN2) * LN2) : Float.NEGATIVE_INFINITY;
-                    lse.segment().setAtIndex(FLOAT, lse.index(b, query, queryHead), value);
+                    lse.segment().setAtIndex(FLOAT, lse.index(b, query, queryHead), FlashAttention.logSumExp(max, sum));
                 }
             }
         }

@@ -7,9 +7,10 @@ import org.attention4j.AttentionSpec;
  * (spec, ops): every thread derives the same plan, so a row's arithmetic never depends on how the
  * work was split.
  *
- * <p>A work item is (batch, kv head, query block). Its rows are the query block's positions for every
+ * <p>A row group is (batch, kv head, query block). Its rows are the query block's positions for every
  * query head of the kv head's group (GQA/MQA), so each key/value block is packed once and used by the
- * whole group.
+ * whole group. A work item is a row group, or one part of its keys when the call has few row groups
+ * ({@link #keySplits}).
  */
 public final class TilePlan {
     /**
@@ -112,11 +113,15 @@ public final class TilePlan {
         if (spec.windowLeft() < 0) {
             return keyBlocks(spec, ops);
         }
+        return Math.min(keyBlocks(spec, ops), widestVisibleKeys(spec, ops) / keyBlock(spec, ops) + 2);
+    }
+
+    /** Most keys one query block sees, measured at the first, middle and last query block. */
+    private static long widestVisibleKeys(AttentionSpec spec, TileOps ops) {
         int block = queryBlock(spec, ops);
         int lastFirst = Math.max(0, spec.queryLength() - block);
-        long widest = Math.max(visibleKeys(spec, 0, block),
+        return Math.max(visibleKeys(spec, 0, block),
                 Math.max(visibleKeys(spec, lastFirst / 2, block), visibleKeys(spec, lastFirst, block)));
-        return Math.min(keyBlocks(spec, ops), widest / keyBlock(spec, ops) + 2);
     }
 
     /** Keys some query of {@code [first, first + count)} may see, first to last (called per call: no allocation). */
@@ -190,23 +195,41 @@ public final class TilePlan {
 
     /** Row groups that already give this many threads a share each are not split over their keys. */
     static final int SPLIT_TARGET_ITEMS = 16;
-    /** Fewest keys of one split: a split costs a thread hand-off and a merge, ~10 µs. */
+    /** Visible keys per split, at least: a split costs a thread hand-off and a merge, ~10 µs. */
     static final int SPLIT_MIN_KEYS = 2048;
 
     /**
      * Parts each row group's keys are cut into (flash-decoding): a call with fewer row groups than threads
      * (decode with B = 1 and one or two kv heads — MQA, GQA —, or a short chunk of queries against a long
      * cache) would otherwise leave threads idle. Each part runs the online softmax over its share of the
-     * key blocks into {@link SplitPartials}, which are merged in a fixed order once all are done. At least
-     * {@link #SPLIT_MIN_KEYS} keys per part, and enough parts for {@link #SPLIT_TARGET_ITEMS} items in all.
+     * visible key blocks into {@link SplitPartials}, which are merged in a fixed order once all are done.
+     * As many parts as the widest query block's visible keys hold {@link #SPLIT_MIN_KEYS} (a window of 256
+     * keys over a long cache is not split), and no more than {@link #SPLIT_TARGET_ITEMS} items in all;
+     * a query block that sees fewer keys, or a layout or mask that hides some, leaves some parts lighter.
      * A function of the spec, not of the engine's threads: one and two threads compute the same sums.
      */
     public static int keySplits(AttentionSpec spec, TileOps ops) {
         int groups = rowGroups(spec, ops);
-        if (groups >= SPLIT_TARGET_ITEMS) {
+        if (groups == 0 || groups >= SPLIT_TARGET_ITEMS) { // no query at all, or threads enough
             return 1;
         }
-        return Math.max(1, Math.min(SPLIT_TARGET_ITEMS / groups, spec.keyLength() / SPLIT_MIN_KEYS));
+        long parts = widestVisibleKeys(spec, ops) / SPLIT_MIN_KEYS;
+        return (int) Math.max(1, Math.min(SPLIT_TARGET_ITEMS / groups, parts));
+    }
+
+    /** {@code batch · kvHeads + kvHead} of row group {@code group} (0 ≤ group < {@link #rowGroups}). */
+    static int groupHead(AttentionSpec spec, TileOps ops, int group) {
+        return group / queryBlocks(spec, ops);
+    }
+
+    /**
+     * First query position of row group {@code group}. Within a (batch, kv head) the last query blocks
+     * come first: under a causal mask they see the most keys, so the light ones are left at the end of a
+     * thread's range of items, where other threads steal them to even out the finish.
+     */
+    static int groupFirstQuery(AttentionSpec spec, TileOps ops, int group) {
+        int queryBlocks = queryBlocks(spec, ops);
+        return (queryBlocks - 1 - group % queryBlocks) * queryBlock(spec, ops);
     }
 
     /** Most tile rows an item can have (group heads × query block, padded to whole panels): workspace sizing. */
