@@ -41,7 +41,8 @@ public final class FlashAttention {
 
     /**
      * Computes work item {@code item} of {@link TilePlan#itemCount}: writes its rows of {@code out}
-     * (and {@code lse} when not null), or for a part of a split row group its partial result. Arguments must have been validated; {@code ws} must be prepared.
+     * (and {@code lse} when not null), or for a part of a split row group its partial result. Arguments
+     * must have been validated; {@code ws} must be prepared.
      * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
      * packed for a head belong to this call. {@code headReused}: more items of this head will run on this
      * workspace, so caching its packed key/value blocks pays off. {@code partials}: where items of row
@@ -232,7 +233,7 @@ public final class FlashAttention {
             ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
                     (int) k.seqStride(), keyCount, ws.scoresT);
         } else {
-            copyRows(k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
+            copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
             ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT);
         }
     }
@@ -246,7 +247,7 @@ public final class FlashAttention {
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
                     (int) v.seqStride(), headDim, ws.accT);
         } else {
-            copyRows(v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
+            copyRows(ops, v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, headDim, headDim, ws.accT);
         }
     }
@@ -310,18 +311,21 @@ public final class FlashAttention {
                                   int valuesFirst) {
         int headDim = spec.headDim();
         int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-        if (readsInPlace(k)) {
-            ops.copyRows(k.array(), k.arrayIndex(b, firstKey, kvHead), (int) k.seqStride(), keyCount, headDim, keys,
-                    keyFirst);
-        } else {
-            copyRows(k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
-        }
+        copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
         Arrays.fill(keys, keyFirst + keyCount * headDim, keyFirst + keyRows * headDim, 0f);
         transposeValues(ops, v, b, kvHead, firstKey, keyCount, headDim, ws, valuesT, valuesFirst);
     }
 
-    /** Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously. */
-    private static void copyRows(Tensor t, int b, int head, int first, int count, int headDim, float[] dst, int at) {
+    /**
+     * Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously:
+     * from a {@code float[]} through {@link TileOps#copyRows} (many rows in flight), else row by row.
+     */
+    private static void copyRows(TileOps ops, Tensor t, int b, int head, int first, int count, int headDim, float[] dst,
+                                 int at) {
+        if (readsInPlace(t)) {
+            ops.copyRows(t.array(), t.arrayIndex(b, first, head), (int) t.seqStride(), count, headDim, dst, at);
+            return;
+        }
         for (int c = 0; c < count; c++) {
             Rows.read(t, b, first + c, head, dst, at + c * headDim, headDim);
         }
@@ -342,7 +346,7 @@ public final class FlashAttention {
                     keyCount, headDim, valuesT, at);
             return;
         }
-        copyRows(v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
+        copyRows(ops, v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
         ops.transposeValueBlock(ws.valueRows, 0, headDim, ws.denseLanes, keyCount, headDim, valuesT, at);
     }
 

@@ -180,7 +180,8 @@ public interface TileOps {
 
     /**
      * {@code dst[at + c·headDim + d] = src[srcFirst + c·rowStride + d]} for {@code c < count},
-     * {@code d < headDim}: rows of a caller's tensor copied contiguously (the key blocks).
+     * {@code d < headDim}: rows of a caller's tensor copied contiguously (key blocks; value rows before a
+     * transpose that gathers).
      */
     default void copyRows(float[] src, int srcFirst, int rowStride, int count, int headDim, float[] dst, int at) {
         for (int c = 0; c < count; c++) {
