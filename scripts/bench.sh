@@ -6,6 +6,8 @@
 #   scripts/bench.sh --jmh <JMH args...>         any JMH run, e.g.
 #       scripts/bench.sh --jmh ForwardBenchmark -p n=4096 -p headDim=128 -p causal=false -p threads=1 -prof gc
 #     (-prof gc reports gc.alloc.rate.norm: bytes allocated per call)
+#       scripts/bench.sh --jmh OnnxPeerBenchmark -p n=4096 -p headDim=64 -p threads=1
+#     (the engine and ONNX Runtime on the same inputs, same run: docs/PERFORMANCE.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=$(scripts/find-jdk25.sh)
