@@ -25,14 +25,16 @@ import org.attention4j.Tensor;
  * history of calls (layouts BSHD/BHSD, off-heap segments, GQA, windows, masks, ALiBi, soft-cap, decode,
  * varlen, 1 and 2 threads; {@code --history 0} runs none), then times the steady state of each target
  * shape: {@link AttentionEngine#warmUp}, then calls for {@code --seconds}, the median call. It also
- * counts the bytes allocated per call (all threads) once warm. The parent prints per shape the
- * min / median / max GFLOP/s over the JVMs, max/min, the median against the best JVM, and the worst
- * allocation per call.
+ * counts the bytes allocated per call (all threads) once warm. Unless {@code --peer none}, each plain
+ * self-attention target is then run by ONNX Runtime's MultiHeadAttention ({@link OrtPeer}) on the same
+ * inputs in the same JVM, checked against the engine's output and timed alike. The parent prints per
+ * shape the min / median / max GFLOP/s over the JVMs, max/min, the median against the best JVM, the
+ * worst allocation per call, and the engine / ORT ratio per JVM.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar org.attention4j.jmh.JitLottery \
  *     [--jvms 10] [--history 40] [--seconds 3] [--seed 1] [--targets default|quick] [--only "D128 full 1t"]
- *     [--jvm-arg=-XX:...]
+ *     [--peer ort|none] [--jvm-arg=-XX:...]
  * </pre>
  * Extra {@code --jvm-arg=} options go to every child (e.g. {@code -XX:+PrintCompilation} for a log).
  */
@@ -77,14 +79,15 @@ public final class JitLottery {
                 options.getOrDefault("history", "40"), System.getProperty("java.vm.version"),
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
         for (int jvm = 0; jvm < jvms; jvm++) {
-            List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx6g"));
+            List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx6g",
+                    "--enable-native-access=ALL-UNNAMED")); // ORT loads its JNI library
             for (String a : args) {
                 if (a.startsWith("--jvm-arg=")) {
                     command.add(a.substring("--jvm-arg=".length()));
                 }
             }
             command.addAll(List.of("-cp", classpath, JitLottery.class.getName(), "--child", "--seed", "" + (seed + jvm)));
-            for (String key : List.of("history", "seconds", "targets", "only")) {
+            for (String key : List.of("history", "seconds", "targets", "only", "peer")) {
                 if (options.containsKey(key)) {
                     command.addAll(List.of("--" + key, options.get(key)));
                 }
@@ -118,6 +121,31 @@ public final class JitLottery {
             System.out.printf("| %s | %d | %.1f | %.1f | %.1f | %.3f | %.3f | %.0f |%n", e.getKey(), g.length, g[0], median,
                     g[g.length - 1], g[g.length - 1] / g[0], median / g[g.length - 1], bytes);
         }
+        printPeerRatios(results);
+    }
+
+    /** Per shape with an ORT twin: attention4j / ORT in each JVM (both timed in that JVM), min and median. */
+    private static void printPeerRatios(Map<String, List<double[]>> results) {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
+            List<double[]> ort = results.get(ORT_PREFIX + e.getKey());
+            if (ort == null || ort.size() != e.getValue().size()) {
+                continue;
+            }
+            double[] ratios = new double[ort.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = e.getValue().get(i)[0] / ort.get(i)[0];
+            }
+            Arrays.sort(ratios);
+            lines.add(String.format("| %s | %.3f | %.3f | %.3f |", e.getKey(), ratios[0], ratios[ratios.length / 2],
+                    ratios[ratios.length - 1]));
+        }
+        if (!lines.isEmpty()) {
+            System.out.printf("%nattention4j / ONNX Runtime MultiHeadAttention, same JVM, same inputs:%n");
+            System.out.println("| shape | min | median | max |");
+            System.out.println("|---|---|---|---|");
+            lines.forEach(System.out::println);
+        }
     }
 
     // ---- child: a history, then the targets ----
@@ -126,6 +154,7 @@ public final class JitLottery {
         long seed = Long.parseLong(options.get("seed"));
         int history = Integer.parseInt(options.getOrDefault("history", "40"));
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "3"));
+        boolean peer = !options.getOrDefault("peer", "ort").equals("none");
         SplittableRandom random = new SplittableRandom(seed);
         try (AttentionEngine one = AttentionEngine.create(1); AttentionEngine two = AttentionEngine.create(2);
              Arena arena = Arena.ofShared()) {
@@ -144,18 +173,41 @@ public final class JitLottery {
                 AttentionEngine engine = t.threads() == 1 ? one : two;
                 Workload w = new Workload(t.spec(), seed);
                 engine.warmUp(Duration.ofSeconds(1), t.spec());
-                double[] timing = steadyState(engine, w, seconds);
+                double[] timing = steadyState(() -> engine.forward(w.spec, w.q, w.k, w.v, w.out), seconds);
                 System.out.printf("RESULT\t%s\t%.2f\t%.0f%n", e.getKey(), t.spec().flops() / timing[0] / 1e9, timing[1]);
+                if (peer && hasOrtGraph(t.spec())) {
+                    timeOrt(e.getKey(), t, w, seconds);
+                }
             }
         }
     }
 
-    /** The median seconds per call over {@code seconds} of calls, and the bytes all threads allocated per call. */
-    private static double[] steadyState(AttentionEngine engine, Workload w, double seconds) {
-        Runnable call = () -> engine.forward(w.spec, w.q, w.k, w.v, w.out);
+    private static final String ORT_PREFIX = "ORT ";
+
+    private static boolean hasOrtGraph(AttentionSpec spec) {
+        return spec.kvHeads() == spec.heads() && spec.queryLength() == spec.keyLength();
+    }
+
+    /** ORT's MultiHeadAttention on the same inputs, checked against the engine's output, then timed alike. */
+    private static void timeOrt(String name, Target t, Workload w, double seconds) {
+        try (OrtPeer ort = new OrtPeer("ORT MultiHeadAttention", OnnxAttentionGraphs.multiHeadAttention(t.spec()), w,
+                t.threads())) {
+            ort.check(w.out.array().clone());
+            Workload.warmUntilCompiled(ort::run);
+            double[] timing = steadyState(ort::run, seconds);
+            System.out.printf("RESULT\t%s%s\t%.2f\t%.0f%n", ORT_PREFIX, name, t.spec().flops() / timing[0] / 1e9,
+                    timing[1]);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The median seconds per call over {@code seconds} of calls, then the bytes all threads allocated per
+     * call over 10 more calls (apart from the timing, so a late compile's garbage is not counted twice).
+     */
+    private static double[] steadyState(Runnable call, double seconds) {
         call.run();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long bytesBefore = threads.getTotalThreadAllocatedBytes();
         List<Long> times = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < end || times.size() < 5) {
@@ -163,9 +215,14 @@ public final class JitLottery {
             call.run();
             times.add(System.nanoTime() - start);
         }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long bytesBefore = threads.getTotalThreadAllocatedBytes();
+        for (int i = 0; i < 10; i++) {
+            call.run();
+        }
         long bytes = threads.getTotalThreadAllocatedBytes() - bytesBefore;
         long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new double[] {sorted[sorted.length / 2] / 1e9, (double) bytes / times.size()};
+        return new double[] {sorted[sorted.length / 2] / 1e9, bytes / 10.0};
     }
 
     /** One random call of the history: a few repetitions of one variant at a small size. Returns its name. */
@@ -173,10 +230,11 @@ public final class JitLottery {
         int n = 128 + r.nextInt(15) * 128 + r.nextInt(2) * r.nextInt(100); // some not a multiple of a block
         int d = new int[] {32, 64, 80, 128}[r.nextInt(4)];
         int heads = 8, kvHeads = new int[] {8, 8, 2, 1}[r.nextInt(4)];
+        boolean causal = r.nextBoolean();
         AttentionSpec.Builder b = AttentionSpec.builder().length(n).heads(heads).kvHeads(kvHeads).headDim(d)
-                .causal(r.nextBoolean());
+                .causal(causal);
         String kind = switch (r.nextInt(8)) {
-            case 0 -> { b.window(64 + r.nextInt(256), r.nextBoolean() ? 0 : 32); yield "window"; }
+            case 0 -> { b.window(64 + r.nextInt(256), causal || r.nextBoolean() ? 0 : 32); yield "window"; }
             case 1 -> { b.alibiSlopes(AttentionSpec.standardAlibiSlopes(heads)); yield "alibi"; }
             case 2 -> { b.softcap(30f); yield "softcap"; }
             case 3 -> { b.queryLength(1 + r.nextInt(4)).keyLength(2048 + r.nextInt(8192)); yield "decode"; }
@@ -236,7 +294,7 @@ public final class JitLottery {
                 options.put(a.substring(2), args[++i]);
             } else {
                 throw new IllegalArgumentException("unknown argument " + a + ": expected --jvms N, --history N, "
-                        + "--seconds S, --seed N, --targets default|quick, --only TEXT, --jvm-arg=OPTION; got " + Arrays.toString(args));
+                        + "--seconds S, --seed N, --targets default|quick, --only TEXT, --peer ort|none, --jvm-arg=OPTION; got " + Arrays.toString(args));
             }
         }
         return options;
