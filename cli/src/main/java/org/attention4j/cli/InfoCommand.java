@@ -25,6 +25,7 @@ public final class InfoCommand implements Callable<Integer> {
         MachineInfo m = MachineInfo.current();
         out.println("attention4j " + VersionProvider.version());
         out.println("JDK:       " + m.jdk());
+        out.println("GC:        " + m.gc());
         out.println("OS:        " + m.os());
         out.println("CPU:       " + m.cpuModel() + ", " + m.cores() + " logical cores");
         out.println("Kernel:    " + m.provider() + " (" + m.lanes() + " float lanes, micro-tile " + m.microTile()

@@ -1,6 +1,8 @@
 package org.attention4j.cli;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,14 +14,44 @@ import org.attention4j.bench.KernelInfo;
  * The machine and JVM a measurement ran on: printed by {@code info}, written into profile JSON and gate
  * baselines (where a different CPU or JDK means the numbers are not comparable).
  */
-public record MachineInfo(String cpuModel, int cores, String os, String jdk, String provider, int lanes,
+public record MachineInfo(String cpuModel, int cores, String os, String jdk, String gc, String provider, int lanes,
                           String microTile, String providerReason) {
+    private static final String[] COLLECTORS = {"Serial", "Parallel", "G1", "Z", "Shenandoah", "Epsilon"};
 
     public static MachineInfo current() {
         return new MachineInfo(readCpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                KernelInfo.provider(), KernelInfo.lanes(), KernelInfo.microTile(), KernelInfo.reason());
+                collector(), KernelInfo.provider(), KernelInfo.lanes(), KernelInfo.microTile(), KernelInfo.reason());
+    }
+
+    /**
+     * The JVM's collector and its young generation's limit, e.g. {@code Serial (young gen <= 64 MiB)}: the
+     * peak RSS a profile reports depends on it (scripts/attention4j picks Serial and 64 MiB: a cold 64k
+     * profile read tensors + 186-191 MiB, against + 789 MiB with G1's defaults). HotSpot only.
+     */
+    static String collector() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            for (String name : COLLECTORS) {
+                if ("true".equals(option(vm, "Use" + name + "GC"))) {
+                    long young = Long.parseLong(option(vm, "MaxNewSize"));
+                    return name + " (young gen <= " + (young >> 20) + " MiB)";
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not HotSpot (no such bean or option): say nothing rather than guess
+        }
+        return "unknown";
+    }
+
+    /** A VM option's value, or null when this JVM build has no such option (e.g. no Shenandoah). */
+    private static String option(HotSpotDiagnosticMXBean vm, String name) {
+        try {
+            return vm.getVMOption(name).getValue();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** What must match for two measurements to be compared: CPU, core count, JDK and kernel. */
@@ -33,6 +65,7 @@ public record MachineInfo(String cpuModel, int cores, String os, String jdk, Str
         m.put("cores", cores);
         m.put("os", os);
         m.put("jdk", jdk);
+        m.put("gc", gc);
         m.put("provider", provider);
         m.put("lanes", lanes);
         m.put("microTile", microTile);

@@ -25,10 +25,15 @@ class LauncherIT {
     private record Result(int exit, String out, String err) {}
 
     private static Result launch(String... args) throws IOException, InterruptedException {
+        return launchWith("", args);
+    }
+
+    private static Result launchWith(String javaOpts, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_OPTS", javaOpts);
         Path out = Files.createTempFile("launcher", ".out"), err = Files.createTempFile("launcher", ".err");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
@@ -56,8 +61,17 @@ class LauncherIT {
         Result info = launch("info", "--no-peak");
         assertEquals(0, info.exit(), info.toString());
         assertTrue(info.out().contains("Kernel:    vector-"), info.out());
+        assertTrue(info.out().contains("GC:        Serial (young gen <= 64 MiB)"), info.out());
         Result bad = launch("profile", "--seq", "zero");
         assertEquals(2, bad.exit(), bad.toString());
         assertTrue(bad.err().contains("--seq"), bad.err());
+    }
+
+    @Test
+    void aCollectorInJavaOptsReplacesTheLaunchersOwn() throws Exception {
+        // Two collectors on one command line would stop the JVM before it starts.
+        Result info = launchWith("-XX:+UseG1GC", "info", "--no-peak");
+        assertEquals(0, info.exit(), info.toString());
+        assertTrue(info.out().contains("GC:        G1 ("), info.out());
     }
 }

@@ -47,8 +47,8 @@ record LayerProfileReport(String date, MachineInfo machine, Calibration calibrat
     private List<String> headerLines() {
         List<String> lines = new ArrayList<>();
         lines.add("attention4j " + VersionProvider.version() + " profile --layer, " + date);
-        lines.add("machine: " + machine.cpuModel() + ", " + machine.cores() + " cores, " + machine.jdk() + ", kernel "
-                + machine.provider());
+        lines.add("machine: " + machine.cpuModel() + ", " + machine.cores() + " cores, " + machine.jdk() + ", GC "
+                + machine.gc() + ", kernel " + machine.provider());
         lines.add("FMA peak (same run): " + calibration.describe());
         lines.add("block: " + options.get("shape"));
         return lines;

@@ -61,8 +61,8 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
     private List<String> headerLines() {
         List<String> lines = new ArrayList<>();
         lines.add("attention4j " + VersionProvider.version() + " profile, " + date);
-        lines.add("machine: " + machine.cpuModel() + ", " + machine.cores() + " cores, " + machine.jdk() + ", kernel "
-                + machine.provider());
+        lines.add("machine: " + machine.cpuModel() + ", " + machine.cores() + " cores, " + machine.jdk() + ", GC "
+                + machine.gc() + ", kernel " + machine.provider());
         lines.add("FMA peak (same run): " + calibration.describe());
         Object shape = options.get("shape");
         if (shape != null) {

@@ -20,6 +20,8 @@ final class ProfileRunner {
     private static final long FIRST_USE_WARMUP_NANOS = 1_000_000_000L;
     /** Positions of the shape a kernel warms up on before a longer first row. */
     private static final int WARMUP_LENGTH = 4096;
+    private static final String COLD_NOTE = "cold: no warm-up at this shape (kernel compiled on " + WARMUP_LENGTH
+            + " positions first)";
     private final ProfilePlan plan;
     private final Calibration calibration;
     private final Progress progress;
@@ -100,13 +102,15 @@ final class ProfileRunner {
         peakRssResettable &= reset;
         Measurement.Result r = Measurement.run(() -> runner.forward(spec, mask, in.q, in.k, in.v, in.out), plan.warmup(),
                 firstUse && !warmedSmall ? FIRST_USE_WARMUP_NANOS : 0, plan.iterations(), plan.minTime(), stop);
+        String note = !warmedSmall || plan.warmup() > 0 ? r.note()
+                : r.note().isEmpty() ? COLD_NOTE : COLD_NOTE + "; " + r.note();
         LatencyStats latency = LatencyStats.of(r.nanos(), r.count());
         double seconds = latency.p50() / 1e3;
         double gflops = 4.0 * spec.headDim() * pairs / seconds / 1e9; // useful pairs only (AttentionSpec.flops)
         double percent = 100 * gflops / calibration.peakFor(threads);
         double tokens = (double) spec.batch() * spec.queryLength() / seconds;
         return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
-                ProfileRow.OK, r.note(), r.warmup(), r.count(), latency, gflops, percent, tokens,
+                ProfileRow.OK, note, r.warmup(), r.count(), latency, gflops, percent, tokens,
                 r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix, pairs);
     }
 
@@ -115,6 +119,10 @@ final class ProfileRunner {
      * {@link #WARMUP_LENGTH} positions first (no mask, batch 1). A call at 1M tokens lasts seconds, so the
      * row's own warm-up ran the Vector API code interpreted and in C1 for seconds: 3–45× slower, and
      * allocating ~1 GiB of boxed vectors, which grew the heap by ~200 MiB inside the row's peak RSS.
+     * A compile warm-up, not one of the row: it runs until the JIT is idle whatever {@code --warmup} says
+     * (with {@code --warmup 0} it was one interpreted call, and the row's first call made the garbage).
+     * The row's first call is still the first at its shape (its workspace, its K/V blocks and branches
+     * the short shape never took are new); with {@code --warmup 0} the row's note says so.
      * Returns whether it warmed up (not for block-sparse layouts: their blocks are tied to the length).
      */
     private boolean warmUpOnSmallShape(KernelChoice.Runner runner, AttentionSpec spec) {
@@ -124,7 +132,7 @@ final class ProfileRunner {
         AttentionSpec small = spec.toBuilder().batch(1).queryLength(Math.min(spec.queryLength(), WARMUP_LENGTH))
                 .keyLength(Math.min(spec.keyLength(), WARMUP_LENGTH)).build();
         try (ProfileInputs in = new ProfileInputs(small, plan.bhsd(), plan.offheap(), plan.seed())) {
-            Measurement.run(() -> runner.forward(small, null, in.q, in.k, in.v, in.out), plan.warmup(),
+            Measurement.run(() -> runner.forward(small, null, in.q, in.k, in.v, in.out), Math.max(1, plan.warmup()),
                     FIRST_USE_WARMUP_NANOS, 1, 0, stop);
         }
         return true;

@@ -43,7 +43,7 @@ class ProfileCommandTest {
                 "peakRssResettable", "rows")) {
             assertNotNull(root.get(field), field);
         }
-        for (String field : List.of("cpu", "cores", "jdk", "provider", "lanes")) {
+        for (String field : List.of("cpu", "cores", "jdk", "gc", "provider", "lanes")) {
             assertNotNull(root.get("machine").get(field), "machine." + field);
         }
         assertTrue(root.get("calibration").get("gflops1Thread").asDouble() > 0);
