@@ -45,10 +45,10 @@ public final class JitLottery {
         t.put("n4096 D128 full 1t", new Target(AttentionSpec.of(1, 4096, 8, 128, false), 1));
         t.put("n4096 D64 full 1t", new Target(AttentionSpec.of(1, 4096, 8, 64, false), 1));
         t.put("n4096 D128 full 2t", new Target(AttentionSpec.of(1, 4096, 8, 128, false), 2));
+        t.put("n4096 D64 full 2t", new Target(AttentionSpec.of(1, 4096, 8, 64, false), 2));
         if (set.equals("quick")) {
             return t;
         }
-        t.put("n4096 D64 full 2t", new Target(AttentionSpec.of(1, 4096, 8, 64, false), 2));
         t.put("n1024 D64 full 1t", new Target(AttentionSpec.of(1, 1024, 8, 64, false), 1));
         t.put("n4096 D64 causal 1t", new Target(AttentionSpec.of(1, 4096, 8, 64, true), 1));
         t.put("decode 16k D128 8:1 2t", new Target(AttentionSpec.builder().queryLength(1).keyLength(16384).heads(8)
@@ -204,7 +204,7 @@ public final class JitLottery {
 
     /**
      * The median seconds per call over {@code seconds} of calls, then the bytes all threads allocated per
-     * call over 10 more calls (apart from the timing, so a late compile's garbage is not counted twice).
+     * call over 5 more calls (apart from the timing, so a late compile's garbage is not counted twice).
      */
     private static double[] steadyState(Runnable call, double seconds) {
         call.run();
@@ -217,12 +217,12 @@ public final class JitLottery {
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long bytesBefore = threads.getTotalThreadAllocatedBytes();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 5; i++) {
             call.run();
         }
         long bytes = threads.getTotalThreadAllocatedBytes() - bytesBefore;
         long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new double[] {sorted[sorted.length / 2] / 1e9, bytes / 10.0};
+        return new double[] {sorted[sorted.length / 2] / 1e9, bytes / 5.0};
     }
 
     /** One random call of the history: a few repetitions of one variant at a small size. Returns its name. */

@@ -43,12 +43,12 @@ final class GemmMicroKernels {
         int r5 = cAt + 5 * ldc;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
-            c00 = load(c, r0); c01 = load(c, r0 + LANES);
-            c10 = load(c, r1); c11 = load(c, r1 + LANES);
-            c20 = load(c, r2); c21 = load(c, r2 + LANES);
-            c30 = load(c, r3); c31 = load(c, r3 + LANES);
-            c40 = load(c, r4); c41 = load(c, r4 + LANES);
-            c50 = load(c, r5); c51 = load(c, r5 + LANES);
+            c00 = FloatVector.fromArray(SPECIES, c, r0); c01 = FloatVector.fromArray(SPECIES, c, r0 + LANES);
+            c10 = FloatVector.fromArray(SPECIES, c, r1); c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES);
+            c20 = FloatVector.fromArray(SPECIES, c, r2); c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES);
+            c30 = FloatVector.fromArray(SPECIES, c, r3); c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES);
+            c40 = FloatVector.fromArray(SPECIES, c, r4); c41 = FloatVector.fromArray(SPECIES, c, r4 + LANES);
+            c50 = FloatVector.fromArray(SPECIES, c, r5); c51 = FloatVector.fromArray(SPECIES, c, r5 + LANES);
         } else {
             FloatVector zero = FloatVector.zero(SPECIES);
             c00 = zero; c01 = zero;
@@ -65,7 +65,7 @@ final class GemmMicroKernels {
         int a4 = aAt + 4 * depth;
         int a5 = aAt + 5 * depth;
         for (int k = 0, bk = bAt; k < depth; k++, bk += NR) {
-            FloatVector b0 = load(b, bk), b1 = load(b, bk + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector x;
             x = FloatVector.broadcast(SPECIES, a[a0 + k]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -105,18 +105,18 @@ final class GemmMicroKernels {
         int r11 = cAt + 11 * ldc;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
         if (load) {
-            c00 = load(c, r0); c01 = load(c, r0 + LANES);
-            c10 = load(c, r1); c11 = load(c, r1 + LANES);
-            c20 = load(c, r2); c21 = load(c, r2 + LANES);
-            c30 = load(c, r3); c31 = load(c, r3 + LANES);
-            c40 = load(c, r4); c41 = load(c, r4 + LANES);
-            c50 = load(c, r5); c51 = load(c, r5 + LANES);
-            c60 = load(c, r6); c61 = load(c, r6 + LANES);
-            c70 = load(c, r7); c71 = load(c, r7 + LANES);
-            c80 = load(c, r8); c81 = load(c, r8 + LANES);
-            c90 = load(c, r9); c91 = load(c, r9 + LANES);
-            c100 = load(c, r10); c101 = load(c, r10 + LANES);
-            c110 = load(c, r11); c111 = load(c, r11 + LANES);
+            c00 = FloatVector.fromArray(SPECIES, c, r0); c01 = FloatVector.fromArray(SPECIES, c, r0 + LANES);
+            c10 = FloatVector.fromArray(SPECIES, c, r1); c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES);
+            c20 = FloatVector.fromArray(SPECIES, c, r2); c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES);
+            c30 = FloatVector.fromArray(SPECIES, c, r3); c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES);
+            c40 = FloatVector.fromArray(SPECIES, c, r4); c41 = FloatVector.fromArray(SPECIES, c, r4 + LANES);
+            c50 = FloatVector.fromArray(SPECIES, c, r5); c51 = FloatVector.fromArray(SPECIES, c, r5 + LANES);
+            c60 = FloatVector.fromArray(SPECIES, c, r6); c61 = FloatVector.fromArray(SPECIES, c, r6 + LANES);
+            c70 = FloatVector.fromArray(SPECIES, c, r7); c71 = FloatVector.fromArray(SPECIES, c, r7 + LANES);
+            c80 = FloatVector.fromArray(SPECIES, c, r8); c81 = FloatVector.fromArray(SPECIES, c, r8 + LANES);
+            c90 = FloatVector.fromArray(SPECIES, c, r9); c91 = FloatVector.fromArray(SPECIES, c, r9 + LANES);
+            c100 = FloatVector.fromArray(SPECIES, c, r10); c101 = FloatVector.fromArray(SPECIES, c, r10 + LANES);
+            c110 = FloatVector.fromArray(SPECIES, c, r11); c111 = FloatVector.fromArray(SPECIES, c, r11 + LANES);
         } else {
             FloatVector zero = FloatVector.zero(SPECIES);
             c00 = zero; c01 = zero;
@@ -145,7 +145,7 @@ final class GemmMicroKernels {
         int a10 = aAt + 10 * depth;
         int a11 = aAt + 11 * depth;
         for (int k = 0, bk = bAt; k < depth; k++, bk += NR) {
-            FloatVector b0 = load(b, bk), b1 = load(b, bk + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector x;
             x = FloatVector.broadcast(SPECIES, a[a0 + k]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -184,9 +184,5 @@ final class GemmMicroKernels {
         c90.intoArray(c, r9); c91.intoArray(c, r9 + LANES);
         c100.intoArray(c, r10); c101.intoArray(c, r10 + LANES);
         c110.intoArray(c, r11); c111.intoArray(c, r11 + LANES);
-    }
-
-    private static FloatVector load(float[] array, int at) {
-        return FloatVector.fromArray(SPECIES, array, at);
     }
 }

@@ -44,13 +44,20 @@ final class MicroKernels {
             c40 = zero; c41 = zero;
             c50 = zero; c51 = zero;
         } else {
-            FloatVector s0 = load(scale, scaleFirst), s1 = load(scale, scaleFirst + LANES);
-            c00 = load(c, cFirst + 0 * TILE_WIDTH).mul(s0); c01 = load(c, cFirst + 0 * TILE_WIDTH + LANES).mul(s1);
-            c10 = load(c, cFirst + 1 * TILE_WIDTH).mul(s0); c11 = load(c, cFirst + 1 * TILE_WIDTH + LANES).mul(s1);
-            c20 = load(c, cFirst + 2 * TILE_WIDTH).mul(s0); c21 = load(c, cFirst + 2 * TILE_WIDTH + LANES).mul(s1);
-            c30 = load(c, cFirst + 3 * TILE_WIDTH).mul(s0); c31 = load(c, cFirst + 3 * TILE_WIDTH + LANES).mul(s1);
-            c40 = load(c, cFirst + 4 * TILE_WIDTH).mul(s0); c41 = load(c, cFirst + 4 * TILE_WIDTH + LANES).mul(s1);
-            c50 = load(c, cFirst + 5 * TILE_WIDTH).mul(s0); c51 = load(c, cFirst + 5 * TILE_WIDTH + LANES).mul(s1);
+            FloatVector s0 = FloatVector.fromArray(SPECIES, scale, scaleFirst);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, scale, scaleFirst + LANES);
+            c00 = FloatVector.fromArray(SPECIES, c, cFirst + 0 * TILE_WIDTH).mul(s0);
+            c01 = FloatVector.fromArray(SPECIES, c, cFirst + 0 * TILE_WIDTH + LANES).mul(s1);
+            c10 = FloatVector.fromArray(SPECIES, c, cFirst + 1 * TILE_WIDTH).mul(s0);
+            c11 = FloatVector.fromArray(SPECIES, c, cFirst + 1 * TILE_WIDTH + LANES).mul(s1);
+            c20 = FloatVector.fromArray(SPECIES, c, cFirst + 2 * TILE_WIDTH).mul(s0);
+            c21 = FloatVector.fromArray(SPECIES, c, cFirst + 2 * TILE_WIDTH + LANES).mul(s1);
+            c30 = FloatVector.fromArray(SPECIES, c, cFirst + 3 * TILE_WIDTH).mul(s0);
+            c31 = FloatVector.fromArray(SPECIES, c, cFirst + 3 * TILE_WIDTH + LANES).mul(s1);
+            c40 = FloatVector.fromArray(SPECIES, c, cFirst + 4 * TILE_WIDTH).mul(s0);
+            c41 = FloatVector.fromArray(SPECIES, c, cFirst + 4 * TILE_WIDTH + LANES).mul(s1);
+            c50 = FloatVector.fromArray(SPECIES, c, cFirst + 5 * TILE_WIDTH).mul(s0);
+            c51 = FloatVector.fromArray(SPECIES, c, cFirst + 5 * TILE_WIDTH + LANES).mul(s1);
         }
         int a0 = aFirst + 0 * aRowStride;
         int a1 = aFirst + 1 * aRowStride;
@@ -59,7 +66,7 @@ final class MicroKernels {
         int a4 = aFirst + 4 * aRowStride;
         int a5 = aFirst + 5 * aRowStride;
         for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
-            FloatVector b0 = load(b, bk), b1 = load(b, bk + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector x;
             x = FloatVector.broadcast(SPECIES, a[a0 + k]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -104,15 +111,24 @@ final class MicroKernels {
             c60 = zero; c61 = zero;
             c70 = zero; c71 = zero;
         } else {
-            FloatVector s0 = load(scale, scaleFirst), s1 = load(scale, scaleFirst + LANES);
-            c00 = load(c, cFirst + 0 * TILE_WIDTH).mul(s0); c01 = load(c, cFirst + 0 * TILE_WIDTH + LANES).mul(s1);
-            c10 = load(c, cFirst + 1 * TILE_WIDTH).mul(s0); c11 = load(c, cFirst + 1 * TILE_WIDTH + LANES).mul(s1);
-            c20 = load(c, cFirst + 2 * TILE_WIDTH).mul(s0); c21 = load(c, cFirst + 2 * TILE_WIDTH + LANES).mul(s1);
-            c30 = load(c, cFirst + 3 * TILE_WIDTH).mul(s0); c31 = load(c, cFirst + 3 * TILE_WIDTH + LANES).mul(s1);
-            c40 = load(c, cFirst + 4 * TILE_WIDTH).mul(s0); c41 = load(c, cFirst + 4 * TILE_WIDTH + LANES).mul(s1);
-            c50 = load(c, cFirst + 5 * TILE_WIDTH).mul(s0); c51 = load(c, cFirst + 5 * TILE_WIDTH + LANES).mul(s1);
-            c60 = load(c, cFirst + 6 * TILE_WIDTH).mul(s0); c61 = load(c, cFirst + 6 * TILE_WIDTH + LANES).mul(s1);
-            c70 = load(c, cFirst + 7 * TILE_WIDTH).mul(s0); c71 = load(c, cFirst + 7 * TILE_WIDTH + LANES).mul(s1);
+            FloatVector s0 = FloatVector.fromArray(SPECIES, scale, scaleFirst);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, scale, scaleFirst + LANES);
+            c00 = FloatVector.fromArray(SPECIES, c, cFirst + 0 * TILE_WIDTH).mul(s0);
+            c01 = FloatVector.fromArray(SPECIES, c, cFirst + 0 * TILE_WIDTH + LANES).mul(s1);
+            c10 = FloatVector.fromArray(SPECIES, c, cFirst + 1 * TILE_WIDTH).mul(s0);
+            c11 = FloatVector.fromArray(SPECIES, c, cFirst + 1 * TILE_WIDTH + LANES).mul(s1);
+            c20 = FloatVector.fromArray(SPECIES, c, cFirst + 2 * TILE_WIDTH).mul(s0);
+            c21 = FloatVector.fromArray(SPECIES, c, cFirst + 2 * TILE_WIDTH + LANES).mul(s1);
+            c30 = FloatVector.fromArray(SPECIES, c, cFirst + 3 * TILE_WIDTH).mul(s0);
+            c31 = FloatVector.fromArray(SPECIES, c, cFirst + 3 * TILE_WIDTH + LANES).mul(s1);
+            c40 = FloatVector.fromArray(SPECIES, c, cFirst + 4 * TILE_WIDTH).mul(s0);
+            c41 = FloatVector.fromArray(SPECIES, c, cFirst + 4 * TILE_WIDTH + LANES).mul(s1);
+            c50 = FloatVector.fromArray(SPECIES, c, cFirst + 5 * TILE_WIDTH).mul(s0);
+            c51 = FloatVector.fromArray(SPECIES, c, cFirst + 5 * TILE_WIDTH + LANES).mul(s1);
+            c60 = FloatVector.fromArray(SPECIES, c, cFirst + 6 * TILE_WIDTH).mul(s0);
+            c61 = FloatVector.fromArray(SPECIES, c, cFirst + 6 * TILE_WIDTH + LANES).mul(s1);
+            c70 = FloatVector.fromArray(SPECIES, c, cFirst + 7 * TILE_WIDTH).mul(s0);
+            c71 = FloatVector.fromArray(SPECIES, c, cFirst + 7 * TILE_WIDTH + LANES).mul(s1);
         }
         int a0 = aFirst + 0 * aRowStride;
         int a1 = aFirst + 1 * aRowStride;
@@ -123,7 +139,7 @@ final class MicroKernels {
         int a6 = aFirst + 6 * aRowStride;
         int a7 = aFirst + 7 * aRowStride;
         for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
-            FloatVector b0 = load(b, bk), b1 = load(b, bk + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector x;
             x = FloatVector.broadcast(SPECIES, a[a0 + k]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -164,13 +180,13 @@ final class MicroKernels {
             FloatVector zero = FloatVector.zero(SPECIES);
             c0 = zero; c1 = zero; c2 = zero; c3 = zero; c4 = zero; c5 = zero;
         } else {
-            FloatVector s = load(scale, scaleFirst);
-            c0 = load(c, cFirst + 0 * TILE_WIDTH).mul(s);
-            c1 = load(c, cFirst + 1 * TILE_WIDTH).mul(s);
-            c2 = load(c, cFirst + 2 * TILE_WIDTH).mul(s);
-            c3 = load(c, cFirst + 3 * TILE_WIDTH).mul(s);
-            c4 = load(c, cFirst + 4 * TILE_WIDTH).mul(s);
-            c5 = load(c, cFirst + 5 * TILE_WIDTH).mul(s);
+            FloatVector s = FloatVector.fromArray(SPECIES, scale, scaleFirst);
+            c0 = FloatVector.fromArray(SPECIES, c, cFirst + 0 * TILE_WIDTH).mul(s);
+            c1 = FloatVector.fromArray(SPECIES, c, cFirst + 1 * TILE_WIDTH).mul(s);
+            c2 = FloatVector.fromArray(SPECIES, c, cFirst + 2 * TILE_WIDTH).mul(s);
+            c3 = FloatVector.fromArray(SPECIES, c, cFirst + 3 * TILE_WIDTH).mul(s);
+            c4 = FloatVector.fromArray(SPECIES, c, cFirst + 4 * TILE_WIDTH).mul(s);
+            c5 = FloatVector.fromArray(SPECIES, c, cFirst + 5 * TILE_WIDTH).mul(s);
         }
         int a0 = aFirst + 0 * aRowStride;
         int a1 = aFirst + 1 * aRowStride;
@@ -179,7 +195,7 @@ final class MicroKernels {
         int a4 = aFirst + 4 * aRowStride;
         int a5 = aFirst + 5 * aRowStride;
         for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
-            FloatVector b0 = load(b, bk);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk);
             c0 = b0.fma(FloatVector.broadcast(SPECIES, a[a0 + k]), c0);
             c1 = b0.fma(FloatVector.broadcast(SPECIES, a[a1 + k]), c1);
             c2 = b0.fma(FloatVector.broadcast(SPECIES, a[a2 + k]), c2);
@@ -207,15 +223,15 @@ final class MicroKernels {
             FloatVector zero = FloatVector.zero(SPECIES);
             c0 = zero; c1 = zero; c2 = zero; c3 = zero; c4 = zero; c5 = zero; c6 = zero; c7 = zero;
         } else {
-            FloatVector s = load(scale, scaleFirst);
-            c0 = load(c, cFirst + 0 * TILE_WIDTH).mul(s);
-            c1 = load(c, cFirst + 1 * TILE_WIDTH).mul(s);
-            c2 = load(c, cFirst + 2 * TILE_WIDTH).mul(s);
-            c3 = load(c, cFirst + 3 * TILE_WIDTH).mul(s);
-            c4 = load(c, cFirst + 4 * TILE_WIDTH).mul(s);
-            c5 = load(c, cFirst + 5 * TILE_WIDTH).mul(s);
-            c6 = load(c, cFirst + 6 * TILE_WIDTH).mul(s);
-            c7 = load(c, cFirst + 7 * TILE_WIDTH).mul(s);
+            FloatVector s = FloatVector.fromArray(SPECIES, scale, scaleFirst);
+            c0 = FloatVector.fromArray(SPECIES, c, cFirst + 0 * TILE_WIDTH).mul(s);
+            c1 = FloatVector.fromArray(SPECIES, c, cFirst + 1 * TILE_WIDTH).mul(s);
+            c2 = FloatVector.fromArray(SPECIES, c, cFirst + 2 * TILE_WIDTH).mul(s);
+            c3 = FloatVector.fromArray(SPECIES, c, cFirst + 3 * TILE_WIDTH).mul(s);
+            c4 = FloatVector.fromArray(SPECIES, c, cFirst + 4 * TILE_WIDTH).mul(s);
+            c5 = FloatVector.fromArray(SPECIES, c, cFirst + 5 * TILE_WIDTH).mul(s);
+            c6 = FloatVector.fromArray(SPECIES, c, cFirst + 6 * TILE_WIDTH).mul(s);
+            c7 = FloatVector.fromArray(SPECIES, c, cFirst + 7 * TILE_WIDTH).mul(s);
         }
         int a0 = aFirst + 0 * aRowStride;
         int a1 = aFirst + 1 * aRowStride;
@@ -226,7 +242,7 @@ final class MicroKernels {
         int a6 = aFirst + 6 * aRowStride;
         int a7 = aFirst + 7 * aRowStride;
         for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
-            FloatVector b0 = load(b, bk);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk);
             c0 = b0.fma(FloatVector.broadcast(SPECIES, a[a0 + k]), c0);
             c1 = b0.fma(FloatVector.broadcast(SPECIES, a[a1 + k]), c1);
             c2 = b0.fma(FloatVector.broadcast(SPECIES, a[a2 + k]), c2);
@@ -244,9 +260,5 @@ final class MicroKernels {
         c5.intoArray(c, cFirst + 5 * TILE_WIDTH);
         c6.intoArray(c, cFirst + 6 * TILE_WIDTH);
         c7.intoArray(c, cFirst + 7 * TILE_WIDTH);
-    }
-
-    private static FloatVector load(float[] array, int at) {
-        return FloatVector.fromArray(SPECIES, array, at);
     }
 }

@@ -2,6 +2,7 @@ package org.attention4j.kernel.panama;
 
 import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
+import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -73,17 +74,26 @@ final class PanamaNaiveOps implements NaiveOps {
             java.util.Arrays.fill(scores, at, at + count, 0f);
             return;
         }
+        // p = exp2(s − max): shifted in place, exponentiated by VectorExp2's panel pass (only arrays cross
+        // it) and its scalar twin on the rest of the row, then summed.
+        for (int j = 0; j < vectorEnd; j += LANES) {
+            FloatVector.fromArray(SPECIES, scores, at + j).sub(max).intoArray(scores, at + j);
+        }
+        for (int j = vectorEnd; j < count; j++) {
+            scores[at + j] -= max;
+        }
+        int panelEnd = count / TILE_WIDTH * TILE_WIDTH;
+        VectorExp2.exp2Panels(scores, at, at + panelEnd, VectorExp2.NO_SHIFT, 0, null, null, 0);
+        for (int j = panelEnd; j < count; j++) {
+            scores[at + j] = VectorExp2.exp2(scores[at + j]);
+        }
         FloatVector sums = FloatVector.zero(SPECIES);
         for (int j = 0; j < vectorEnd; j += LANES) {
-            FloatVector p = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scores, at + j).sub(max));
-            p.intoArray(scores, at + j);
-            sums = sums.add(p);
+            sums = sums.add(FloatVector.fromArray(SPECIES, scores, at + j));
         }
         float sum = sums.reduceLanes(VectorOperators.ADD);
         for (int j = vectorEnd; j < count; j++) {
-            float p = VectorExp2.exp2(scores[at + j] - max);
-            scores[at + j] = p;
-            sum += p;
+            sum += scores[at + j];
         }
         float inverse = 1f / sum;
         for (int j = 0; j < vectorEnd; j += LANES) {

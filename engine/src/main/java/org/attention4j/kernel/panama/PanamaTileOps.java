@@ -107,8 +107,8 @@ public final class PanamaTileOps implements TileOps {
         // Each lane is one query row; the softmax runs along the keys with whole vectors: no lane
         // reductions. A panel at a time, both of its vectors in each loop: two independent chains per
         // step (one vector at a time, AVX-512 spent 0.40 ns per score here, 0.28 with both). Each pass is
-        // its own small method and only arrays cross between them: in one method C2 hit its node limit,
-        // stopped inlining exp2 and boxed the vectors (25 % slower on the whole call).
+        // its own small method and only arrays cross between them: no vector ever crosses a call here, as
+        // a vector argument or result is boxed wherever C2 declines to inline (docs/PERFORMANCE.md).
         for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
             int from = panelKeys == null ? 0 : panelKeys[p];
             int to = panelKeys == null ? keyCount : Math.min(keyCount, panelKeys[p + 1]);
@@ -152,35 +152,16 @@ public final class PanamaTileOps implements TileOps {
     private static void rescale(float[] rowMax, float[] alpha, int r) {
         for (int j = r; j < r + TILE_WIDTH; j += LANES) {
             FloatVector mOld = FloatVector.fromArray(SPECIES, rowMax, j);
-            FloatVector mNew = mOld.max(FloatVector.fromArray(SPECIES, alpha, j));
-            VectorExp2.exp2(mOld.sub(finiteOrZero(mNew))).intoArray(alpha, j);
-            mNew.intoArray(rowMax, j);
+            mOld.max(FloatVector.fromArray(SPECIES, alpha, j)).intoArray(rowMax, j);
+            mOld.intoArray(alpha, j);
         }
+        VectorExp2.exp2Panels(alpha, r, r + TILE_WIDTH, rowMax, r, null, null, 0);
     }
 
     /** {@code s = exp2(s − m_new)} in place over one panel's scores, {@code l = l·alpha + Σ s}. */
     private static void exponentiate(float[] scoresT, int first, int end, float[] rowMax, float[] rowSum,
                                      float[] alpha, int r) {
-        FloatVector m0 = finiteOrZero(FloatVector.fromArray(SPECIES, rowMax, r));
-        FloatVector m1 = finiteOrZero(FloatVector.fromArray(SPECIES, rowMax, r + LANES));
-        FloatVector sum0 = FloatVector.zero(SPECIES), sum1 = sum0;
-        for (int at = first; at < end; at += TILE_WIDTH) {
-            FloatVector p0 = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).sub(m0));
-            FloatVector p1 = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at + LANES).sub(m1));
-            p0.intoArray(scoresT, at);
-            p1.intoArray(scoresT, at + LANES);
-            sum0 = sum0.add(p0);
-            sum1 = sum1.add(p1);
-        }
-        FloatVector.fromArray(SPECIES, rowSum, r).fma(FloatVector.fromArray(SPECIES, alpha, r), sum0)
-                .intoArray(rowSum, r);
-        FloatVector.fromArray(SPECIES, rowSum, r + LANES).fma(FloatVector.fromArray(SPECIES, alpha, r + LANES), sum1)
-                .intoArray(rowSum, r + LANES);
-    }
-
-    /** m, or 0 where m is −∞ (a row that has seen no key yet): keeps −∞ − −∞ = NaN out of the exponentials. */
-    private static FloatVector finiteOrZero(FloatVector m) {
-        return m.blend(0f, m.eq(Float.NEGATIVE_INFINITY));
+        VectorExp2.exp2Panels(scoresT, first, end, rowMax, r, rowSum, alpha, r);
     }
 
     @Override
@@ -310,16 +291,21 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void softcap(float[] scoresT, int keyCount, int paddedRows, float cap) {
         // cap·tanh(s/cap) = cap − 2·cap / (e^(2s/cap) + 1), e^(2s/cap) = 2^(s·2·log2(e)/cap): one exp2 and
-        // one division per score, no branch. The exponent is clamped below 2^126 (exp2 is undefined
-        // above 2^127; tanh is 1 in float long before); below −125 exp2 gives 0 and the result −cap.
-        // Absolute error about 1 ulp of cap (the subtraction), so ~1e-7·cap.
+        // one division per score, no branch, in three passes over each panel's scores (the exponential
+        // is VectorExp2's array pass: no vector crosses a call). The exponent is clamped below 2^126
+        // (exp2 is undefined above 2^127; tanh is 1 in float long before); below −125 exp2 gives 0 and
+        // the result −cap. Absolute error about 1 ulp of cap (the subtraction), so ~1e-7·cap.
         float toExponent = (float) (2.0 / Math.log(2.0) / cap);
         FloatVector capVector = FloatVector.broadcast(SPECIES, cap);
         FloatVector twiceCap = FloatVector.broadcast(SPECIES, 2f * cap);
-        for (int r = 0; r < paddedRows; r += LANES) {
-            for (int c = 0, at = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH); c < keyCount; c++, at += TILE_WIDTH) {
-                FloatVector e = VectorExp2.exp2(FloatVector.fromArray(SPECIES, scoresT, at).mul(toExponent).min(126f));
-                capVector.sub(twiceCap.div(e.add(1f))).intoArray(scoresT, at);
+        for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
+            int first = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH), end = first + keyCount * TILE_WIDTH;
+            for (int at = first; at < end; at += LANES) {
+                FloatVector.fromArray(SPECIES, scoresT, at).mul(toExponent).min(126f).intoArray(scoresT, at);
+            }
+            VectorExp2.exp2Panels(scoresT, first, end, VectorExp2.NO_SHIFT, 0, null, null, 0);
+            for (int at = first; at < end; at += LANES) {
+                capVector.sub(twiceCap.div(FloatVector.fromArray(SPECIES, scoresT, at).add(1f))).intoArray(scoresT, at);
             }
         }
     }

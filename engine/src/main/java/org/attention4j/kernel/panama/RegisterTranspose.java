@@ -17,10 +17,14 @@ final class RegisterTranspose {
     /** Whether the vectors have the 16 lanes this transpose is written for; otherwise callers gather. */
     static final boolean USABLE = LANES == 16;
 
-    private static final FloatVector LOW_1 = indices(1, true), HIGH_1 = indices(1, false);
-    private static final FloatVector LOW_2 = indices(2, true), HIGH_2 = indices(2, false);
-    private static final FloatVector LOW_4 = indices(4, true), HIGH_4 = indices(4, false);
-    private static final FloatVector LOW_8 = indices(8, true), HIGH_8 = indices(8, false);
+    private static final FloatVector LOW_1 = FloatVector.fromArray(SPECIES, indices(1, true), 0);
+    private static final FloatVector HIGH_1 = FloatVector.fromArray(SPECIES, indices(1, false), 0);
+    private static final FloatVector LOW_2 = FloatVector.fromArray(SPECIES, indices(2, true), 0);
+    private static final FloatVector HIGH_2 = FloatVector.fromArray(SPECIES, indices(2, false), 0);
+    private static final FloatVector LOW_4 = FloatVector.fromArray(SPECIES, indices(4, true), 0);
+    private static final FloatVector HIGH_4 = FloatVector.fromArray(SPECIES, indices(4, false), 0);
+    private static final FloatVector LOW_8 = FloatVector.fromArray(SPECIES, indices(8, true), 0);
+    private static final FloatVector HIGH_8 = FloatVector.fromArray(SPECIES, indices(8, false), 0);
 
     private RegisterTranspose() {}
 
@@ -29,13 +33,13 @@ final class RegisterTranspose {
      * ({@code low}: a's lanes with bit {@code bit} clear, then b's from lane − bit) or of the second
      * (a's lanes from lane + bit, then b's with the bit set) of a butterfly stage.
      */
-    private static FloatVector indices(int bit, boolean low) {
+    private static float[] indices(int bit, boolean low) {
         float[] index = new float[LANES];
         for (int lane = 0; lane < LANES; lane++) {
             boolean clear = (lane & bit) == 0;
             index[lane] = low ? (clear ? lane : LANES + lane - bit) : (clear ? lane + bit : LANES + lane);
         }
-        return FloatVector.fromArray(SPECIES, index, 0);
+        return index;
     }
 
     /**

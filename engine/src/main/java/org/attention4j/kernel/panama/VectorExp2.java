@@ -1,10 +1,11 @@
 package org.attention4j.kernel.panama;
 
+import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
+import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -28,27 +29,72 @@ final class VectorExp2 {
     private static final float C4 = 0.009675540961325169f;
     private static final float C5 = 0.001327647129073739f;
 
+    /** A panel's worth of zero maxima, for {@link #exp2Panels} of the values themselves. */
+    static final float[] NO_SHIFT = new float[TILE_WIDTH];
+
     private VectorExp2() {}
 
-    static FloatVector exp2(FloatVector x) {
-        VectorMask<Float> underflow = x.lt(MIN_EXPONENT); // also −∞; false for NaN
-        FloatVector shifted = x.add(ROUND_MAGIC);
-        FloatVector f = x.sub(shifted.sub(ROUND_MAGIC)); // f ∈ [−½, ½]
-        FloatVector p = f.fma(C5, C4); // Horner: ((((C5·f + C4)·f + C3)·f + C2)·f + C1)·f + C0
-        p = p.fma(f, FloatVector.broadcast(SPECIES, C3));
-        p = p.fma(f, FloatVector.broadcast(SPECIES, C2));
-        p = p.fma(f, FloatVector.broadcast(SPECIES, C1));
-        p = p.fma(f, FloatVector.broadcast(SPECIES, C0));
-        // The low bits of 'shifted' hold n (two's complement); << 23 moves n into the exponent field,
-        // and adding it to p's bits multiplies p by 2^n. p ∈ [0.7, 1.5) keeps the exponent normal for
-        // n >= −125 (the underflow threshold) and n <= 127.
-        IntVector scaled = ((IntVector) shifted.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
-                .add((IntVector) p.reinterpretAsInts());
-        return ((FloatVector) scaled.reinterpretAsFloats()).blend(0f, underflow);
+    /**
+     * Over row panels of {@code TILE_WIDTH} lanes (two vectors), for each {@code at} in {@code [first, end)}
+     * step {@code TILE_WIDTH} and lane {@code j}: {@code x[at + j] = 2^(x[at + j] − m_j)}, with
+     * {@code m_j = max[maxAt + j]}, or 0 where that is −∞ (a row that has seen no key: keeps −∞ − −∞ =
+     * NaN out). Then, when {@code sum} is not null, {@code sum[sumAt + j] = sum[sumAt + j]·scale[sumAt + j] +
+     * Σ_at x[at + j]} — the online softmax's {@code l = l·alpha + rowsum(P)}.
+     *
+     * <p>Only arrays cross this call, never a vector: a helper that takes or returns a vector is boxed
+     * whenever C2 does not inline it, and whether it does depends on the caller's compile (its node and
+     * bytecode budgets, which other methods were compiled first). An {@code exp2(FloatVector)} helper
+     * inlined into one JVM's compile of the driver and called out of line in another's allocated ~500 MiB
+     * per call there at half the speed (docs/PERFORMANCE.md, "The JIT lottery").
+     */
+    static void exp2Panels(float[] x, int first, int end, float[] max, int maxAt, float[] sum, float[] scale,
+                           int sumAt) {
+        FloatVector m0 = FloatVector.fromArray(SPECIES, max, maxAt);
+        FloatVector m1 = FloatVector.fromArray(SPECIES, max, maxAt + LANES);
+        m0 = m0.blend(0f, m0.eq(Float.NEGATIVE_INFINITY));
+        m1 = m1.blend(0f, m1.eq(Float.NEGATIVE_INFINITY));
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0;
+        FloatVector c0 = FloatVector.broadcast(SPECIES, C0), c1 = FloatVector.broadcast(SPECIES, C1);
+        FloatVector c2 = FloatVector.broadcast(SPECIES, C2), c3 = FloatVector.broadcast(SPECIES, C3);
+        FloatVector c4 = FloatVector.broadcast(SPECIES, C4), c5 = FloatVector.broadcast(SPECIES, C5);
+        for (int at = first; at < end; at += TILE_WIDTH) {
+            // Two independent chains per step, one per vector of the panel. x = n + f, f ∈ [−½, ½]:
+            // 'shifted' holds n in its low mantissa bits (two's complement) after adding ROUND_MAGIC.
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, at).sub(m0);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES).sub(m1);
+            FloatVector shifted0 = x0.add(ROUND_MAGIC), shifted1 = x1.add(ROUND_MAGIC);
+            FloatVector f0 = x0.sub(shifted0.sub(ROUND_MAGIC)), f1 = x1.sub(shifted1.sub(ROUND_MAGIC));
+            // Horner: ((((C5·f + C4)·f + C3)·f + C2)·f + C1)·f + C0, as exp2(float) below
+            FloatVector p0 = f0.fma(c5, c4).fma(f0, c3).fma(f0, c2).fma(f0, c1).fma(f0, c0);
+            FloatVector p1 = f1.fma(c5, c4).fma(f1, c3).fma(f1, c2).fma(f1, c1).fma(f1, c0);
+            // << 23 moves n into the exponent field; adding it to p's bits multiplies p by 2^n
+            // (p ∈ [0.7, 1.5) keeps the exponent normal for −125 <= n <= 127). Below −125 (and −∞): 0.
+            FloatVector e0 = ((IntVector) shifted0.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
+                    .add((IntVector) p0.reinterpretAsInts()).reinterpretAsFloats().blend(0f, x0.lt(MIN_EXPONENT));
+            FloatVector e1 = ((IntVector) shifted1.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
+                    .add((IntVector) p1.reinterpretAsInts()).reinterpretAsFloats().blend(0f, x1.lt(MIN_EXPONENT));
+            e0.intoArray(x, at);
+            e1.intoArray(x, at + LANES);
+            s0 = s0.add(e0);
+            s1 = s1.add(e1);
+        }
+        if (sum != null) {
+            FloatVector.fromArray(SPECIES, sum, sumAt).fma(FloatVector.fromArray(SPECIES, scale, sumAt), s0)
+                    .intoArray(sum, sumAt);
+            FloatVector.fromArray(SPECIES, sum, sumAt + LANES)
+                    .fma(FloatVector.fromArray(SPECIES, scale, sumAt + LANES), s1).intoArray(sum, sumAt + LANES);
+        }
     }
 
-    /** Scalar convenience for tests: the same arithmetic on one value. */
+    /**
+     * The same arithmetic on one float, in the same order with the same fused steps: bit for bit what a
+     * lane of {@link #exp2Panels} gives (VectorExp2Test checks it). For tails shorter than a panel.
+     */
     static float exp2(float x) {
-        return exp2(FloatVector.broadcast(SPECIES, x)).lane(0);
+        float shifted = x + ROUND_MAGIC;
+        float f = x - (shifted - ROUND_MAGIC);
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(f, C5, C4), f, C3), f, C2), f, C1), f, C0);
+        float e = Float.intBitsToFloat((Float.floatToRawIntBits(shifted) << 23) + Float.floatToRawIntBits(p));
+        return x < MIN_EXPONENT ? 0f : e;
     }
 }
