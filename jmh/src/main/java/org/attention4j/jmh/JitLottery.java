@@ -24,16 +24,18 @@ import org.attention4j.Tensor;
  * what that JVM ran before? Starts {@code --jvms} fresh JVMs one after the other; each runs a random
  * history of calls (layouts BSHD/BHSD, off-heap segments, GQA, windows, masks, ALiBi, soft-cap, decode,
  * varlen, 1 and 2 threads; {@code --history 0} runs none), then times the steady state of each target
- * shape: {@link AttentionEngine#warmUp}, then calls for {@code --seconds}, the median call. It also
- * counts the bytes allocated per call (all threads) once warm. Unless {@code --peer none}, each plain
- * self-attention target is then run by ONNX Runtime's MultiHeadAttention ({@link OrtPeer}) on the same
- * inputs in the same JVM, checked against the engine's output and timed alike. The parent prints per
- * shape the min / median / max GFLOP/s over the JVMs, max/min, the median against the best JVM, the
- * worst allocation per call, and the engine / ORT ratio per JVM.
+ * shape after {@link AttentionEngine#warmUp}. Unless {@code --peer none}, each plain self-attention
+ * target is also run by ONNX Runtime's MultiHeadAttention ({@link OrtPeer}) on the same inputs in the
+ * same JVM, checked against the engine's output. The timing alternates: {@code --rounds} rounds of the
+ * engine then ORT, {@code --seconds / rounds} each, and a side's rate is its best round's median call —
+ * a slow phase of the shared machine then costs one round of both, where a JVM whose compiled code is
+ * slow is slow in every round. Bytes allocated per call (all threads) are counted once warm. The parent
+ * prints per shape the min / median / max GFLOP/s over the JVMs, max/min, the median against the best
+ * JVM, the worst allocation per call, and the engine / ORT ratio per JVM.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar org.attention4j.jmh.JitLottery \
- *     [--jvms 10] [--history 40] [--seconds 3] [--seed 1] [--targets default|quick] [--only "D128 full 1t"]
+ *     [--jvms 10] [--history 40] [--seconds 4] [--rounds 4] [--seed 1] [--targets default|quick] [--only "D128 full 1t"]
  *     [--peer ort|none] [--jvm-arg=-XX:...]
  * </pre>
  * Extra {@code --jvm-arg=} options go to every child (e.g. {@code -XX:+PrintCompilation} for a log).
@@ -87,7 +89,7 @@ public final class JitLottery {
                 }
             }
             command.addAll(List.of("-cp", classpath, JitLottery.class.getName(), "--child", "--seed", "" + (seed + jvm)));
-            for (String key : List.of("history", "seconds", "targets", "only", "peer")) {
+            for (String key : List.of("history", "seconds", "targets", "only", "peer", "rounds")) {
                 if (options.containsKey(key)) {
                     command.addAll(List.of("--" + key, options.get(key)));
                 }
@@ -153,8 +155,9 @@ public final class JitLottery {
     private static void child(Map<String, String> options) {
         long seed = Long.parseLong(options.get("seed"));
         int history = Integer.parseInt(options.getOrDefault("history", "40"));
-        double seconds = Double.parseDouble(options.getOrDefault("seconds", "3"));
+        double seconds = Double.parseDouble(options.getOrDefault("seconds", "4"));
         boolean peer = !options.getOrDefault("peer", "ort").equals("none");
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "4"));
         SplittableRandom random = new SplittableRandom(seed);
         try (AttentionEngine one = AttentionEngine.create(1); AttentionEngine two = AttentionEngine.create(2);
              Arena arena = Arena.ofShared()) {
@@ -173,11 +176,10 @@ public final class JitLottery {
                 AttentionEngine engine = t.threads() == 1 ? one : two;
                 Workload w = new Workload(t.spec(), seed);
                 engine.warmUp(Duration.ofSeconds(1), t.spec());
-                double[] timing = steadyState(() -> engine.forward(w.spec, w.q, w.k, w.v, w.out), seconds);
-                System.out.printf("RESULT\t%s\t%.2f\t%.0f%n", e.getKey(), t.spec().flops() / timing[0] / 1e9, timing[1]);
-                if (peer && hasOrtGraph(t.spec())) {
-                    timeOrt(e.getKey(), t, w, seconds);
-                }
+                Runnable forward = () -> engine.forward(w.spec, w.q, w.k, w.v, w.out);
+                forward.run(); // the output ORT's is checked against
+                OrtPeer ort = peer && hasOrtGraph(t.spec()) ? ortPeer(t, w) : null;
+                timeRounds(e.getKey(), t.spec(), forward, ort, rounds, seconds / rounds);
             }
         }
     }
@@ -188,25 +190,54 @@ public final class JitLottery {
         return spec.kvHeads() == spec.heads() && spec.queryLength() == spec.keyLength();
     }
 
-    /** ORT's MultiHeadAttention on the same inputs, checked against the engine's output, then timed alike. */
-    private static void timeOrt(String name, Target t, Workload w, double seconds) {
-        try (OrtPeer ort = new OrtPeer("ORT MultiHeadAttention", OnnxAttentionGraphs.multiHeadAttention(t.spec()), w,
-                t.threads())) {
+    /** ORT's MultiHeadAttention on the same inputs, checked against the engine's output, warmed up. */
+    private static OrtPeer ortPeer(Target t, Workload w) {
+        try {
+            OrtPeer ort = new OrtPeer("ORT MultiHeadAttention", OnnxAttentionGraphs.multiHeadAttention(t.spec()), w,
+                    t.threads());
             ort.check(w.out.array().clone());
             Workload.warmUntilCompiled(ort::run);
-            double[] timing = steadyState(ort::run, seconds);
-            System.out.printf("RESULT\t%s%s\t%.2f\t%.0f%n", ORT_PREFIX, name, t.spec().flops() / timing[0] / 1e9,
-                    timing[1]);
+            return ort;
         } catch (ai.onnxruntime.OrtException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /**
-     * The median seconds per call over {@code seconds} of calls, then the bytes all threads allocated per
-     * call over 5 more calls (apart from the timing, so a late compile's garbage is not counted twice).
+     * {@code rounds} rounds of {@code slot} seconds of the engine, then as long of ORT (when given): a slow
+     * phase of the shared machine then touches both, and shows as one slow round rather than a slow JVM.
+     * Prints per side the best round's median call (what this JVM's compiled code can do) and the bytes
+     * allocated per call, and every round's rate on stderr-free lines for the log.
      */
-    private static double[] steadyState(Runnable call, double seconds) {
+    private static void timeRounds(String name, AttentionSpec spec, Runnable forward, OrtPeer ort, int rounds,
+                                   double slot) {
+        double best = Double.MAX_VALUE, bestOrt = Double.MAX_VALUE;
+        StringBuilder log = new StringBuilder("  " + name + " rounds (GFLOP/s, engine / ORT):");
+        for (int round = 0; round < rounds; round++) {
+            double engineSeconds = medianCall(forward, slot);
+            best = Math.min(best, engineSeconds);
+            log.append(String.format(" %.1f", spec.flops() / engineSeconds / 1e9));
+            if (ort != null) {
+                double ortSeconds = medianCall(ort::run, slot);
+                bestOrt = Math.min(bestOrt, ortSeconds);
+                log.append(String.format(" / %.1f", spec.flops() / ortSeconds / 1e9));
+            }
+        }
+        System.out.println(log);
+        System.out.printf("RESULT\t%s\t%.2f\t%.0f%n", name, spec.flops() / best / 1e9, bytesPerCall(forward));
+        if (ort != null) {
+            System.out.printf("RESULT\t%s%s\t%.2f\t%.0f%n", ORT_PREFIX, name, spec.flops() / bestOrt / 1e9,
+                    bytesPerCall(ort::run));
+            try {
+                ort.close();
+            } catch (ai.onnxruntime.OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The median seconds per call over {@code seconds} of calls (at least 5). */
+    private static double medianCall(Runnable call, double seconds) {
         call.run();
         List<Long> times = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -215,14 +246,18 @@ public final class JitLottery {
             call.run();
             times.add(System.nanoTime() - start);
         }
+        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[sorted.length / 2] / 1e9;
+    }
+
+    /** The bytes all threads allocate per call, over 5 calls once warm. */
+    private static double bytesPerCall(Runnable call) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long bytesBefore = threads.getTotalThreadAllocatedBytes();
         for (int i = 0; i < 5; i++) {
             call.run();
         }
-        long bytes = threads.getTotalThreadAllocatedBytes() - bytesBefore;
-        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new double[] {sorted[sorted.length / 2] / 1e9, bytes / 5.0};
+        return (threads.getTotalThreadAllocatedBytes() - bytesBefore) / 5.0;
     }
 
     /** One random call of the history: a few repetitions of one variant at a small size. Returns its name. */
@@ -294,7 +329,7 @@ public final class JitLottery {
                 options.put(a.substring(2), args[++i]);
             } else {
                 throw new IllegalArgumentException("unknown argument " + a + ": expected --jvms N, --history N, "
-                        + "--seconds S, --seed N, --targets default|quick, --only TEXT, --peer ort|none, --jvm-arg=OPTION; got " + Arrays.toString(args));
+                        + "--seconds S, --rounds N, --seed N, --targets default|quick, --only TEXT, --peer ort|none, --jvm-arg=OPTION; got " + Arrays.toString(args));
             }
         }
         return options;
