@@ -36,7 +36,7 @@ import org.attention4j.Tensor;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar org.attention4j.jmh.JitLottery \
  *     [--jvms 10] [--history 40] [--seconds 4] [--rounds 4] [--seed 1] [--targets default|quick] [--only "D128 full 1t"]
- *     [--peer ort|none] [--jvm-arg=-XX:...]
+ *     [--peer ort|none] [--history-engines shared|own] [--jvm-arg=-XX:...]
  * </pre>
  * Extra {@code --jvm-arg=} options go to every child (e.g. {@code -XX:+PrintCompilation} for a log).
  */
@@ -89,7 +89,7 @@ public final class JitLottery {
                 }
             }
             command.addAll(List.of("-cp", classpath, JitLottery.class.getName(), "--child", "--seed", "" + (seed + jvm)));
-            for (String key : List.of("history", "seconds", "targets", "only", "peer", "rounds")) {
+            for (String key : List.of("history", "seconds", "targets", "only", "peer", "rounds", "history-engines")) {
                 if (options.containsKey(key)) {
                     command.addAll(List.of("--" + key, options.get(key)));
                 }
@@ -160,10 +160,15 @@ public final class JitLottery {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "4"));
         SplittableRandom random = new SplittableRandom(seed);
         try (AttentionEngine one = AttentionEngine.create(1); AttentionEngine two = AttentionEngine.create(2);
+             AttentionEngine historyOne = AttentionEngine.create(1); AttentionEngine historyTwo = AttentionEngine.create(2);
              Arena arena = Arena.ofShared()) {
+            // --history-engines own: the history runs on engines of its own, so the targets' engines start
+            // with fresh workspaces and only the JIT's state is shared (tells the two causes apart)
+            boolean own = options.getOrDefault("history-engines", "shared").equals("own");
             List<String> kinds = new ArrayList<>();
             for (int i = 0; i < history; i++) {
-                kinds.add(historyCall(random, random.nextBoolean() ? one : two, arena));
+                boolean first = random.nextBoolean();
+                kinds.add(historyCall(random, own ? (first ? historyOne : historyTwo) : (first ? one : two), arena));
             }
             if (history > 0) {
                 System.out.println("history (seed " + seed + "): " + String.join(", ", kinds));
