@@ -109,6 +109,7 @@ public final class FlashAttention {
         // uses the blocks the cache already holds and packs the others into scratch buffers, leaving the
         // cache to the head it serves.
         boolean caches = ws.packSlots > 0 && headReused;
+        boolean wholeTileMasks = mask != null || layout != null && layout.heads() > 1 && spec.groupSize() > 1;
         for (int firstKey = next(layout, ws, keyStart); firstKey < keyEnd; firstKey = next(layout, ws, firstKey + keyBlock)) {
             checkStop(deadline, job);
             int keyCount = Math.min(keyBlock, keyEnd - firstKey);
@@ -118,14 +119,9 @@ public final class FlashAttention {
             boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
                     || firstKey < spec.firstVisibleKey(lastQuery);
             int[] panelKeys = edge ? panelKeyRanges(ops, ws, rows, paddedRows, firstKey, keyCount) : null;
-            float[] valuesT = ws.valuesT;
-            int valuesFirst = 0;
-            if (byRow) {
-                scoreRows(ops, spec, k, b, kvHead, firstKey, keyCount, rows, ws);
-            } else {
-                int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-                float[] keys = ws.keys;
-                int keyFirst = 0;
+            float[] valuesT = ws.valuesT, keys = ws.keys;
+            int valuesFirst = 0, keyFirst = 0;
+            if (!byRow) {
                 int block = firstKey / keyBlock;
                 int slot = ws.packSlots == 0 ? -1 : block % ws.packSlots;
                 boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, block);
@@ -143,33 +139,48 @@ public final class FlashAttention {
                 } else {
                     packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);
                 }
-                ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, paddedRows, ws.scoresT,
-                        edge ? ws.halfKeys : null);
             }
-            // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
-            if (softcap > 0) {
-                ops.softcap(ws.scoresT, keyCount, paddedRows, softcap);
-            }
-            if (spec.hasAlibi()) {
-                ops.addDistanceBias(ws.scoresT, keyCount, paddedRows, firstKey, ws.rowSlope, ws.rowPosition);
-            }
-            if (edge) {
-                ops.maskOutsideRowBands(ws.scoresT, paddedRows, firstKey, ws.rowFirstKey, ws.rowEndKey, panelKeys,
-                        ws.panelSharedKeys);
-            }
-            if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
-                ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, ops, kvHead, queries, firstQuery, firstKey, keyCount);
-            }
-            if (mask != null) {
-                ScoreMasks.apply(spec, mask, ws.scoresT, ops, paddedRows, b, kvHead, rows, queries, firstQuery, firstKey,
-                        keyCount);
-            }
-            ops.softmaxUpdate(ws.scoresT, keyCount, paddedRows, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
-            if (byRow) {
-                accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
-            } else {
-                ops.accumulateValues(ws.scoresT, keyCount, paddedRows, ws.alpha, valuesT, valuesFirst, paddedDim,
-                        ws.accT, edge ? ws.halfKeys : null);
+            int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
+            int[] halfKeys = edge ? ws.halfKeys : null;
+            // One panel of rows at a time, scores to value product: the panel's scores (KEY_BLOCK × W
+            // floats, 24 KiB) stay in L1 from Q·Kᵀ through the softmax to P·V, where the whole tile
+            // (196 KiB) went through L2 four times. Key and value blocks are read once per panel either
+            // way. The call's masks edit whole tiles: with them, all panels at once.
+            int slab = wholeTileMasks ? paddedRows : width;
+            for (int rowFrom = 0; rowFrom < paddedRows; rowFrom += slab) {
+                int rowTo = Math.min(paddedRows, rowFrom + slab);
+                if (byRow) {
+                    scoreRows(ops, spec, k, b, kvHead, firstKey, keyCount, rows, ws);
+                } else {
+                    ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, rowFrom, rowTo,
+                            ws.scoresT, halfKeys);
+                }
+                // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
+                if (softcap > 0) {
+                    ops.softcap(ws.scoresT, keyCount, rowFrom, rowTo, softcap);
+                }
+                if (spec.hasAlibi()) {
+                    ops.addDistanceBias(ws.scoresT, keyCount, rowFrom, rowTo, firstKey, ws.rowSlope, ws.rowPosition);
+                }
+                if (edge) {
+                    ops.maskOutsideRowBands(ws.scoresT, rowFrom, rowTo, firstKey, ws.rowFirstKey, ws.rowEndKey,
+                            panelKeys, ws.panelSharedKeys);
+                }
+                if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
+                    ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, ops, kvHead, queries, firstQuery, firstKey,
+                            keyCount);
+                }
+                if (mask != null) {
+                    ScoreMasks.apply(spec, mask, ws.scoresT, ops, paddedRows, b, kvHead, rows, queries, firstQuery,
+                            firstKey, keyCount);
+                }
+                ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
+                if (byRow) {
+                    accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
+                } else {
+                    ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
+                            paddedDim, ws.accT, halfKeys);
+                }
             }
         }
         if (splits > 1) {

@@ -40,9 +40,9 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
-                                 float[] queriesT, int paddedRows, float[] scoresT, int[] halfKeys) {
+                                 float[] queriesT, int rowFrom, int rowTo, float[] scoresT, int[] halfKeys) {
         // Computes every key: simplest; the softmax reads only a panel's range, the value product a half's.
-        for (int r = 0; r < paddedRows; r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             for (int c = 0; c < keyRows; c++) {
                 float dot = 0f;
                 for (int d = 0; d < headDim; d++) {
@@ -54,9 +54,9 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
-    public void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
+    public void softmaxUpdate(float[] scoresT, int keyCount, int rowFrom, int rowTo, float[] rowMax, float[] rowSum,
                               float[] alpha, int[] panelKeys) {
-        for (int r = 0; r < paddedRows; r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             int from = from(panelKeys, r), to = to(panelKeys, r, keyCount);
             float blockMax = Float.NEGATIVE_INFINITY;
             for (int c = from; c < to; c++) {
@@ -79,9 +79,9 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
-    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
+    public void accumulateValues(float[] probsT, int keyCount, int rowFrom, int rowTo, float[] alpha, float[] valuesT,
                                  int valuesFirst, int paddedDim, float[] accT, int[] halfKeys) {
-        for (int r = 0; r < paddedRows; r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             int half = 4 * (r / PANEL) + (r % PANEL < PANEL / 2 ? 0 : 2); // the keys of row r's half panel
             int from = halfKeys == null ? 0 : Math.min(halfKeys[half], keyCount);
             int to = halfKeys == null ? keyCount : Math.min(keyCount, halfKeys[half + 1]);
@@ -107,8 +107,8 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
-    public void softcap(float[] scoresT, int keyCount, int paddedRows, float cap) {
-        for (int r = 0; r < paddedRows; r++) {
+    public void softcap(float[] scoresT, int keyCount, int rowFrom, int rowTo, float cap) {
+        for (int r = rowFrom; r < rowTo; r++) {
             for (int c = 0; c < keyCount; c++) {
                 int at = scoreIndex(r, c);
                 scoresT[at] = (float) (cap * Math.tanh(scoresT[at] / (double) cap));
@@ -117,9 +117,9 @@ public final class ScalarTileOps implements TileOps {
     }
 
     @Override
-    public void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
+    public void addDistanceBias(float[] scoresT, int keyCount, int rowFrom, int rowTo, int firstKey, float[] rowSlope,
                                 float[] rowPosition) {
-        for (int r = 0; r < paddedRows; r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             for (int c = 0; c < keyCount; c++) {
                 scoresT[scoreIndex(r, c)] += rowSlope[r] * Math.abs(firstKey + c - rowPosition[r]);
             }

@@ -45,7 +45,7 @@ public interface TileOps {
 
     /**
      * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
-     * and {@code r < paddedRows}, with key {@code c} at {@code keys[keyFirst + c·keyStride]}: keys may be
+     * and rows {@code rowFrom <= r < rowTo} (whole panels: both multiples of W), with key {@code c} at {@code keys[keyFirst + c·keyStride]}: keys may be
      * read straight from the caller's array. When {@code halfKeys} is not null (on the band's edge
      * blocks), the first half of panel {@code p} (rows {@code p·W ..}) needs only keys
      * {@code halfKeys[4p] <= c < halfKeys[4p + 1]} and its second half only keys
@@ -55,11 +55,11 @@ public interface TileOps {
      * and they are never written out. The value product does not read them.
      */
     void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim, float[] queriesT,
-                          int paddedRows, float[] scoresT, int[] halfKeys);
+                          int rowFrom, int rowTo, float[] scoresT, int[] halfKeys);
 
     /**
      * One online-softmax step over keys {@code c < keyCount} of {@code scoresT} (base-2 scores), for
-     * every query row {@code r < paddedRows}:
+     * every query row {@code rowFrom <= r < rowTo} (whole panels):
      * <pre>
      *   m_new = max(m_old, max_c s(r, c))                 (−∞ if everything so far is masked)
      *   alpha = exp2(m_old − m_new)                       (0 when m_old = −∞)
@@ -71,17 +71,17 @@ public interface TileOps {
      * {@code [panelKeys[2p], panelKeys[2p + 1])}, the union of its halves' ranges (see
      * {@link #scoresTransposed}).
      */
-    void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
+    void softmaxUpdate(float[] scoresT, int keyCount, int rowFrom, int rowTo, float[] rowMax, float[] rowSum,
                        float[] alpha, int[] panelKeys);
 
     /**
      * {@code accT(r, d) = alpha[r] · accT(r, d) + Σ_{c < keyCount} valuesT[valuesFirst + d·keyBlock + c] ·
      * probsT(r, c)} for
-     * {@code r < paddedRows}, {@code d < paddedDim}. With {@code halfKeys} (as in {@link #scoresTransposed})
+     * {@code rowFrom <= r < rowTo} (whole panels), {@code d < paddedDim}. With {@code halfKeys} (as in {@link #scoresTransposed})
      * a row reads only its half panel's keys (for a real row the other probabilities of its panel's range
      * are 0).
      */
-    void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
+    void accumulateValues(float[] probsT, int keyCount, int rowFrom, int rowTo, float[] alpha, float[] valuesT,
                           int valuesFirst, int paddedDim, float[] accT, int[] halfKeys);
 
     /**
@@ -129,10 +129,10 @@ public interface TileOps {
      * {@code [panelKeys[2p], panelKeys[2p + 1])} (the only ones read later) that lie outside
      * {@code [sharedKeys[2p], sharedKeys[2p + 1])}, the keys every row of the panel sees.
      */
-    default void maskOutsideRowBands(float[] scoresT, int paddedRows, int firstKey, int[] rowFirst, int[] rowEnd,
-                                     int[] panelKeys, int[] sharedKeys) {
+    default void maskOutsideRowBands(float[] scoresT, int rowFrom, int rowTo, int firstKey, int[] rowFirst,
+                                     int[] rowEnd, int[] panelKeys, int[] sharedKeys) {
         int width = panelWidth();
-        for (int r0 = 0, p = 0; r0 < paddedRows; r0 += width, p += 2) {
+        for (int r0 = rowFrom, p = rowFrom / width * 2; r0 < rowTo; r0 += width, p += 2) {
             int from = panelKeys[p], to = panelKeys[p + 1];
             int leftEnd = Math.min(sharedKeys[p], to), rightStart = Math.max(sharedKeys[p + 1], from);
             for (int c = from; c < to; c++) {
@@ -151,15 +151,15 @@ public interface TileOps {
 
     /**
      * Logit soft-capping in place: {@code s(r, c) = cap · tanh(s(r, c) / cap)} for {@code c < keyCount},
-     * {@code r < paddedRows} ({@code cap} in the tile's base-2 units).
+     * {@code rowFrom <= r < rowTo} (whole panels; {@code cap} in the tile's base-2 units).
      */
-    void softcap(float[] scoresT, int keyCount, int paddedRows, float cap);
+    void softcap(float[] scoresT, int keyCount, int rowFrom, int rowTo, float cap);
 
     /**
      * A distance bias in place (ALiBi): {@code s(r, c) += rowSlope[r] · |firstKey + c − rowPosition[r]|}
-     * for {@code c < keyCount}, {@code r < paddedRows}.
+     * for {@code c < keyCount}, {@code rowFrom <= r < rowTo} (whole panels).
      */
-    void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
+    void addDistanceBias(float[] scoresT, int keyCount, int rowFrom, int rowTo, int firstKey, float[] rowSlope,
                          float[] rowPosition);
 
     /**

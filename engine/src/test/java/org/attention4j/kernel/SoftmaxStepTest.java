@@ -48,7 +48,7 @@ class SoftmaxStepTest {
                 int from = ranged ? keys / 3 : 0;
                 int[] panelKeys = ranged ? new int[] {from, keys, 0, keys} : null;
                 float[] before = scores.clone(), maxBefore = max.clone(), sumBefore = sum.clone();
-                ops.softmaxUpdate(scores, keys, rows, max, sum, alpha, panelKeys);
+                ops.softmaxUpdate(scores, keys, 0, rows, max, sum, alpha, panelKeys);
                 for (int r = 0; r < rows; r++) {
                     int first = r < width ? from : 0;
                     double blockMax = Double.NEGATIVE_INFINITY;

@@ -62,11 +62,11 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,
-                                 float[] queriesT, int paddedRows, float[] scoresT, int[] halfKeys) {
+                                 float[] queriesT, int rowFrom, int rowTo, float[] scoresT, int[] halfKeys) {
         // Query panel outer, keys inner: the panel (headDim × 2 vectors) stays in L1 while the keys
         // stream past it as broadcasts. On a band's edge block each panel computes only the micro-tiles
         // of keys some of its rows can see, and with one vector where only one half of its rows can.
-        for (int r = 0, h = 0; r < paddedRows; r += TILE_WIDTH, h += 4) {
+        for (int r = rowFrom, h = rowFrom / TILE_WIDTH * 4; r < rowTo; r += TILE_WIDTH, h += 4) {
             if (halfKeys == null) {
                 for (int c = 0; c < keyRows; c += ROWS) {
                     scoreTile(keys, keyFirst, keyStride, headDim, queriesT, r, scoresT, c, 0);
@@ -102,14 +102,14 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void softmaxUpdate(float[] scoresT, int keyCount, int paddedRows, float[] rowMax, float[] rowSum,
+    public void softmaxUpdate(float[] scoresT, int keyCount, int rowFrom, int rowTo, float[] rowMax, float[] rowSum,
                               float[] alpha, int[] panelKeys) {
         // Each lane is one query row; the softmax runs along the keys with whole vectors: no lane
         // reductions. A panel at a time, both of its vectors in each loop: two independent chains per
         // step (one vector at a time, AVX-512 spent 0.40 ns per score here, 0.28 with both). Each pass is
         // its own small method and only arrays cross between them: no vector ever crosses a call here, as
         // a vector argument or result is boxed wherever C2 declines to inline (docs/PERFORMANCE.md).
-        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
+        for (int r = rowFrom, p = rowFrom / TILE_WIDTH * 2; r < rowTo; r += TILE_WIDTH, p += 2) {
             int from = panelKeys == null ? 0 : panelKeys[p];
             int to = panelKeys == null ? keyCount : Math.min(keyCount, panelKeys[p + 1]);
             int first = TilePlan.panelIndex(r, from, KEY_BLOCK, TILE_WIDTH);
@@ -255,11 +255,11 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void maskOutsideRowBands(float[] scoresT, int paddedRows, int firstKey, int[] rowFirst, int[] rowEnd,
-                                    int[] panelKeys, int[] sharedKeys) {
+    public void maskOutsideRowBands(float[] scoresT, int rowFrom, int rowTo, int firstKey, int[] rowFirst,
+                                    int[] rowEnd, int[] panelKeys, int[] sharedKeys) {
         // A vector of rows per key: only the keys some row of the panel does not see (about W per edge),
         // compare and blend; element by element with per-row spec calls this took 3 % of a band call.
-        for (int r = 0, p = 0; r < paddedRows; r += TILE_WIDTH, p += 2) {
+        for (int r = rowFrom, p = rowFrom / TILE_WIDTH * 2; r < rowTo; r += TILE_WIDTH, p += 2) {
             int from = panelKeys[p], to = panelKeys[p + 1];
             maskKeys(scoresT, r, from, Math.min(sharedKeys[p], to), firstKey, rowFirst, rowEnd);
             maskKeys(scoresT, r, Math.max(sharedKeys[p + 1], from), to, firstKey, rowFirst, rowEnd);
@@ -289,7 +289,7 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void softcap(float[] scoresT, int keyCount, int paddedRows, float cap) {
+    public void softcap(float[] scoresT, int keyCount, int rowFrom, int rowTo, float cap) {
         // cap·tanh(s/cap) = cap − 2·cap / (e^(2s/cap) + 1), e^(2s/cap) = 2^(s·2·log2(e)/cap): one exp2 and
         // one division per score, no branch, in three passes over each panel's scores (the exponential
         // is VectorExp2's array pass: no vector crosses a call). The exponent is clamped below 2^126
@@ -298,7 +298,7 @@ public final class PanamaTileOps implements TileOps {
         float toExponent = (float) (2.0 / Math.log(2.0) / cap);
         FloatVector capVector = FloatVector.broadcast(SPECIES, cap);
         FloatVector twiceCap = FloatVector.broadcast(SPECIES, 2f * cap);
-        for (int r = 0; r < paddedRows; r += TILE_WIDTH) {
+        for (int r = rowFrom; r < rowTo; r += TILE_WIDTH) {
             int first = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH), end = first + keyCount * TILE_WIDTH;
             for (int at = first; at < end; at += LANES) {
                 FloatVector.fromArray(SPECIES, scoresT, at).mul(toExponent).min(126f).intoArray(scoresT, at);
@@ -311,9 +311,9 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void addDistanceBias(float[] scoresT, int keyCount, int paddedRows, int firstKey, float[] rowSlope,
+    public void addDistanceBias(float[] scoresT, int keyCount, int rowFrom, int rowTo, int firstKey, float[] rowSlope,
                                 float[] rowPosition) {
-        for (int r = 0; r < paddedRows; r += LANES) {
+        for (int r = rowFrom; r < rowTo; r += LANES) {
             FloatVector slope = FloatVector.fromArray(SPECIES, rowSlope, r);
             FloatVector position = FloatVector.fromArray(SPECIES, rowPosition, r);
             for (int c = 0, at = TilePlan.panelIndex(r, 0, KEY_BLOCK, TILE_WIDTH); c < keyCount; c++, at += TILE_WIDTH) {
@@ -324,12 +324,12 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void accumulateValues(float[] probsT, int keyCount, int paddedRows, float[] alpha, float[] valuesT,
+    public void accumulateValues(float[] probsT, int keyCount, int rowFrom, int rowTo, float[] alpha, float[] valuesT,
                                  int valuesFirst, int paddedDim, float[] accT, int[] halfKeys) {
         // The same tile as the scores: transposed values broadcast, probability panels loaded. Depth 0
         // (a panel that sees none of these keys) still rescales the accumulators by alpha. On an edge
         // block both halves of a panel run over the keys they share, then each half alone over its own.
-        for (int r = 0, h = 0; r < paddedRows; r += TILE_WIDTH, h += 4) {
+        for (int r = rowFrom, h = rowFrom / TILE_WIDTH * 4; r < rowTo; r += TILE_WIDTH, h += 4) {
             if (halfKeys == null) {
                 for (int d = 0; d < paddedDim; d += ROWS) {
                     valueTile(probsT, r, alpha, valuesT, valuesFirst, paddedDim, accT, d, 0, keyCount, 0);
