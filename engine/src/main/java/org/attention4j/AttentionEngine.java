@@ -67,6 +67,8 @@ public final class AttentionEngine implements AutoCloseable {
     private final ForwardListener listener;
     private final WorkspacePool workspaces = new WorkspacePool();
     private final SplitPartials.Pool partialsPool = new SplitPartials.Pool();
+    /** Multi-thread calls' jobs, reused: 8 calls at once take pooled jobs, more get new ones. */
+    private final ForwardJob.Pool jobs;
     private volatile boolean closed;
 
     private AttentionEngine(Builder builder) {
@@ -85,6 +87,7 @@ public final class AttentionEngine implements AutoCloseable {
         this.listener = builder.listener;
         this.workers = executor != null ? null
                 : new WorkerPool(threads - 1, "attention4j-" + ENGINE_IDS.incrementAndGet() + "-worker-");
+        this.jobs = new ForwardJob.Pool(8, threads);
     }
 
     /** An engine with one thread per available processor and the best kernel of this JVM. */
@@ -243,12 +246,14 @@ public final class AttentionEngine implements AutoCloseable {
             ForwardJob.runAll(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline);
             return;
         }
-        ForwardJob job = new ForwardJob(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline,
+        ForwardJob job = jobs.take(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline,
                 participants);
+        int handedOver = 0;
         if (executor == null) {
             workers.submit(job, participants - 1);
+            handedOver = participants - 1;
         } else {
-            for (int i = 1; i < participants; i++) {
+            for (; handedOver < participants - 1; handedOver++) {
                 try {
                     executor.execute(job);
                 } catch (RejectedExecutionException e) {
@@ -256,8 +261,10 @@ public final class AttentionEngine implements AutoCloseable {
                 }
             }
         }
-        job.run();
-        job.awaitCompletion();
+        for (int i = handedOver; i < participants - 1; i++) {
+            job.leave(); // the copies no helper will run
+        }
+        job.runAsCaller();
     }
 
     private void checkBudget(AttentionSpec spec) {

@@ -1,8 +1,8 @@
 package org.attention4j.kernel;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import org.attention4j.AttentionCancelledException;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
@@ -15,30 +15,82 @@ import org.attention4j.Tensor;
  * is rethrown on the caller's thread. A helper that starts late (an executor's queue was long) finds
  * its range already stolen and returns without touching a workspace.
  *
+ * <p>Jobs are pooled ({@link Pool}): a call allocates nothing. A job goes back to its pool only when
+ * every participant has left it (the caller after its wait, each queued copy after it ran, however
+ * late), so a late helper can never see the job re-armed for another call.
+ *
  * <p>Cancellation: a failure (including the caller's interrupt or deadline, recorded while it waits)
  * makes every participant stop at its next key block ({@link FlashAttention#checkStop}).
  */
 public final class ForwardJob implements Runnable {
-    private final TileOps ops;
-    private final AttentionSpec spec;
-    private final AttentionMask mask;
-    private final Tensor q, k, v, out, lse;
-    private final float[] partials;
-    private final WorkspacePool workspaces;
-    private final int itemCount;
-    private final long callId;
-    private final long deadline;
+    private final Pool pool;
+    private TileOps ops;
+    private AttentionSpec spec;
+    private AttentionMask mask;
+    private Tensor q, k, v, out, lse;
+    private float[] partials;
+    private WorkspacePool workspaces;
+    private long callId;
+    private long deadline;
     private final ItemRanges ranges;
     private final AtomicInteger joined = new AtomicInteger();
-    private final CountDownLatch itemsLeft;
+    private final AtomicInteger itemsLeft = new AtomicInteger();
+    /** Participants still in the job: the caller and every copy handed to a helper. */
+    private final AtomicInteger inside = new AtomicInteger();
+    private volatile Thread caller;
     private volatile Throwable failure;
 
-    public ForwardJob(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
-                      WorkspacePool workspaces, float[] partials, long callId, long deadline, int participants) {
+    private ForwardJob(Pool pool, int maxParticipants) {
+        this.pool = pool;
+        this.ranges = new ItemRanges(0, maxParticipants);
+    }
+
+    /**
+     * A pool of jobs for an engine's calls, each for up to {@code maxParticipants} threads. Taking and
+     * returning a job allocates nothing; more concurrent calls than the pool holds get new jobs.
+     */
+    public static final class Pool {
+        private final AtomicReferenceArray<ForwardJob> free;
+        private final int maxParticipants;
+
+        public Pool(int slots, int maxParticipants) {
+            this.free = new AtomicReferenceArray<>(slots);
+            this.maxParticipants = maxParticipants;
+        }
+
+        /**
+         * A job armed for one call of {@code participants} threads: the caller ({@link #runAsCaller}) and
+         * {@code participants − 1} copies the caller hands to helpers; a copy that could not be handed
+         * over must be {@link #leave left} by the caller.
+         */
+        public ForwardJob take(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
+                               Tensor out, Tensor lse, WorkspacePool workspaces, float[] partials, long callId,
+                               long deadline, int participants) {
+            ForwardJob job = null;
+            for (int i = 0; i < free.length() && job == null; i++) {
+                job = free.getAndSet(i, null);
+            }
+            if (job == null) {
+                job = new ForwardJob(this, maxParticipants);
+            }
+            job.arm(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline, participants);
+            return job;
+        }
+
+        private void giveBack(ForwardJob job) {
+            job.clear();
+            for (int i = 0; i < free.length(); i++) {
+                if (free.compareAndSet(i, null, job)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void arm(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out,
+                     Tensor lse, WorkspacePool workspaces, float[] partials, long callId, long deadline,
+                     int participants) {
         this.ops = ops;
-        this.partials = partials;
-        this.deadline = deadline;
-        this.callId = callId;
         this.spec = spec;
         this.mask = mask;
         this.q = q;
@@ -47,13 +99,25 @@ public final class ForwardJob implements Runnable {
         this.out = out;
         this.lse = lse;
         this.workspaces = workspaces;
-        this.itemCount = TilePlan.itemCount(spec, ops);
-        this.itemsLeft = new CountDownLatch(itemCount);
-        this.ranges = new ItemRanges(itemCount, participants);
+        this.partials = partials;
+        this.callId = callId;
+        this.deadline = deadline;
+        int items = TilePlan.itemCount(spec, ops);
+        ranges.reset(items, participants);
+        joined.set(0);
+        itemsLeft.set(items);
+        failure = null;
+        caller = Thread.currentThread();
+        inside.set(participants); // published to helpers by the hand-off (a queue or an executor)
     }
 
-    public int itemCount() {
-        return itemCount;
+    /** Drops the call's references, so a pooled job keeps no caller's tensors alive. */
+    private void clear() {
+        spec = null;
+        mask = null;
+        q = k = v = out = lse = null;
+        partials = null;
+        caller = null;
     }
 
     /** True once a participant failed or the call was cancelled: the others stop at their next block. */
@@ -77,8 +141,30 @@ public final class ForwardJob implements Runnable {
         }
     }
 
+    /** A helper's copy: takes part in the call, then leaves the job. */
     @Override
     public void run() {
+        try {
+            participate();
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * The caller's part: takes items like a helper, waits until every item is done, rethrows the first
+     * failure, and leaves the job (after which it must not be touched).
+     */
+    public void runAsCaller() {
+        try {
+            participate();
+            awaitCompletion();
+        } finally {
+            leave();
+        }
+    }
+
+    private void participate() {
         Workspace ws = null;
         try {
             int part = joined.getAndIncrement() % ranges.parts();
@@ -101,12 +187,21 @@ public final class ForwardJob implements Runnable {
                         fail(t);
                     }
                 }
-                itemsLeft.countDown();
+                if (itemsLeft.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+                    LockSupport.unpark(caller);
+                }
             }
         } finally {
             if (ws != null) {
                 workspaces.release(ws);
             }
+        }
+    }
+
+    /** One participant (or a copy that was never handed over) is done with the job; the last one pools it. */
+    public void leave() {
+        if (inside.decrementAndGet() == 0) {
+            pool.giveBack(this);
         }
     }
 
@@ -120,26 +215,23 @@ public final class ForwardJob implements Runnable {
      * Waits until every item is done, then rethrows the first failure, if any. An interrupt or the
      * deadline while waiting cancels the call: the others stop at their next key block, and this
      * returns (throwing) once no item is in flight, so nobody writes the output after the call ended.
+     * Parks instead of a latch: nothing is allocated per call.
      */
-    public void awaitCompletion() {
+    private void awaitCompletion() {
         boolean interrupted = false;
-        while (true) {
-            try {
-                if (deadline == FlashAttention.NO_DEADLINE || failure != null) {
-                    itemsLeft.await();
-                    break;
-                }
+        while (itemsLeft.get() > 0) {
+            if (deadline == FlashAttention.NO_DEADLINE || failure != null) {
+                LockSupport.park(this);
+            } else {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !itemsLeft.await(left, TimeUnit.NANOSECONDS)) {
-                    if (itemsLeft.getCount() == 0) {
-                        break;
-                    }
+                if (left > 0) {
+                    LockSupport.parkNanos(this, left);
+                } else if (itemsLeft.get() > 0) {
                     fail(new AttentionCancelledException(AttentionCancelledException.Reason.DEADLINE,
                             "the deadline passed before the call finished"));
-                    continue;
                 }
-                break;
-            } catch (InterruptedException e) {
+            }
+            if (Thread.interrupted()) { // cleared, so park blocks again; restored below
                 interrupted = true;
                 fail(new AttentionCancelledException(AttentionCancelledException.Reason.INTERRUPTED,
                         "interrupted while waiting for the call's other threads"));

@@ -17,9 +17,22 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class ItemRanges {
     private final AtomicLongArray ranges;
+    private int parts;
 
     ItemRanges(int items, int parts) {
-        ranges = new AtomicLongArray(parts);
+        ranges = new AtomicLongArray(Math.max(1, parts));
+        reset(items, parts);
+    }
+
+    /**
+     * Cuts {@code [0, items)} anew into {@code parts <=} the capacity given at construction (a pooled
+     * call reuses its ranges). Only while no participant takes items.
+     */
+    void reset(int items, int parts) {
+        if (parts > ranges.length()) {
+            throw new IllegalArgumentException("parts = " + parts + ": at most " + ranges.length());
+        }
+        this.parts = parts;
         for (int p = 0; p < parts; p++) {
             long first = (long) items * p / parts, end = (long) items * (p + 1) / parts;
             ranges.set(p, first << 32 | end);
@@ -27,7 +40,7 @@ final class ItemRanges {
     }
 
     int parts() {
-        return ranges.length();
+        return parts;
     }
 
     /** The next item of range {@code part}, from its front, or −1 when it is empty. */
@@ -46,7 +59,6 @@ final class ItemRanges {
 
     /** The last item of the first non-empty range after {@code thief}'s, or −1 when all are empty. */
     int steal(int thief) {
-        int parts = ranges.length();
         for (int i = 1; i <= parts; i++) {
             int part = (thief + i) % parts;
             while (true) {

@@ -1,16 +1,21 @@
 package org.attention4j.kernel;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's own fixed worker threads (daemon, created once). A call hands the same job to
  * {@code n − 1} workers and runs it on the caller's thread too: the caller never only waits, so a
  * call makes progress even when every worker is busy with another caller's job.
+ *
+ * <p>The hand-off allocates nothing: jobs go into a ring of slots under this pool's lock, and idle
+ * workers park until {@link #submit} unparks them (a blocking queue allocated a node per job, and its
+ * condition a node per wait).
  */
 public final class WorkerPool implements AutoCloseable {
-    private static final Runnable STOP = () -> { };
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread[] workers;
+    private Runnable[] ring = new Runnable[64];
+    private int head, size;
+    private boolean closed;
 
     public WorkerPool(int workerCount, String namePrefix) {
         workers = new Thread[workerCount];
@@ -31,21 +36,52 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Queues {@code job} for {@code copies} workers. */
     public void submit(Runnable job, int copies) {
-        for (int i = 0; i < copies; i++) {
-            queue.add(job);
+        synchronized (this) {
+            for (int i = 0; i < copies; i++) {
+                if (size == ring.length) { // more queued copies than ever before: grow (allocates once)
+                    Runnable[] bigger = new Runnable[2 * ring.length];
+                    for (int j = 0; j < size; j++) {
+                        bigger[j] = ring[(head + j) % ring.length];
+                    }
+                    ring = bigger;
+                    head = 0;
+                }
+                ring[(head + size++) % ring.length] = job;
+            }
         }
+        for (Thread worker : workers) { // a worker that finds nothing parks again
+            LockSupport.unpark(worker);
+        }
+    }
+
+    /** The next queued job, or null when there is none. */
+    private synchronized Runnable poll() {
+        if (size == 0) {
+            return null;
+        }
+        Runnable job = ring[head];
+        ring[head] = null;
+        head = (head + 1) % ring.length;
+        size--;
+        return job;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     private void work() {
         while (true) {
-            Runnable job;
-            try {
-                job = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (job == STOP) {
-                return;
+            Runnable job = poll();
+            if (job == null) {
+                if (isClosed()) {
+                    return;
+                }
+                LockSupport.park(this); // an unpark between poll and park leaves a permit: no job is missed
+                if (Thread.interrupted()) {
+                    return; // as a blocking queue's take() did: an interrupted worker ends
+                }
+                continue;
             }
             job.run(); // jobs catch their own failures and report them to their caller
         }
@@ -53,8 +89,11 @@ public final class WorkerPool implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = 0; i < workers.length; i++) {
-            queue.add(STOP);
+        synchronized (this) {
+            closed = true;
+        }
+        for (Thread worker : workers) {
+            LockSupport.unpark(worker);
         }
     }
 }
