@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.EventType;
@@ -256,7 +255,7 @@ public final class AttentionEngine implements AutoCloseable {
             for (; handedOver < participants - 1; handedOver++) {
                 try {
                     executor.execute(job);
-                } catch (RejectedExecutionException e) {
+                } catch (RuntimeException e) { // RejectedExecutionException, or a framework's own
                     break; // a saturated or shut-down executor: the caller does the rest itself
                 }
             }

@@ -111,8 +111,9 @@ public final class ForwardJob implements Runnable {
         inside.set(participants); // published to helpers by the hand-off (a queue or an executor)
     }
 
-    /** Drops the call's references, so a pooled job keeps no caller's tensors alive. */
+    /** Drops the call's references, so a pooled job keeps no caller's tensors or exceptions alive. */
     private void clear() {
+        failure = null;
         spec = null;
         mask = null;
         q = k = v = out = lse = null;

@@ -71,16 +71,13 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void work() {
-        while (true) {
+        while (!Thread.currentThread().isInterrupted()) { // as a blocking queue's take() did: an interrupted worker ends
             Runnable job = poll();
             if (job == null) {
                 if (isClosed()) {
                     return;
                 }
                 LockSupport.park(this); // an unpark between poll and park leaves a permit: no job is missed
-                if (Thread.interrupted()) {
-                    return; // as a blocking queue's take() did: an interrupted worker ends
-                }
                 continue;
             }
             job.run(); // jobs catch their own failures and report them to their caller

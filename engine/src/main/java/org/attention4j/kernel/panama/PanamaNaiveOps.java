@@ -83,7 +83,7 @@ final class PanamaNaiveOps implements NaiveOps {
             scores[at + j] -= max;
         }
         int panelEnd = count / TILE_WIDTH * TILE_WIDTH;
-        VectorExp2.exp2Panels(scores, at, at + panelEnd, VectorExp2.NO_SHIFT, 0, null, null, 0);
+        VectorExp2.exp2Panels(scores, at, at + panelEnd, null, 0, null, null, 0);
         for (int j = panelEnd; j < count; j++) {
             scores[at + j] = VectorExp2.exp2(scores[at + j]);
         }

@@ -303,7 +303,7 @@ public final class PanamaTileOps implements TileOps {
             for (int at = first; at < end; at += LANES) {
                 FloatVector.fromArray(SPECIES, scoresT, at).mul(toExponent).min(126f).intoArray(scoresT, at);
             }
-            VectorExp2.exp2Panels(scoresT, first, end, VectorExp2.NO_SHIFT, 0, null, null, 0);
+            VectorExp2.exp2Panels(scoresT, first, end, null, 0, null, null, 0);
             for (int at = first; at < end; at += LANES) {
                 capVector.sub(twiceCap.div(FloatVector.fromArray(SPECIES, scoresT, at).add(1f))).intoArray(scoresT, at);
             }

@@ -29,16 +29,13 @@ final class VectorExp2 {
     private static final float C4 = 0.009675540961325169f;
     private static final float C5 = 0.001327647129073739f;
 
-    /** A panel's worth of zero maxima, for {@link #exp2Panels} of the values themselves. */
-    static final float[] NO_SHIFT = new float[TILE_WIDTH];
-
     private VectorExp2() {}
 
     /**
      * Over row panels of {@code TILE_WIDTH} lanes (two vectors), for each {@code at} in {@code [first, end)}
      * step {@code TILE_WIDTH} and lane {@code j}: {@code x[at + j] = 2^(x[at + j] − m_j)}, with
      * {@code m_j = max[maxAt + j]}, or 0 where that is −∞ (a row that has seen no key: keeps −∞ − −∞ =
-     * NaN out). Then, when {@code sum} is not null, {@code sum[sumAt + j] = sum[sumAt + j]·scale[sumAt + j] +
+     * NaN out), or 0 for every lane when {@code max} is null (2^x of the values themselves). Then, when {@code sum} is not null, {@code sum[sumAt + j] = sum[sumAt + j]·scale[sumAt + j] +
      * Σ_at x[at + j]} — the online softmax's {@code l = l·alpha + rowsum(P)}.
      *
      * <p>Only arrays cross this call, never a vector: a helper that takes or returns a vector is boxed
@@ -49,10 +46,13 @@ final class VectorExp2 {
      */
     static void exp2Panels(float[] x, int first, int end, float[] max, int maxAt, float[] sum, float[] scale,
                            int sumAt) {
-        FloatVector m0 = FloatVector.fromArray(SPECIES, max, maxAt);
-        FloatVector m1 = FloatVector.fromArray(SPECIES, max, maxAt + LANES);
-        m0 = m0.blend(0f, m0.eq(Float.NEGATIVE_INFINITY));
-        m1 = m1.blend(0f, m1.eq(Float.NEGATIVE_INFINITY));
+        FloatVector m0 = FloatVector.zero(SPECIES), m1 = m0;
+        if (max != null) {
+            m0 = FloatVector.fromArray(SPECIES, max, maxAt);
+            m1 = FloatVector.fromArray(SPECIES, max, maxAt + LANES);
+            m0 = m0.blend(0f, m0.eq(Float.NEGATIVE_INFINITY));
+            m1 = m1.blend(0f, m1.eq(Float.NEGATIVE_INFINITY));
+        }
         FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0;
         FloatVector c0 = FloatVector.broadcast(SPECIES, C0), c1 = FloatVector.broadcast(SPECIES, C1);
         FloatVector c2 = FloatVector.broadcast(SPECIES, C2), c3 = FloatVector.broadcast(SPECIES, C3);

@@ -25,7 +25,7 @@ class VectorExp2Test {
     /** exp2 of each value through the vector pass (padded to whole panels with zeros). */
     private static float[] exp2Vector(float[] x) {
         float[] y = Arrays.copyOf(x, (x.length + TILE_WIDTH - 1) / TILE_WIDTH * TILE_WIDTH);
-        VectorExp2.exp2Panels(y, 0, y.length, VectorExp2.NO_SHIFT, 0, null, null, 0);
+        VectorExp2.exp2Panels(y, 0, y.length, null, 0, null, null, 0);
         return Arrays.copyOf(y, x.length);
     }
 
