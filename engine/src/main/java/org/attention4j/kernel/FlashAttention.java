@@ -109,7 +109,8 @@ public final class FlashAttention {
         // uses the blocks the cache already holds and packs the others into scratch buffers, leaving the
         // cache to the head it serves.
         boolean caches = ws.packSlots > 0 && headReused;
-        boolean wholeTileMasks = mask != null || layout != null && layout.heads() > 1 && spec.groupSize() > 1;
+        boolean layoutPerHead = layout != null && layout.heads() > 1 && spec.groupSize() > 1;
+        boolean wholeTileMasks = mask != null || layoutPerHead; // they edit whole tiles
         for (int firstKey = next(layout, ws, keyStart); firstKey < keyEnd; firstKey = next(layout, ws, firstKey + keyBlock)) {
             checkStop(deadline, job);
             int keyCount = Math.min(keyBlock, keyEnd - firstKey);
@@ -166,13 +167,15 @@ public final class FlashAttention {
                     ops.maskOutsideRowBands(ws.scoresT, rowFrom, rowTo, firstKey, ws.rowFirstKey, ws.rowEndKey,
                             panelKeys, ws.panelSharedKeys);
                 }
-                if (layout != null && layout.heads() > 1 && spec.groupSize() > 1) {
-                    ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, ops, kvHead, queries, firstQuery, firstKey,
-                            keyCount);
-                }
-                if (mask != null) {
-                    ScoreMasks.apply(spec, mask, ws.scoresT, ops, paddedRows, b, kvHead, rows, queries, firstQuery,
-                            firstKey, keyCount);
+                if (wholeTileMasks) { // slab == paddedRows: once, on the whole tile
+                    if (layoutPerHead) {
+                        ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, ops, kvHead, queries, firstQuery, firstKey,
+                                keyCount);
+                    }
+                    if (mask != null) {
+                        ScoreMasks.apply(spec, mask, ws.scoresT, ops, paddedRows, b, kvHead, rows, queries,
+                                firstQuery, firstKey, keyCount);
+                    }
                 }
                 ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
                 if (byRow) {

@@ -116,7 +116,8 @@ public final class PanamaTileOps implements TileOps {
             int end = first + Math.max(0, to - from) * TILE_WIDTH;
             blockMax(scoresT, first, end, alpha, r); // alpha holds the block's max until rescale
             rescale(rowMax, alpha, r);
-            exponentiate(scoresT, first, end, rowMax, rowSum, alpha, r);
+            // s = exp2(s − m_new) in place over the panel's scores, l = l·alpha + Σ s
+            VectorExp2.exp2Panels(scoresT, first, end, rowMax, r, rowSum, alpha, r);
         }
     }
 
@@ -156,12 +157,6 @@ public final class PanamaTileOps implements TileOps {
             mOld.intoArray(alpha, j);
         }
         VectorExp2.exp2Panels(alpha, r, r + TILE_WIDTH, rowMax, r, null, null, 0);
-    }
-
-    /** {@code s = exp2(s − m_new)} in place over one panel's scores, {@code l = l·alpha + Σ s}. */
-    private static void exponentiate(float[] scoresT, int first, int end, float[] rowMax, float[] rowSum,
-                                     float[] alpha, int r) {
-        VectorExp2.exp2Panels(scoresT, first, end, rowMax, r, rowSum, alpha, r);
     }
 
     @Override

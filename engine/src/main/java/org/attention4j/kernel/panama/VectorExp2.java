@@ -35,8 +35,9 @@ final class VectorExp2 {
      * Over row panels of {@code TILE_WIDTH} lanes (two vectors), for each {@code at} in {@code [first, end)}
      * step {@code TILE_WIDTH} and lane {@code j}: {@code x[at + j] = 2^(x[at + j] − m_j)}, with
      * {@code m_j = max[maxAt + j]}, or 0 where that is −∞ (a row that has seen no key: keeps −∞ − −∞ =
-     * NaN out), or 0 for every lane when {@code max} is null (2^x of the values themselves). Then, when {@code sum} is not null, {@code sum[sumAt + j] = sum[sumAt + j]·scale[sumAt + j] +
-     * Σ_at x[at + j]} — the online softmax's {@code l = l·alpha + rowsum(P)}.
+     * NaN out), or 0 for every lane when {@code max} is null (2^x of the values themselves). Then, when
+     * {@code sum} is not null, {@code sum[sumAt + j] = sum[sumAt + j]·scale[sumAt + j] + Σ_at x[at + j]} —
+     * the online softmax's {@code l = l·alpha + rowsum(P)}.
      *
      * <p>Only arrays cross this call, never a vector: a helper that takes or returns a vector is boxed
      * whenever C2 does not inline it, and whether it does depends on the caller's compile (its node and
