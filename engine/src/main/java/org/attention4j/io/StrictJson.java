@@ -12,9 +12,13 @@ import java.util.Map;
  * Nesting is limited to {@link #MAX_DEPTH} so a hostile header cannot exhaust the stack; anything after
  * the value except whitespace is an error. Errors are {@link IllegalArgumentException}s giving the
  * character position.
+ *
+ * <p>Public for the other attention4j modules (config.json and tokenizer.json of a checkpoint); callers
+ * bound the text's size before parsing.
  */
-final class StrictJson {
-    static final int MAX_DEPTH = 64;
+public final class StrictJson {
+    /** Deepest nesting accepted. */
+    public static final int MAX_DEPTH = 64;
     private final String text;
     private int at;
 
@@ -22,7 +26,12 @@ final class StrictJson {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    /**
+     * Parses one JSON value.
+     *
+     * @throws IllegalArgumentException with the character position of the first error
+     */
+    public static Object parse(String text) {
         StrictJson p = new StrictJson(text);
         Object value = p.value(0);
         p.skipWhitespace();
