@@ -26,6 +26,28 @@ final class LayerArguments {
         // The kernel's own rules run when the layer builds the spec of a new shape, also before any write.
     }
 
+    /** The cumulative offsets of a packed batch: from 0, non-decreasing, each sequence within the position limit. */
+    static void checkOffsets(int[] cuSeqlens, long positionLimit) {
+        if (cuSeqlens == null || cuSeqlens.length < 2) {
+            throw new IllegalArgumentException("cuSeqlens = " + (cuSeqlens == null ? "null" : "an array of "
+                    + cuSeqlens.length) + ": expected sequences + 1 (at least 2) cumulative offsets starting at 0");
+        }
+        if (cuSeqlens[0] != 0) {
+            throw new IllegalArgumentException("cuSeqlens[0] = " + cuSeqlens[0] + ": expected 0");
+        }
+        for (int s = 1; s < cuSeqlens.length; s++) {
+            long length = (long) cuSeqlens[s] - cuSeqlens[s - 1];
+            if (length < 0) {
+                throw new IllegalArgumentException("cuSeqlens[" + s + "] = " + cuSeqlens[s] + " < cuSeqlens[" + (s - 1)
+                        + "] = " + cuSeqlens[s - 1] + ": expected non-decreasing cumulative offsets");
+            }
+            if (length > positionLimit) {
+                throw new IllegalArgumentException("sequence " + (s - 1) + " has " + length + " rows: expected <= "
+                        + positionLimit + " (the positional encoding's table size)");
+            }
+        }
+    }
+
     private static void nonNegative(String name, int value) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " = " + value + ": expected >= 0");

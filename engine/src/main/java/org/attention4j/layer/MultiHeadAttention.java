@@ -102,6 +102,53 @@ public final class MultiHeadAttention implements AutoCloseable {
         run(batch, x, length, position, x, length, position, y, true, mask);
     }
 
+    /**
+     * Self-attention on a packed batch of sequences of different lengths, without padding (the engine's
+     * {@link AttentionEngine#forwardVarlen}): sequence {@code s} is rows {@code cuSeqlens[s] .. cuSeqlens[s + 1]}
+     * of {@code x} and {@code y} ({@code [total, dModel]}, {@code total = cuSeqlens[last]}), attends only
+     * within itself, and its positions start at 0. The projections run over all rows at once, so the
+     * work is proportional to the real tokens. A call's mask does not apply here.
+     *
+     * @throws IllegalArgumentException when the offsets do not start at 0, decrease, or a sequence reaches
+     *         past the positional encoding's table, or an array is too short (nothing is written)
+     */
+    public void forwardVarlen(float[] x, int[] cuSeqlens, float[] y) {
+        PositionalEncoding table = positions;
+        LayerArguments.checkOffsets(cuSeqlens, table == null ? Long.MAX_VALUE : table.positionLimit());
+        int total = cuSeqlens[cuSeqlens.length - 1];
+        LayerArguments.check(this, 1, x, total, 0, x, total, 0, y);
+        LayerBuffers buffers = pool.acquire();
+        try {
+            prepare(buffers, true, 1, total, total);
+            float[] rows = x;
+            if (positions != null) { // each sequence from position 0
+                int d = weights.dModel();
+                rows = buffers.queryInput;
+                System.arraycopy(x, 0, rows, 0, total * d);
+                for (int s = 0; s + 1 < cuSeqlens.length; s++) {
+                    positions.addTo(rows, cuSeqlens[s] * d, cuSeqlens[s + 1] - cuSeqlens[s], 0);
+                }
+            }
+            project(buffers, true, 1, rows, total, rows, total);
+            if (rope != null) {
+                for (int s = 0; s + 1 < cuSeqlens.length; s++) {
+                    int first = cuSeqlens[s], length = cuSeqlens[s + 1] - first;
+                    rope.apply(buffers.projections, (int) buffers.q.index(0, first, 0), length,
+                            (int) buffers.q.seqStride(), weights.heads(), 0);
+                    rope.apply(buffers.projections, (int) buffers.k.index(0, first, 0), length,
+                            (int) buffers.k.seqStride(), weights.kvHeads(), 0);
+                }
+            }
+            engine.forwardVarlen(buffers.spec, cuSeqlens, cuSeqlens, buffers.q, buffers.k, buffers.v, buffers.out,
+                    null);
+            int dModel = weights.dModel();
+            multiplyPlusBias(total, dModel, weights.heads() * weights.headDim(), buffers.attended, 0,
+                    weights.outputMatrix(), 0, dModel, weights.outputBiasVector(), 0, y, 0);
+        } finally {
+            pool.release(buffers);
+        }
+    }
+
     /** Cross-attention on one pair of sequences: {@code xq, y} {@code [queryLength, dModel]}, {@code xkv} {@code [keyLength, dModel]}. */
     public void forward(float[] xq, int queryLength, float[] xkv, int keyLength, float[] y) {
         forward(1, xq, queryLength, 0, xkv, keyLength, 0, y);

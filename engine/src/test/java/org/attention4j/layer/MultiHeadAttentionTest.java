@@ -144,6 +144,42 @@ class MultiHeadAttentionTest {
         }
     }
 
+    /** A packed batch: each sequence equals the oracle run on it alone, from position 0 (lengths 0 and 1 included). */
+    @Test
+    void packedSequencesOfDifferentLengthsAttendWithinThemselves() {
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 4, 2, 8, true, 30);
+        float[] table = LayerFixtures.random(40 * 32, 0.5, new SplittableRandom(31));
+        int[] cu = {0, 5, 6, 19, 19, 27};
+        try (MultiHeadAttention plain = MultiHeadAttention.builder(w).build();
+             MultiHeadAttention learned = MultiHeadAttention.builder(w)
+                     .positionalEncoding(PositionalEncoding.learned(table, 40, 32)).build();
+             MultiHeadAttention rope = MultiHeadAttention.builder(w).rope(RotaryEmbedding.of(8, 500)).causal(true)
+                     .build()) {
+            checkPacked(plain, cu, Encoding.NONE, 32);
+            checkPacked(learned, cu, Encoding.learnedPositions(table), 33);
+            checkPacked(rope, cu, Encoding.rope(500), 34);
+        }
+    }
+
+    private static void checkPacked(MultiHeadAttention layer, int[] cu, Encoding encoding, long seed) {
+        int d = layer.weights().dModel(), total = cu[cu.length - 1];
+        float[] x = LayerFixtures.random(total * d, 1, new SplittableRandom(seed));
+        float[] y = new float[total * d];
+        layer.forwardVarlen(x, cu, y);
+        for (int s = 0; s + 1 < cu.length; s++) {
+            int n = cu[s + 1] - cu[s];
+            if (n == 0) {
+                continue;
+            }
+            float[] xs = java.util.Arrays.copyOfRange(x, cu[s] * d, cu[s + 1] * d);
+            float[] ys = java.util.Arrays.copyOfRange(y, cu[s] * d, cu[s + 1] * d);
+            double[] expected = ReferenceMultiHeadAttention.compute(layer.weights(), layer.attentionSpec(1, n, n), xs, 0,
+                    xs, 0, encoding);
+            double error = LayerFixtures.relativeError(ys, expected);
+            assertTrue(error <= TOLERANCE, "sequence " + s + " of " + n + " rows: relative error " + error);
+        }
+    }
+
     /** Four threads share one layer, each with its own shape: every result is bitwise the one computed alone. */
     @Test
     void concurrentCallsOnOneLayerDoNotMix() throws Exception {

@@ -1,0 +1,177 @@
+package org.attention4j.model;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import org.attention4j.AttentionEngine;
+import org.attention4j.layer.Gemm;
+import org.attention4j.layer.MultiHeadAttention;
+
+/**
+ * A BERT-family transformer encoder on the attention4j engine: word + position + token-type embeddings
+ * and LayerNorm, then per layer multi-head self-attention ({@link MultiHeadAttention}), residual +
+ * LayerNorm, a GELU(erf) feed-forward, residual + LayerNorm (the post-norm layout of BERT, MiniLM, e5,
+ * bge and their kin).
+ *
+ * <p>Batches are packed: sequences of different lengths lie one after another ({@code cuSeqlens}, as in
+ * FlashAttention's varlen API) and each attends only within itself, so no padding is computed and the
+ * work is proportional to the real tokens. Every GEMM runs over all tokens of the batch at once.
+ *
+ * <p>Thread-safe: scratch buffers (grown only) are pooled per concurrent call, so a warm call allocates
+ * nothing that grows with the batch. Every argument is checked before anything is written.
+ */
+public final class BertEncoder implements AutoCloseable {
+    private final BertConfig config;
+    private final BertWeights weights;
+    private final AttentionEngine engine;
+    private final Gemm gemm;
+    private final MultiHeadAttention[] attention;
+    private final ArrayDeque<Scratch> scratchPool = new ArrayDeque<>();
+
+    private BertEncoder(BertConfig config, BertWeights weights, int threads) {
+        this.config = config;
+        this.weights = weights;
+        this.engine = AttentionEngine.create(threads);
+        this.gemm = Gemm.create(threads);
+        this.attention = new MultiHeadAttention[weights.layers.length];
+        for (int i = 0; i < attention.length; i++) {
+            attention[i] = MultiHeadAttention.builder(weights.layers[i].attention()).engine(engine).gemm(gemm).build();
+        }
+    }
+
+    /**
+     * An encoder with these weights on {@code threads} threads per call.
+     *
+     * @throws IllegalArgumentException naming the first tensor that is missing or does not fit the config
+     * @throws IOException when the weights cannot be read
+     */
+    public static BertEncoder create(WeightSource weights, BertConfig config, int threads) throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
+        }
+        return new BertEncoder(config, BertWeights.load(weights, config), threads);
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public int threads() {
+        return engine.threads();
+    }
+
+    /**
+     * The last hidden states of a packed batch: sequence {@code s} is tokens {@code cuSeqlens[s] ..
+     * cuSeqlens[s + 1]} of {@code tokenIds}; {@code tokenTypes} (null: all 0) alike; {@code hidden} receives
+     * {@code [total, hiddenSize]} (the model's {@code last_hidden_state} without padding).
+     *
+     * @throws IllegalArgumentException when an id or type is out of the vocabulary, a sequence is longer than
+     *         {@code maxPositions}, the offsets are not cumulative from 0, or {@code hidden} is too short
+     */
+    public void encode(int[] tokenIds, int[] tokenTypes, int[] cuSeqlens, float[] hidden) {
+        int total = EncoderArguments.check(config, tokenIds, tokenTypes, cuSeqlens);
+        EncoderArguments.requireFloats("hidden", hidden, (long) total * config.hiddenSize());
+        Scratch s = acquire(total);
+        try {
+            run(s, tokenIds, tokenTypes, cuSeqlens, total);
+            System.arraycopy(s.x, 0, hidden, 0, total * config.hiddenSize());
+        } finally {
+            release(s);
+        }
+    }
+
+    /**
+     * One vector per sequence of a packed batch (see {@link #encode}): {@code out} receives
+     * {@code [sequences, hiddenSize]}, pooled and, with {@code normalize}, scaled to unit L2 norm.
+     *
+     * @throws IllegalArgumentException as {@link #encode}, and for an empty sequence or a short {@code out}
+     */
+    public void embed(int[] tokenIds, int[] tokenTypes, int[] cuSeqlens, Pooling pooling, boolean normalize,
+                      float[] out) {
+        int total = EncoderArguments.check(config, tokenIds, tokenTypes, cuSeqlens);
+        EncoderArguments.requireNonEmpty(cuSeqlens);
+        if (pooling == null) {
+            throw new IllegalArgumentException("pooling = null: expected MEAN or CLS");
+        }
+        int hiddenSize = config.hiddenSize(), sequences = cuSeqlens.length - 1;
+        EncoderArguments.requireFloats("out", out, (long) sequences * hiddenSize);
+        Scratch s = acquire(total);
+        try {
+            run(s, tokenIds, tokenTypes, cuSeqlens, total);
+            EncoderMath.pool(s.x, cuSeqlens, hiddenSize, pooling, normalize, out);
+        } finally {
+            release(s);
+        }
+    }
+
+    private void run(Scratch s, int[] ids, int[] types, int[] cuSeqlens, int total) {
+        int h = config.hiddenSize(), inter = config.intermediateSize();
+        double eps = config.layerNormEps();
+        float[] x = s.x, y = s.y;
+        // x = LayerNorm(word + position + type)
+        EncoderMath.embed(weights, h, ids, types, cuSeqlens, x);
+        EncoderMath.addAndNormalize(x, null, total, h, weights.embeddingNormGamma, weights.embeddingNormBeta, eps);
+        for (int i = 0; i < attention.length; i++) {
+            BertWeights.Layer w = weights.layers[i];
+            // y = LayerNorm(x + Attention(x)·W_O + b_O)
+            attention[i].forwardVarlen(x, cuSeqlens, y);
+            EncoderMath.addAndNormalize(y, x, total, h, w.attentionNormGamma(), w.attentionNormBeta(), eps);
+            // intermediate = GELU(y·W_I + b_I)
+            EncoderMath.fillRows(s.intermediate, total, w.intermediateBias(), null);
+            gemm.multiply(total, inter, h, y, 0, h, w.intermediateWeight(), 0, inter, s.intermediate, 0, inter, true);
+            EncoderMath.gelu(s.intermediate, total * inter);
+            // x = LayerNorm(y + intermediate·W_2 + b_2)
+            EncoderMath.fillRows(x, total, w.outputBias(), y);
+            gemm.multiply(total, h, inter, s.intermediate, 0, inter, w.outputWeight(), 0, h, x, 0, h, true);
+            EncoderMath.addAndNormalize(x, null, total, h, w.outputNormGamma(), w.outputNormBeta(), eps);
+        }
+    }
+
+    private Scratch acquire(int total) {
+        Scratch s;
+        synchronized (scratchPool) {
+            s = scratchPool.pollFirst();
+        }
+        if (s == null) {
+            s = new Scratch();
+        }
+        s.fit(total, config);
+        return s;
+    }
+
+    private void release(Scratch s) {
+        synchronized (scratchPool) {
+            scratchPool.addFirst(s);
+        }
+    }
+
+    /** Stops the engine's and the GEMM's worker threads. */
+    @Override
+    public void close() {
+        for (MultiHeadAttention layer : attention) {
+            layer.close();
+        }
+        engine.close();
+        gemm.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BertEncoder[" + config + ", threads=" + threads() + ", " + engine.kernelName() + "]";
+    }
+
+    /** One call's activations: x and y {@code [total, hidden]}, the feed-forward's {@code [total, intermediate]}. */
+    private static final class Scratch {
+        float[] x = new float[0], y = new float[0], intermediate = new float[0];
+
+        void fit(int total, BertConfig c) {
+            long rows = total;
+            if (x.length < rows * c.hiddenSize()) {
+                x = new float[Math.toIntExact(rows * c.hiddenSize())];
+                y = new float[x.length];
+            }
+            if (intermediate.length < rows * c.intermediateSize()) {
+                intermediate = new float[Math.toIntExact(rows * c.intermediateSize())];
+            }
+        }
+    }
+}

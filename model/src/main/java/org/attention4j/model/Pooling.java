@@ -1,0 +1,9 @@
+package org.attention4j.model;
+
+/** How a sequence's token states become one vector. */
+public enum Pooling {
+    /** The mean over every token of the sequence, [CLS] and [SEP] included (sentence-transformers' mean pooling). */
+    MEAN,
+    /** The state of the first token ([CLS]). */
+    CLS
+}
