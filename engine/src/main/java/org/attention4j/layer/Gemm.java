@@ -102,6 +102,52 @@ public final class Gemm implements AutoCloseable {
         multiply(m, n, k, a, 0, Math.max(1, k), b, 0, Math.max(1, n), c, 0, Math.max(1, n), false);
     }
 
+    /**
+     * The exact GELU in place on {@code x[offset .. offset + count)}: {@code ½·x·(1 + erf(x/√2))}, erf to
+     * about 1e-7 (the feed-forward activation of BERT-family models), on this object's kernel, on the
+     * calling thread.
+     *
+     * @throws IllegalArgumentException when the range lies outside {@code x}
+     */
+    public void gelu(float[] x, int offset, int count) {
+        range("x", x, offset, count);
+        runner.kernel().gelu(x, offset, offset + count);
+    }
+
+    /**
+     * LayerNorm in place on {@code rows} rows of {@code width} floats from {@code x[offset]}:
+     * {@code x = (x + residual − mean)/√(var + eps)·gamma + beta} per row (biased variance), with
+     * {@code residual} (null: none) read at the same indices — BERT's post-norm "add and normalize".
+     *
+     * @throws IllegalArgumentException when a range lies outside its array or {@code gamma}/{@code beta}
+     *         are shorter than {@code width}
+     */
+    public void layerNorm(float[] x, float[] residual, int offset, int rows, int width, float[] gamma, float[] beta,
+                          double eps) {
+        if (rows < 0 || width < 1) {
+            throw new IllegalArgumentException("rows = " + rows + ", width = " + width + ": expected rows >= 0, width >= 1");
+        }
+        range("x", x, offset, (long) rows * width);
+        if (residual != null) {
+            range("residual", residual, offset, (long) rows * width);
+        }
+        range("gamma", gamma, 0, width);
+        range("beta", beta, 0, width);
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("eps = " + eps + ": expected > 0");
+        }
+        for (int r = 0; r < rows; r++) {
+            runner.kernel().layerNorm(x, residual, offset + r * width, width, gamma, beta, (float) eps);
+        }
+    }
+
+    private static void range(String name, float[] array, int offset, long count) {
+        if (array == null || offset < 0 || count < 0 || offset + count > array.length) {
+            throw new IllegalArgumentException(name + (array == null ? " = null" : ".length = " + array.length)
+                    + ", offset " + offset + ", " + count + " floats: expected the range inside the array");
+        }
+    }
+
     /** Threads a call may use (including the caller's). */
     public int threads() {
         return threads;

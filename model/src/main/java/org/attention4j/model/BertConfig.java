@@ -1,5 +1,11 @@
 package org.attention4j.model;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.attention4j.io.StrictJson;
+
 /**
  * The shape of a BERT-family encoder, as a Hugging Face {@code config.json} states it (or as it is read
  * off an ONNX export's tensors): nothing is hard-coded for one model.
@@ -40,6 +46,51 @@ public record BertConfig(int vocabSize, int hiddenSize, int layers, int heads, i
     private static void positive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " = " + value + ": expected >= 1");
+        }
+    }
+
+    /** The largest config.json read (real ones are about 1 KB). */
+    static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    /**
+     * Reads a Hugging Face {@code config.json} of a BERT model ({@code model_type} "bert", absolute
+     * positions, {@code hidden_act} "gelu").
+     *
+     * @throws IllegalArgumentException naming the file and the field that is missing or unsupported
+     */
+    public static BertConfig fromJson(Path file) throws IOException {
+        if (Files.size(file) > MAX_CONFIG_BYTES) {
+            throw new IllegalArgumentException(file + ": " + Files.size(file) + " bytes: expected a config.json under "
+                    + MAX_CONFIG_BYTES + " bytes");
+        }
+        if (!(StrictJson.parse(Files.readString(file)) instanceof Map<?, ?> json)) {
+            throw new IllegalArgumentException(file + ": expected a JSON object");
+        }
+        expect(file, json, "model_type", "bert");
+        expect(file, json, "hidden_act", "gelu");
+        expect(file, json, "position_embedding_type", "absolute");
+        Object eps = json.get("layer_norm_eps");
+        return new BertConfig(integer(file, json, "vocab_size"), integer(file, json, "hidden_size"),
+                integer(file, json, "num_hidden_layers"), integer(file, json, "num_attention_heads"),
+                integer(file, json, "intermediate_size"), integer(file, json, "max_position_embeddings"),
+                json.containsKey("type_vocab_size") ? integer(file, json, "type_vocab_size") : 2,
+                eps instanceof Number n ? n.doubleValue() : 1e-12);
+    }
+
+    private static int integer(Path file, Map<?, ?> json, String field) {
+        if (!(json.get(field) instanceof Long value) || value < 1 || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(file + ": field '" + field + "' = " + json.get(field)
+                    + ": expected a positive integer");
+        }
+        return value.intValue();
+    }
+
+    /** A string field must be absent or have the one value the encoder implements. */
+    private static void expect(Path file, Map<?, ?> json, String field, String supported) {
+        Object value = json.get(field);
+        if (value != null && !supported.equals(value)) {
+            throw new IllegalArgumentException(file + ": " + field + " = " + value + ": only " + field + " = "
+                    + supported + " is supported (a BERT-family encoder)");
         }
     }
 }

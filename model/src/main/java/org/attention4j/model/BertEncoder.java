@@ -109,20 +109,20 @@ public final class BertEncoder implements AutoCloseable {
         float[] x = s.x, y = s.y;
         // x = LayerNorm(word + position + type)
         EncoderMath.embed(weights, h, ids, types, cuSeqlens, x);
-        EncoderMath.addAndNormalize(x, null, total, h, weights.embeddingNormGamma, weights.embeddingNormBeta, eps);
+        gemm.layerNorm(x, null, 0, total, h, weights.embeddingNormGamma, weights.embeddingNormBeta, eps);
         for (int i = 0; i < attention.length; i++) {
             BertWeights.Layer w = weights.layers[i];
             // y = LayerNorm(x + Attention(x)·W_O + b_O)
             attention[i].forwardVarlen(x, cuSeqlens, y);
-            EncoderMath.addAndNormalize(y, x, total, h, w.attentionNormGamma(), w.attentionNormBeta(), eps);
+            gemm.layerNorm(y, x, 0, total, h, w.attentionNormGamma(), w.attentionNormBeta(), eps);
             // intermediate = GELU(y·W_I + b_I)
             EncoderMath.fillRows(s.intermediate, total, w.intermediateBias(), null);
             gemm.multiply(total, inter, h, y, 0, h, w.intermediateWeight(), 0, inter, s.intermediate, 0, inter, true);
-            EncoderMath.gelu(s.intermediate, total * inter);
+            gemm.gelu(s.intermediate, 0, total * inter);
             // x = LayerNorm(y + intermediate·W_2 + b_2)
             EncoderMath.fillRows(x, total, w.outputBias(), y);
             gemm.multiply(total, h, inter, s.intermediate, 0, inter, w.outputWeight(), 0, h, x, 0, h, true);
-            EncoderMath.addAndNormalize(x, null, total, h, w.outputNormGamma(), w.outputNormBeta(), eps);
+            gemm.layerNorm(x, null, 0, total, h, w.outputNormGamma(), w.outputNormBeta(), eps);
         }
     }
 

@@ -1,8 +1,8 @@
 package org.attention4j.model;
 
 /**
- * The element-wise steps of a BERT encoder on row-major {@code float[]} rows: embedding lookup,
- * LayerNorm, GELU, residual sums and pooling. Plain Java; statistics are accumulated in double.
+ * The steps of a BERT encoder that are not the engine's (GEMM, attention, GELU and LayerNorm are):
+ * embedding lookup, bias and residual rows, pooling. Plain Java on row-major {@code float[]} rows.
  */
 final class EncoderMath {
     private EncoderMath() {}
@@ -19,53 +19,6 @@ final class EncoderMath {
                 }
             }
         }
-    }
-
-    /** {@code x[r] = LayerNorm(x[r] + residual[r])} for rows {@code 0 .. rows}, in place ({@code residual} may be null). */
-    static void addAndNormalize(float[] x, float[] residual, int rows, int hidden, float[] gamma, float[] beta,
-                                double eps) {
-        for (int r = 0; r < rows; r++) {
-            int row = r * hidden;
-            if (residual != null) {
-                for (int c = 0; c < hidden; c++) {
-                    x[row + c] += residual[row + c];
-                }
-            }
-            double sum = 0;
-            for (int c = 0; c < hidden; c++) {
-                sum += x[row + c];
-            }
-            float mean = (float) (sum / hidden);
-            double squares = 0;
-            for (int c = 0; c < hidden; c++) {
-                float centered = x[row + c] - mean;
-                squares += (double) centered * centered;
-            }
-            float inverse = (float) (1 / Math.sqrt(squares / hidden + eps));
-            for (int c = 0; c < hidden; c++) {
-                x[row + c] = (x[row + c] - mean) * inverse * gamma[c] + beta[c];
-            }
-        }
-    }
-
-    /** {@code x = x·Φ(x) = 0.5·x·(1 + erf(x/√2))} on {@code x[0 .. count]}, in place (BERT's exact GELU). */
-    static void gelu(float[] x, int count) {
-        for (int i = 0; i < count; i++) {
-            float v = x[i];
-            x[i] = (float) (0.5 * v * (1 + erf(v * 0.7071067811865476)));
-        }
-    }
-
-    /**
-     * erf with a relative error of {@code erfc} below 1.2e-7 (the Chebyshev fit of Numerical Recipes'
-     * {@code erfcc}): far below float32 rounding of GELU's output.
-     */
-    static double erf(double x) {
-        double z = Math.abs(x), t = 1 / (1 + 0.5 * z);
-        double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? 1 - erfc : erfc - 1;
     }
 
     /** Copies {@code bias} into each of {@code rows} rows of width {@code bias.length}, adding {@code residual} rows when given. */

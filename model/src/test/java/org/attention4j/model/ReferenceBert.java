@@ -1,5 +1,7 @@
 package org.attention4j.model;
 
+import org.attention4j.reference.ReferenceMath;
+
 /**
  * BERT's forward pass in float64, written as the formulas read, one sequence at a time (the oracle of
  * {@link BertEncoderTest}): h = LN(word + pos + type); per layer a = softmax(QKᵀ/√d)V per head,
@@ -29,7 +31,7 @@ final class ReferenceBert {
             double[][] inner = linear(w, p + "intermediate.dense", x);
             for (double[] row : inner) {
                 for (int j = 0; j < row.length; j++) {
-                    row[j] = 0.5 * row[j] * (1 + erf(row[j] / Math.sqrt(2)));
+                    row[j] = ReferenceMath.gelu(row[j]);
                 }
             }
             x = norm(w, p + "output.LayerNorm", add(x, linear(w, p + "output.dense", inner)), c.layerNormEps());
@@ -111,28 +113,5 @@ final class ReferenceBert {
             }
         }
         return b;
-    }
-
-    /** erf to ~1e-15 by its Taylor series (|x| < 3) or the asymptotic continued fraction (beyond). */
-    static double erf(double x) {
-        double z = Math.abs(x);
-        if (z > 6) {
-            return Math.signum(x);
-        }
-        if (z < 3) {
-            double term = z, sum = z;
-            for (int n = 1; n < 200; n++) {
-                term *= -z * z / n;
-                sum += term / (2 * n + 1);
-            }
-            return Math.signum(x) * 2 / Math.sqrt(Math.PI) * sum;
-        }
-        // erfc(z) = exp(-z²)/√π · 1/(z + 1/2/(z + 1/(z + 3/2/(z + ...))))
-        double f = 0;
-        for (int n = 60; n >= 1; n--) {
-            f = n / 2.0 / (z + f);
-        }
-        double erfc = Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + f);
-        return Math.signum(x) * (1 - erfc);
     }
 }

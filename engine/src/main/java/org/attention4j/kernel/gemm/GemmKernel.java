@@ -61,4 +61,16 @@ public interface GemmKernel {
      * {@code packedB}, padding the last panel with zero columns.
      */
     void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB);
+
+    /**
+     * The exact GELU in place on {@code x[from .. to)}: {@code x·Φ(x) = ½·x·(1 + erf(x/√2))}, with
+     * {@code erf} accurate to about 1e-7 (the element-wise step between a transformer's two GEMMs).
+     */
+    void gelu(float[] x, int from, int to);
+
+    /**
+     * LayerNorm in place on one row {@code x[at .. at + width)}: {@code (x − mean)/√(var + eps)·gamma + beta}
+     * with the biased variance; {@code residual} (null: none) is added first, read at the same index.
+     */
+    void layerNorm(float[] x, float[] residual, int at, int width, float[] gamma, float[] beta, float eps);
 }

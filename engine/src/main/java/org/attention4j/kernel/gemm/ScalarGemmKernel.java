@@ -107,4 +107,33 @@ public final class ScalarGemmKernel implements GemmKernel {
         c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
         c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
     }
+
+    @Override
+    public void gelu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            x[i] = RowMath.gelu(x[i]);
+        }
+    }
+
+    @Override
+    public void layerNorm(float[] x, float[] residual, int at, int width, float[] gamma, float[] beta, float eps) {
+        if (residual != null) {
+            for (int c = at; c < at + width; c++) {
+                x[c] += residual[c];
+            }
+        }
+        float sum = 0;
+        for (int c = at; c < at + width; c++) {
+            sum += x[c];
+        }
+        float mean = sum / width, squares = 0;
+        for (int c = at; c < at + width; c++) {
+            float centered = x[c] - mean;
+            squares += centered * centered;
+        }
+        float inverse = (float) (1 / Math.sqrt(squares / width + eps));
+        for (int c = 0; c < width; c++) {
+            x[at + c] = (x[at + c] - mean) * inverse * gamma[c] + beta[c];
+        }
+    }
 }

@@ -98,4 +98,14 @@ public final class PanamaGemmKernel implements GemmKernel {
             GemmMicroKernels.tile6x2(depth, a, aAt, b, bAt, c, cAt, ldc, load);
         }
     }
+
+    @Override
+    public void gelu(float[] x, int from, int to) {
+        PanamaRowOps.gelu(x, from, to);
+    }
+
+    @Override
+    public void layerNorm(float[] x, float[] residual, int at, int width, float[] gamma, float[] beta, float eps) {
+        PanamaRowOps.layerNorm(x, residual, at, width, gamma, beta, eps);
+    }
 }
