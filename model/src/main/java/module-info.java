@@ -5,4 +5,5 @@ module org.attention4j.model {
     requires transitive org.attention4j;
 
     exports org.attention4j.model;
+    exports org.attention4j.model.tokenizer;
 }

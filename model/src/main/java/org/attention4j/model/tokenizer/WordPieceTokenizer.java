@@ -1,0 +1,815 @@
+package org.attention4j.model.tokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.attention4j.io.StrictJson;
+
+/**
+ * The WordPiece tokenizer of BERT-family models, read from a Hugging Face {@code tokenizer.json} and giving
+ * the same ids as Hugging Face {@code tokenizers} (the Rust library behind {@code transformers}' fast
+ * tokenizers, DJL and LangChain4j) for a single sequence with special tokens.
+ *
+ * <p>The stages are those of {@code tokenizers}:
+ * <ol>
+ *   <li><b>Added tokens.</b> The file's {@code added_tokens} that are not normalized ({@code [CLS]},
+ *       {@code [SEP]}, {@code [MASK]} ...) are found in the raw text first, leftmost and longest first, and
+ *       become their own ids: the text {@code "a [SEP] b"} holds three tokens besides the template's. The
+ *       other added tokens are found the same way in the normalized text.</li>
+ *   <li><b>BertNormalizer.</b> {@code clean_text} drops U+0000, U+FFFD and the "other" characters
+ *       (control, format, private use; tab, line feed and carriage return excepted) and turns whitespace into
+ *       spaces; {@code handle_chinese_chars} puts spaces around CJK ideographs; {@code strip_accents}
+ *       ({@code null}: as {@code lowercase}) decomposes canonically (NFD) and drops the nonspacing marks;
+ *       {@code lowercase} lowercases each character by itself (Rust's full {@code char::to_lowercase}:
+ *       {@code 'İ'} becomes {@code "i̇"}, a capital sigma always {@code 'σ'}).</li>
+ *   <li><b>BertPreTokenizer.</b> Words end at whitespace, and every punctuation character (ASCII, or a
+ *       Unicode {@code P*} character) is a word of its own.</li>
+ *   <li><b>WordPiece.</b> Each word is cut greedily into the longest pieces of the vocabulary, pieces after
+ *       the first carrying the {@code continuing_subword_prefix} ({@code ##}). A word longer than
+ *       {@code max_input_chars_per_word} characters (code points, not UTF-16 units), or one that cannot be
+ *       cut entirely into pieces, becomes a single unknown token.</li>
+ *   <li><b>Post-processing and truncation.</b> The template's special tokens ({@code [CLS] ... [SEP]}) are
+ *       put around the sequence, which is first truncated so that the whole has at most {@link #maxLength()}
+ *       tokens.</li>
+ * </ol>
+ * The character classes are those of {@code tokenizers} itself (its Unicode 8.0 category tables, see
+ * {@code BertCharacters}), not the JDK's newer ones. Input is never padded. A lone surrogate in the text
+ * (not valid Unicode; Rust strings cannot hold one) is treated as U+FFFD, which the cleaning drops.
+ *
+ * <p>Only this kind of file is accepted: a {@code WordPiece} model, a {@code BertNormalizer}, a
+ * {@code BertPreTokenizer} and a {@code TemplateProcessing} (one special token before the sequence and one
+ * after) or {@code BertProcessing} post-processor; anything else is refused with an
+ * {@link IllegalArgumentException} naming what was found.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class WordPieceTokenizer {
+    /** The largest {@code tokenizer.json} accepted: 64 MiB. */
+    public static final int MAX_FILE_BYTES = 64 << 20;
+    /** Raw text normalized at a time when the end of a long text may be truncated away. */
+    private static final int CHUNK = 256;
+
+    /** Whole vocabulary: the lookup for the first piece of a word. */
+    private final Map<String, Integer> vocab;
+    /** The pieces that start with the continuing prefix, without it: the lookup after the first piece. */
+    private final Map<String, Integer> continuations;
+    private final int longestPiece;
+    private final int longestContinuation;
+    private final int unkId;
+    private final int maxInputCharsPerWord;
+    private final boolean cleanText;
+    private final boolean chineseChars;
+    private final boolean stripAccents;
+    private final boolean lowercase;
+    /** Added tokens matched in the raw text, and those matched in the normalized text. */
+    private final AddedTokens rawAdded;
+    private final AddedTokens normalizedAdded;
+    private final int clsId;
+    private final int sepId;
+    private final int padId;
+    /** Total tokens kept, with the two special ones; {@link Integer#MAX_VALUE} for no limit. */
+    private final int maxLength;
+    private final boolean truncateLeft;
+    /** Token text of each id (for {@link #tokens}). */
+    private final String[] tokenOf;
+
+    private WordPieceTokenizer(WordPieceTokenizer t, int maxLength) {
+        this.vocab = t.vocab;
+        this.continuations = t.continuations;
+        this.longestPiece = t.longestPiece;
+        this.longestContinuation = t.longestContinuation;
+        this.unkId = t.unkId;
+        this.maxInputCharsPerWord = t.maxInputCharsPerWord;
+        this.cleanText = t.cleanText;
+        this.chineseChars = t.chineseChars;
+        this.stripAccents = t.stripAccents;
+        this.lowercase = t.lowercase;
+        this.rawAdded = t.rawAdded;
+        this.normalizedAdded = t.normalizedAdded;
+        this.clsId = t.clsId;
+        this.sepId = t.sepId;
+        this.padId = t.padId;
+        this.maxLength = maxLength;
+        this.truncateLeft = t.truncateLeft;
+        this.tokenOf = t.tokenOf;
+    }
+
+    private WordPieceTokenizer(Map<?, ?> root, String where) {
+        // model: WordPiece
+        Map<?, ?> model = object(root, "model", where, true);
+        String modelType = typeOf(model, "model", where);
+        if (!"WordPiece".equals(modelType)) {
+            throw new IllegalArgumentException(where + ": model type " + modelType + ": expected WordPiece");
+        }
+        Map<?, ?> vocabJson = object(model, "vocab", where + ": model", true);
+        if (vocabJson.isEmpty()) {
+            throw new IllegalArgumentException(where + ": model.vocab is empty: expected the WordPiece vocabulary");
+        }
+        String prefix = string(model, "continuing_subword_prefix", "##", where + ": model");
+        String unkToken = string(model, "unk_token", "[UNK]", where + ": model");
+        this.maxInputCharsPerWord = integer(model, "max_input_chars_per_word", 100, 1, Integer.MAX_VALUE,
+                where + ": model");
+        List<?> addedJson = list(root, "added_tokens", where);
+        // Ids must be dense enough for a table of token texts: below the number of entries.
+        int idLimit = vocabJson.size() + (addedJson == null ? 0 : addedJson.size());
+        Map<String, Integer> pieces = HashMap.newHashMap(vocabJson.size());
+        Map<String, Integer> continued = new HashMap<>();
+        int longest = 0;
+        int longestCont = 0;
+        String[] texts = new String[idLimit];
+        int maxId = -1;
+        for (Map.Entry<?, ?> e : vocabJson.entrySet()) {
+            String token = (String) e.getKey();
+            if (!(e.getValue() instanceof Long id) || id < 0 || id >= idLimit) {
+                throw new IllegalArgumentException(where + ": model.vocab \"" + token + "\": id " + e.getValue()
+                        + ": expected an integer in 0 .. " + (idLimit - 1));
+            }
+            int i = id.intValue();
+            pieces.put(token, i);
+            longest = Math.max(longest, token.length());
+            if (token.startsWith(prefix) && token.length() > prefix.length()) {
+                String rest = token.substring(prefix.length());
+                continued.put(rest, i);
+                longestCont = Math.max(longestCont, rest.length());
+            }
+            if (texts[i] == null) {
+                texts[i] = token;
+            }
+            maxId = Math.max(maxId, i);
+        }
+        Integer unk = pieces.get(unkToken);
+        if (unk == null) {
+            throw new IllegalArgumentException(where + ": model.unk_token \"" + unkToken
+                    + "\" is not in model.vocab");
+        }
+        this.vocab = pieces;
+        this.continuations = continued;
+        this.longestPiece = longest;
+        this.longestContinuation = longestCont;
+        this.unkId = unk;
+
+        // normalizer: BertNormalizer
+        Map<?, ?> normalizer = object(root, "normalizer", where, false);
+        String normalizerType = normalizer == null ? null : typeOf(normalizer, "normalizer", where);
+        if (!"BertNormalizer".equals(normalizerType)) {
+            throw new IllegalArgumentException(where + ": normalizer "
+                    + (normalizer == null ? "null" : "type " + normalizerType) + ": expected BertNormalizer");
+        }
+        this.cleanText = bool(normalizer, "clean_text", true, where + ": normalizer");
+        this.chineseChars = bool(normalizer, "handle_chinese_chars", true, where + ": normalizer");
+        this.lowercase = bool(normalizer, "lowercase", true, where + ": normalizer");
+        Object strip = normalizer.get("strip_accents");
+        if (strip != null && !(strip instanceof Boolean)) {
+            throw new IllegalArgumentException(where + ": normalizer.strip_accents: " + strip
+                    + ": expected true, false or null");
+        }
+        this.stripAccents = strip == null ? lowercase : (Boolean) strip;
+
+        // pre_tokenizer: BertPreTokenizer
+        Map<?, ?> pre = object(root, "pre_tokenizer", where, false);
+        String preType = pre == null ? null : typeOf(pre, "pre_tokenizer", where);
+        if (!"BertPreTokenizer".equals(preType)) {
+            throw new IllegalArgumentException(where + ": pre_tokenizer "
+                    + (pre == null ? "null" : "type " + preType) + ": expected BertPreTokenizer");
+        }
+
+        // added_tokens, with the ids tokenizers gives them: the vocabulary's for a token in it, the next one
+        // after the vocabulary otherwise (tokenizers only warns when the file's "id" says something else)
+        Map<String, Integer> addedIds = new HashMap<>();
+        Map<Integer, AddedToken> addedById = new LinkedHashMap<>();
+        int nextId = vocabJson.size();
+        for (Object o : addedJson == null ? List.of() : addedJson) {
+            AddedToken t = addedToken(o, where);
+            if (t == null) {
+                continue; // empty content: tokenizers ignores it
+            }
+            Integer id = addedIds.get(t.content);
+            if (id == null) {
+                id = pieces.get(t.content);
+            }
+            if (id == null) {
+                id = nextId++;
+            }
+            addedIds.put(t.content, id);
+            addedById.put(id, new AddedToken(t.content, id, t.normalized));
+        }
+        List<AddedToken> raw = new ArrayList<>();
+        List<AddedToken> normalizedTokens = new ArrayList<>();
+        for (AddedToken t : addedById.values()) {
+            if (t.normalized) {
+                String n = normalize(t.content); // matched in the normalized text as it is normalized
+                if (!n.isEmpty()) {
+                    normalizedTokens.add(new AddedToken(n, t.id, true));
+                }
+            } else {
+                raw.add(t);
+            }
+            texts[t.id] = t.content;
+            maxId = Math.max(maxId, t.id);
+        }
+        this.rawAdded = AddedTokens.of(raw);
+        this.normalizedAdded = AddedTokens.of(normalizedTokens);
+        this.tokenOf = Arrays.copyOf(texts, maxId + 1);
+
+        // post_processor: [CLS] A [SEP]
+        int[] specials = specials(root, where);
+        this.clsId = specials[0];
+        this.sepId = specials[1];
+
+        // truncation
+        Map<?, ?> truncation = object(root, "truncation", where, false);
+        if (truncation == null) {
+            this.maxLength = Integer.MAX_VALUE;
+            this.truncateLeft = false;
+        } else {
+            String at = where + ": truncation";
+            this.maxLength = integer(truncation, "max_length", null, 2, Integer.MAX_VALUE, at);
+            String strategy = string(truncation, "strategy", "LongestFirst", at);
+            if (!strategy.equals("LongestFirst") && !strategy.equals("OnlyFirst")) {
+                throw new IllegalArgumentException(at + ".strategy " + strategy
+                        + ": expected LongestFirst or OnlyFirst (a single sequence is encoded)");
+            }
+            String direction = string(truncation, "direction", "Right", at);
+            if (!direction.equals("Right") && !direction.equals("Left")) {
+                throw new IllegalArgumentException(at + ".direction " + direction + ": expected Right or Left");
+            }
+            this.truncateLeft = direction.equals("Left");
+        }
+
+        // padding: only its token id is kept (encode never pads)
+        Map<?, ?> padding = object(root, "padding", where, false);
+        int pad = -1;
+        if (padding != null && padding.get("pad_id") != null) {
+            pad = integer(padding, "pad_id", null, 0, Integer.MAX_VALUE, where + ": padding");
+        } else if (pieces.get("[PAD]") != null) {
+            pad = pieces.get("[PAD]");
+        }
+        this.padId = pad;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Loading
+
+    /**
+     * Reads a {@code tokenizer.json} file.
+     *
+     * @throws IOException              if the file cannot be read
+     * @throws IllegalArgumentException if the file is larger than {@link #MAX_FILE_BYTES}, is not UTF-8 JSON,
+     *                                  or is not a BERT WordPiece tokenizer (the message says what was found)
+     */
+    public static WordPieceTokenizer load(Path tokenizerJson) throws IOException {
+        long size = Files.size(tokenizerJson);
+        if (size > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(tokenizerJson + ": " + size + " bytes: larger than the "
+                    + MAX_FILE_BYTES + " accepted for a tokenizer.json");
+        }
+        try (InputStream in = Files.newInputStream(tokenizerJson)) {
+            return parse(readBounded(in, tokenizerJson.toString()), tokenizerJson.toString());
+        }
+    }
+
+    /**
+     * Reads a {@code tokenizer.json} from a stream (a class-path resource, say); the stream is read to its
+     * end (at most {@link #MAX_FILE_BYTES} + 1 bytes) but not closed.
+     *
+     * @throws IOException              if the stream cannot be read
+     * @throws IllegalArgumentException as {@link #load(Path)}
+     */
+    public static WordPieceTokenizer load(InputStream in) throws IOException {
+        return parse(readBounded(in, "tokenizer.json"), "tokenizer.json");
+    }
+
+    private static byte[] readBounded(InputStream in, String where) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(where + ": more than " + MAX_FILE_BYTES
+                    + " bytes: larger than accepted for a tokenizer.json");
+        }
+        return bytes;
+    }
+
+    private static WordPieceTokenizer parse(byte[] bytes, String where) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(where + ": not UTF-8 text: " + e, e);
+        }
+        Object root;
+        try {
+            root = StrictJson.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(where + ": expected a JSON object");
+        }
+        return new WordPieceTokenizer(map, where);
+    }
+
+    private record AddedToken(String content, int id, boolean normalized) {
+    }
+
+    private static AddedToken addedToken(Object o, String where) {
+        if (!(o instanceof Map<?, ?> t)) {
+            throw new IllegalArgumentException(where + ": added_tokens: expected objects, found " + o);
+        }
+        String content = string(t, "content", null, where + ": added_tokens");
+        String at = where + ": added token \"" + content + "\"";
+        integer(t, "id", null, 0, Integer.MAX_VALUE, at);
+        if (bool(t, "single_word", false, at)) {
+            throw new IllegalArgumentException(at + ": single_word true is not supported");
+        }
+        boolean special = bool(t, "special", false, at);
+        boolean normalized = bool(t, "normalized", !special, at);
+        if (content.isEmpty()) {
+            return null;
+        }
+        // lstrip and rstrip make a token take the whitespace around it, which the pre-tokenizer drops anyway:
+        // they change offsets, never ids.
+        bool(t, "lstrip", false, at);
+        bool(t, "rstrip", false, at);
+        return new AddedToken(content, -1, normalized);
+    }
+
+    /** The ids of the template's special tokens before and after the sequence. */
+    private static int[] specials(Map<?, ?> root, String where) {
+        Map<?, ?> post = object(root, "post_processor", where, false);
+        String type = post == null ? null : typeOf(post, "post_processor", where);
+        String at = where + ": post_processor";
+        if ("BertProcessing".equals(type)) {
+            return new int[] {bertProcessingId(post, "cls", at), bertProcessingId(post, "sep", at)};
+        }
+        if (!"TemplateProcessing".equals(type)) {
+            throw new IllegalArgumentException(at + " " + (post == null ? "null" : "type " + type)
+                    + ": expected TemplateProcessing or BertProcessing");
+        }
+        List<?> single = list(post, "single", at);
+        Map<?, ?> specialTokens = object(post, "special_tokens", at, true);
+        List<Integer> before = new ArrayList<>();
+        List<Integer> after = new ArrayList<>();
+        boolean sequence = false;
+        for (Object piece : single == null ? List.of() : single) {
+            if (piece instanceof Map<?, ?> m && m.size() == 1 && m.get("Sequence") instanceof Map<?, ?> s
+                    && "A".equals(s.get("id")) && !sequence) {
+                sequence = true;
+            } else if (piece instanceof Map<?, ?> m && m.size() == 1
+                    && m.get("SpecialToken") instanceof Map<?, ?> s && s.get("id") instanceof String name) {
+                if (!(specialTokens.get(name) instanceof Map<?, ?> def) || !(def.get("ids") instanceof List<?> ids)
+                        || ids.size() != 1 || !(ids.getFirst() instanceof Long id) || id < 0
+                        || id > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(at + ".special_tokens \"" + name
+                            + "\": expected one id in \"ids\"");
+                }
+                (sequence ? after : before).add(id.intValue());
+            } else {
+                throw new IllegalArgumentException(at + ".single: " + piece
+                        + ": expected one SpecialToken, the Sequence A, one SpecialToken");
+            }
+        }
+        if (!sequence || before.size() != 1 || after.size() != 1) {
+            throw new IllegalArgumentException(at + ".single: " + single
+                    + ": expected one SpecialToken, the Sequence A, one SpecialToken ([CLS] A [SEP])");
+        }
+        return new int[] {before.getFirst(), after.getFirst()};
+    }
+
+    private static int bertProcessingId(Map<?, ?> post, String key, String at) {
+        if (post.get(key) instanceof List<?> l && l.size() == 2 && l.get(1) instanceof Long id && id >= 0
+                && id <= Integer.MAX_VALUE) {
+            return id.intValue();
+        }
+        throw new IllegalArgumentException(at + "." + key + ": " + post.get(key) + ": expected [token, id]");
+    }
+
+    private static String typeOf(Map<?, ?> m, String name, String where) {
+        if (!(m.get("type") instanceof String type)) {
+            throw new IllegalArgumentException(where + ": " + name + ".type: " + m.get("type")
+                    + ": expected a string");
+        }
+        return type;
+    }
+
+    private static Map<?, ?> object(Map<?, ?> m, String key, String where, boolean required) {
+        Object v = m.get(key);
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> o)) {
+            throw new IllegalArgumentException(where + ": " + key + ": " + (v == null ? "missing" : "found " + kind(v))
+                    + ": expected an object");
+        }
+        return o;
+    }
+
+    private static List<?> list(Map<?, ?> m, String key, String where) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof List<?> l)) {
+            throw new IllegalArgumentException(where + ": " + key + ": found " + kind(v) + ": expected an array");
+        }
+        return l;
+    }
+
+    private static String string(Map<?, ?> m, String key, String fallback, String where) {
+        Object v = m.get(key);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (!(v instanceof String s)) {
+            throw new IllegalArgumentException(where + "." + key + ": " + (v == null ? "missing" : "found " + kind(v))
+                    + ": expected a string");
+        }
+        return s;
+    }
+
+    private static boolean bool(Map<?, ?> m, String key, boolean fallback, String where) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(where + "." + key + ": found " + kind(v) + ": expected true or false");
+        }
+        return b;
+    }
+
+    private static int integer(Map<?, ?> m, String key, Integer fallback, int min, int max, String where) {
+        Object v = m.get(key);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (!(v instanceof Long l) || l < min || l > max) {
+            throw new IllegalArgumentException(where + "." + key + ": " + (v == null ? "missing" : v)
+                    + ": expected an integer in " + min + " .. " + max);
+        }
+        return l.intValue();
+    }
+
+    private static String kind(Object v) {
+        return switch (v) {
+            case Map<?, ?> _ -> "an object";
+            case List<?> _ -> "an array";
+            case String s -> "the string \"" + s + "\"";
+            default -> String.valueOf(v);
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Public API
+
+    /**
+     * The truncation limit in effect: the most tokens {@link #encode} returns, {@code [CLS]} and
+     * {@code [SEP]} included. It comes from the file's {@code truncation.max_length} unless replaced by
+     * {@link #withMaxLength}; {@link Integer#MAX_VALUE} when the file has no truncation (no limit).
+     */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /**
+     * A copy of this tokenizer truncating to {@code maxLength} tokens in total ({@code [CLS]} and
+     * {@code [SEP]} included) instead; the direction of truncation stays the file's (the end of the text is
+     * dropped unless the file says {@code "Left"}). {@link Integer#MAX_VALUE} means no truncation. A model
+     * cannot take more tokens than its position embedding has rows (512 for BERT base).
+     *
+     * @throws IllegalArgumentException if {@code maxLength < 2} (the two special tokens must fit)
+     */
+    public WordPieceTokenizer withMaxLength(int maxLength) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength = " + maxLength
+                    + ": expected >= 2 (the [CLS] and [SEP] tokens are always there)");
+        }
+        return maxLength == this.maxLength ? this : new WordPieceTokenizer(this, maxLength);
+    }
+
+    /**
+     * The token ids of {@code text}: {@code [CLS]}, the text's tokens, {@code [SEP]}, truncated to
+     * {@link #maxLength()} in total and not padded. The empty text gives {@code [CLS] [SEP]}.
+     */
+    public int[] encode(String text) {
+        Ids ids = new Ids(Math.min(maxLength, 16 + text.length() / 3));
+        ids.add(clsId);
+        int limit = maxLength == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxLength - 2;
+        // Right truncation drops the end: the work stops as soon as the limit is reached.
+        ids.stopAt = truncateLeft || limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : 1 + limit;
+        tokenize(text, ids);
+        int count = ids.size - 1;
+        if (count > limit) {
+            if (truncateLeft) {
+                System.arraycopy(ids.a, 1 + count - limit, ids.a, 1, limit);
+            }
+            ids.size = 1 + limit;
+        }
+        ids.stopAt = Integer.MAX_VALUE;
+        ids.add(sepId);
+        return Arrays.copyOf(ids.a, ids.size);
+    }
+
+    /** The tokens of {@link #encode} as their texts ({@code "[CLS]"}, {@code "hello"}, {@code "##s"} ...). */
+    public List<String> tokens(String text) {
+        int[] ids = encode(text);
+        String[] out = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i] < tokenOf.length && tokenOf[ids[i]] != null ? tokenOf[ids[i]] : "#" + ids[i];
+        }
+        return List.of(out);
+    }
+
+    /** The number of ids: one more than the largest id of the vocabulary and the added tokens. */
+    public int vocabularySize() {
+        return tokenOf.length;
+    }
+
+    /** The id of the padding token ({@code [PAD]}), -1 if the file has none. */
+    public int padId() {
+        return padId;
+    }
+
+    /** The id of the token the template puts first ({@code [CLS]}). */
+    public int clsId() {
+        return clsId;
+    }
+
+    /** The id of the token the template puts last ({@code [SEP]}). */
+    public int sepId() {
+        return sepId;
+    }
+
+    /** The id of the unknown token ({@code [UNK]}). */
+    public int unkId() {
+        return unkId;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The pipeline
+
+    /** A growing list of ids, with the count past which nothing more is needed. */
+    private static final class Ids {
+        int[] a;
+        int size;
+        int stopAt = Integer.MAX_VALUE;
+
+        Ids(int capacity) {
+            a = new int[Math.max(capacity, 4)];
+        }
+
+        void add(int id) {
+            if (size == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
+            a[size++] = id;
+        }
+
+        boolean full() {
+            return size >= stopAt;
+        }
+    }
+
+    private void tokenize(String text, Ids out) {
+        int from = 0;
+        for (Match m; rawAdded != null && !out.full() && (m = rawAdded.find(text, from)) != null; from = m.end) {
+            if (from < m.start) {
+                normalized(text.substring(from, m.start), out);
+            }
+            out.add(m.id);
+        }
+        if (from < text.length() && !out.full()) {
+            normalized(from == 0 ? text : text.substring(from), out);
+        }
+    }
+
+    /** Normalizes a piece of raw text between added tokens, then finds the normalized added tokens. */
+    private void normalized(String raw, Ids out) {
+        if (out.stopAt != Integer.MAX_VALUE && normalizedAdded == null && raw.length() > CHUNK) {
+            // A long text that will be truncated: normalized a chunk at a time, so that the work stops with
+            // the tokens. A chunk ends before a space, tab, line feed or carriage return, which separate words
+            // before and after normalizing (whitespace that is not also a control character like U+0085,
+            // which the cleaning drops, and a starter that decomposition reorders nothing across).
+            for (int from = 0; from < raw.length() && !out.full(); ) {
+                int to = from + CHUNK;
+                while (to < raw.length() && !isPlainSpace(raw.charAt(to))) {
+                    to++;
+                }
+                to = Math.min(to, raw.length());
+                String text = normalize(raw.substring(from, to));
+                words(text, 0, text.length(), out);
+                from = to;
+            }
+            return;
+        }
+        String text = normalize(raw);
+        int from = 0;
+        for (Match m; normalizedAdded != null && !out.full() && (m = normalizedAdded.find(text, from)) != null;
+                from = m.end) {
+            words(text, from, m.start, out);
+            out.add(m.id);
+        }
+        words(text, from, text.length(), out);
+    }
+
+    private static boolean isPlainSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** The BertNormalizer. */
+    String normalize(String raw) {
+        StringBuilder b = new StringBuilder(raw.length() + 8);
+        boolean ascii = true;
+        for (int i = 0; i < raw.length(); ) {
+            int c = raw.codePointAt(i);
+            i += Character.charCount(c);
+            if (Character.isSurrogate((char) c) && c < 0x10000) {
+                c = 0xFFFD; // a lone surrogate: not a Unicode scalar value; as the replacement character
+            }
+            if (cleanText) {
+                if (c == 0 || c == 0xFFFD || (BertCharacters.isOther(c) && c != '\t' && c != '\n' && c != '\r')) {
+                    continue;
+                }
+                if (BertCharacters.isWhitespace(c)) {
+                    c = ' ';
+                }
+            }
+            if (c >= 0x80) {
+                ascii = false;
+                if (chineseChars && BertCharacters.isChinese(c)) {
+                    b.append(' ').appendCodePoint(c).append(' ');
+                    continue;
+                }
+            }
+            b.appendCodePoint(c);
+        }
+        if (ascii) {
+            if (lowercase) {
+                for (int i = 0; i < b.length(); i++) {
+                    char c = b.charAt(i);
+                    if (c >= 'A' && c <= 'Z') {
+                        b.setCharAt(i, (char) (c + ('a' - 'A')));
+                    }
+                }
+            }
+            return b.toString();
+        }
+        String s = stripAccents ? BertCharacters.nfd(b.toString()) : b.toString();
+        if (!stripAccents && !lowercase) {
+            return s;
+        }
+        b.setLength(0);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (stripAccents && BertCharacters.isNonspacingMark(c)) {
+                continue;
+            }
+            if (lowercase) {
+                if (c == 0x130) { // the one character whose full lowercase is two: LATIN CAPITAL I WITH DOT ABOVE
+                    b.append('i').append('\u0307');
+                    continue;
+                }
+                c = Character.toLowerCase(c);
+            }
+            b.appendCodePoint(c);
+        }
+        return b.toString();
+    }
+
+    /** The BertPreTokenizer on {@code text[from, to)}, each word then cut by WordPiece. */
+    private void words(String text, int from, int to, Ids out) {
+        int start = -1;
+        for (int i = from; i < to && !out.full(); ) {
+            int c = text.codePointAt(i);
+            int next = i + Character.charCount(c);
+            if (BertCharacters.isWhitespace(c)) {
+                if (start >= 0) {
+                    wordPiece(text, start, i, out);
+                    start = -1;
+                }
+            } else if (BertCharacters.isPunctuation(c)) {
+                if (start >= 0) {
+                    wordPiece(text, start, i, out);
+                    start = -1;
+                }
+                if (!out.full()) {
+                    wordPiece(text, i, next, out);
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+            i = next;
+        }
+        if (start >= 0 && !out.full()) {
+            wordPiece(text, start, to, out);
+        }
+    }
+
+    /** WordPiece on the word {@code text[from, to)}: greedy longest pieces, or the unknown token. */
+    private void wordPiece(String text, int from, int to, Ids out) {
+        if (to - from > maxInputCharsPerWord && text.codePointCount(from, to) > maxInputCharsPerWord) {
+            out.add(unkId);
+            return;
+        }
+        int mark = out.size;
+        int start = from;
+        while (start < to) {
+            boolean first = start == from;
+            Map<String, Integer> lookup = first ? vocab : continuations;
+            int end = Math.min(to, start + (first ? longestPiece : longestContinuation));
+            if (end < to && Character.isLowSurrogate(text.charAt(end)) && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--; // never split a surrogate pair
+            }
+            Integer id = null;
+            while (end > start) {
+                id = lookup.get(text.substring(start, end));
+                if (id != null) {
+                    break;
+                }
+                end -= end - 2 >= start && Character.isLowSurrogate(text.charAt(end - 1))
+                        && Character.isHighSurrogate(text.charAt(end - 2)) ? 2 : 1;
+            }
+            if (id == null) {
+                out.size = mark;
+                out.add(unkId);
+                return;
+            }
+            out.add(id);
+            start = end;
+        }
+    }
+
+    /** A found added token: its id and the text it replaces, {@code [start, end)}. */
+    private record Match(int id, int start, int end) {
+    }
+
+    /**
+     * Literal added tokens, found leftmost first and, among those starting at the same place, longest first
+     * (the matching of {@code tokenizers}' Aho-Corasick automaton with {@code LeftmostLongest}).
+     */
+    private static final class AddedTokens {
+        /** The tokens by their first char, longest first. */
+        private final Map<Character, AddedToken[]> byFirst;
+        private final boolean[] asciiFirst = new boolean[128];
+        private final boolean nonAsciiFirst;
+
+        private AddedTokens(Map<Character, AddedToken[]> byFirst) {
+            this.byFirst = byFirst;
+            boolean nonAscii = false;
+            for (char c : byFirst.keySet()) {
+                if (c < 128) {
+                    asciiFirst[c] = true;
+                } else {
+                    nonAscii = true;
+                }
+            }
+            this.nonAsciiFirst = nonAscii;
+        }
+
+        static AddedTokens of(List<AddedToken> tokens) {
+            if (tokens.isEmpty()) {
+                return null;
+            }
+            Map<Character, List<AddedToken>> lists = new HashMap<>();
+            for (AddedToken t : tokens) {
+                lists.computeIfAbsent(t.content.charAt(0), _ -> new ArrayList<>()).add(t);
+            }
+            Map<Character, AddedToken[]> byFirst = new HashMap<>();
+            lists.forEach((c, l) -> {
+                l.sort(Comparator.comparingInt((AddedToken t) -> t.content.length()).reversed());
+                byFirst.put(c, l.toArray(AddedToken[]::new));
+            });
+            return new AddedTokens(byFirst);
+        }
+
+        /** The first token in {@code text} at or after {@code at} (the longest of those there), or null. */
+        Match find(String text, int at) {
+            for (int i = at; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c < 128 ? !asciiFirst[c] : !nonAsciiFirst) {
+                    continue;
+                }
+                AddedToken[] candidates = byFirst.get(c);
+                if (candidates == null) {
+                    continue;
+                }
+                for (AddedToken t : candidates) {
+                    if (text.startsWith(t.content, i)) {
+                        return new Match(t.id, i, i + t.content.length());
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}
