@@ -6,4 +6,5 @@ module org.attention4j.model {
 
     exports org.attention4j.model;
     exports org.attention4j.model.tokenizer;
+    exports org.attention4j.model.onnx;
 }

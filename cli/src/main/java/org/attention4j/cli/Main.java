@@ -1,6 +1,7 @@
 package org.attention4j.cli;
 
 import java.io.PrintWriter;
+import org.attention4j.cli.embed.EmbedCommand;
 import org.attention4j.cli.gate.GateCommand;
 import org.attention4j.cli.heatmap.HeatmapCommand;
 import org.attention4j.cli.profile.ProfileCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors, gate CI on it, look at its weights.",
         subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, LayerCommand.class, GateCommand.class,
-            HeatmapCommand.class,
+            HeatmapCommand.class, EmbedCommand.class,
             AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

@@ -3,6 +3,7 @@ package org.attention4j.model;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import org.attention4j.AttentionEngine;
+import org.attention4j.model.EncoderPhases.Phase;
 import org.attention4j.layer.Gemm;
 import org.attention4j.layer.MultiHeadAttention;
 
@@ -26,11 +27,13 @@ public final class BertEncoder implements AutoCloseable {
     private final Gemm gemm;
     private final MultiHeadAttention[] attention;
     private final ArrayDeque<Scratch> scratchPool = new ArrayDeque<>();
+    /** The phases being profiled by the one call that passed them, else null. */
+    private volatile EncoderPhases profiled;
 
     private BertEncoder(BertConfig config, BertWeights weights, int threads) {
         this.config = config;
         this.weights = weights;
-        this.engine = AttentionEngine.create(threads);
+        this.engine = AttentionEngine.builder().threads(threads).listener(this::attentionTimed).build();
         this.gemm = Gemm.create(threads);
         this.attention = new MultiHeadAttention[weights.layers.length];
         for (int i = 0; i < attention.length; i++) {
@@ -72,7 +75,7 @@ public final class BertEncoder implements AutoCloseable {
         EncoderArguments.requireFloats("hidden", hidden, (long) total * config.hiddenSize());
         Scratch s = acquire(total);
         try {
-            run(s, tokenIds, tokenTypes, cuSeqlens, total);
+            run(s, tokenIds, tokenTypes, cuSeqlens, total, null);
             System.arraycopy(s.x, 0, hidden, 0, total * config.hiddenSize());
         } finally {
             release(s);
@@ -87,6 +90,15 @@ public final class BertEncoder implements AutoCloseable {
      */
     public void embed(int[] tokenIds, int[] tokenTypes, int[] cuSeqlens, Pooling pooling, boolean normalize,
                       float[] out) {
+        embed(tokenIds, tokenTypes, cuSeqlens, pooling, normalize, out, null);
+    }
+
+    /**
+     * {@link #embed(int[], int[], int[], Pooling, boolean, float[])} that also adds the time of each phase
+     * to {@code phases} (null: none). While a call profiles, other calls on this encoder must not run.
+     */
+    public void embed(int[] tokenIds, int[] tokenTypes, int[] cuSeqlens, Pooling pooling, boolean normalize,
+                      float[] out, EncoderPhases phases) {
         int total = EncoderArguments.check(config, tokenIds, tokenTypes, cuSeqlens);
         EncoderArguments.requireNonEmpty(cuSeqlens);
         if (pooling == null) {
@@ -96,33 +108,78 @@ public final class BertEncoder implements AutoCloseable {
         EncoderArguments.requireFloats("out", out, (long) sequences * hiddenSize);
         Scratch s = acquire(total);
         try {
-            run(s, tokenIds, tokenTypes, cuSeqlens, total);
+            profiled = phases;
+            run(s, tokenIds, tokenTypes, cuSeqlens, total, phases);
+            long start = System.nanoTime();
             EncoderMath.pool(s.x, cuSeqlens, hiddenSize, pooling, normalize, out);
+            if (phases != null) {
+                phases.add(Phase.POOLING, System.nanoTime() - start);
+                phases.calls++;
+                phases.tokens += total;
+            }
         } finally {
+            profiled = null;
             release(s);
         }
     }
 
-    private void run(Scratch s, int[] ids, int[] types, int[] cuSeqlens, int total) {
+    private void run(Scratch s, int[] ids, int[] types, int[] cuSeqlens, int total, EncoderPhases phases) {
         int h = config.hiddenSize(), inter = config.intermediateSize();
         double eps = config.layerNormEps();
         float[] x = s.x, y = s.y;
+        Clock clock = new Clock(phases);
         // x = LayerNorm(word + position + type)
         EncoderMath.embed(weights, h, ids, types, cuSeqlens, x);
         gemm.layerNorm(x, null, 0, total, h, weights.embeddingNormGamma, weights.embeddingNormBeta, eps);
+        clock.lap(Phase.EMBEDDINGS);
         for (int i = 0; i < attention.length; i++) {
             BertWeights.Layer w = weights.layers[i];
             // y = LayerNorm(x + Attention(x)·W_O + b_O)
             attention[i].forwardVarlen(x, cuSeqlens, y);
+            clock.lap(Phase.ATTENTION_PROJECTIONS); // the kernel's share moves to ATTENTION (attentionTimed)
             gemm.layerNorm(y, x, 0, total, h, w.attentionNormGamma(), w.attentionNormBeta(), eps);
-            // intermediate = GELU(y·W_I + b_I)
             EncoderMath.fillRows(s.intermediate, total, w.intermediateBias(), null);
+            clock.lap(Phase.ELEMENT_WISE);
+            // intermediate = GELU(y·W_I + b_I)
             gemm.multiply(total, inter, h, y, 0, h, w.intermediateWeight(), 0, inter, s.intermediate, 0, inter, true);
+            clock.lap(Phase.FEED_FORWARD);
             gemm.gelu(s.intermediate, 0, total * inter);
-            // x = LayerNorm(y + intermediate·W_2 + b_2)
             EncoderMath.fillRows(x, total, w.outputBias(), y);
+            clock.lap(Phase.ELEMENT_WISE);
+            // x = LayerNorm(y + intermediate·W_2 + b_2)
             gemm.multiply(total, h, inter, s.intermediate, 0, inter, w.outputWeight(), 0, h, x, 0, h, true);
+            clock.lap(Phase.FEED_FORWARD);
             gemm.layerNorm(x, null, 0, total, h, w.outputNormGamma(), w.outputNormBeta(), eps);
+            clock.lap(Phase.ELEMENT_WISE);
+        }
+    }
+
+    /** The engine's listener: while a call profiles, the attention kernel's time moves out of the projections. */
+    private void attentionTimed(org.attention4j.AttentionSpec spec, String kernel, int threads, long nanos,
+                                Throwable failure) {
+        EncoderPhases phases = profiled;
+        if (phases != null) {
+            phases.add(Phase.ATTENTION, nanos);
+            phases.add(Phase.ATTENTION_PROJECTIONS, -nanos);
+        }
+    }
+
+    /** Laps of one call into its phases; does nothing (not even read the clock) without phases. */
+    private static final class Clock {
+        private final EncoderPhases phases;
+        private long last;
+
+        Clock(EncoderPhases phases) {
+            this.phases = phases;
+            this.last = phases == null ? 0 : System.nanoTime();
+        }
+
+        void lap(Phase phase) {
+            if (phases != null) {
+                long now = System.nanoTime();
+                phases.add(phase, now - last);
+                last = now;
+            }
         }
     }
 

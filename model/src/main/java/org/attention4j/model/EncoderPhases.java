@@ -1,0 +1,68 @@
+package org.attention4j.model;
+
+import java.util.Locale;
+
+/**
+ * Where an encoder's time goes, accumulated over calls of {@link BertEncoder#embed} given this object:
+ * wall-clock nanoseconds per phase. For profiling (one call at a time on that encoder): it is not
+ * synchronized, and timing a phase costs two {@code System.nanoTime()} calls.
+ */
+public final class EncoderPhases {
+    /** The phases of one call, in order. */
+    public enum Phase {
+        /** word + position + type lookup and its LayerNorm */
+        EMBEDDINGS,
+        /** the Q·K·V and output projections (GEMMs) of every layer */
+        ATTENTION_PROJECTIONS,
+        /** the attention kernel (softmax(QKᵀ)V per sequence and head) */
+        ATTENTION,
+        /** the two feed-forward GEMMs of every layer */
+        FEED_FORWARD,
+        /** bias and residual rows, LayerNorms, GELU */
+        ELEMENT_WISE,
+        /** mean or CLS pooling and normalization */
+        POOLING
+    }
+
+    final long[] nanos = new long[Phase.values().length];
+    long calls, tokens;
+
+    public long nanos(Phase phase) {
+        return nanos[phase.ordinal()];
+    }
+
+    public long totalNanos() {
+        long sum = 0;
+        for (long n : nanos) {
+            sum += n;
+        }
+        return sum;
+    }
+
+    public long calls() {
+        return calls;
+    }
+
+    public long tokens() {
+        return tokens;
+    }
+
+    public void reset() {
+        java.util.Arrays.fill(nanos, 0);
+        calls = 0;
+        tokens = 0;
+    }
+
+    void add(Phase phase, long nanoseconds) {
+        nanos[phase.ordinal()] += nanoseconds;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("EncoderPhases[" + calls + " calls, " + tokens + " tokens");
+        for (Phase p : Phase.values()) {
+            b.append(String.format(Locale.ROOT, ", %s %.1f %%", p, 100.0 * nanos(p) / Math.max(1, totalNanos())));
+        }
+        return b.append(']').toString();
+    }
+}

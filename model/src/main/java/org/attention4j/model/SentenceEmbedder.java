@@ -1,0 +1,214 @@
+package org.attention4j.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.attention4j.model.tokenizer.WordPieceTokenizer;
+
+/**
+ * Sentence embeddings from a BERT-family model: tokenize, run the {@link BertEncoder} on packed batches
+ * (no padding), pool and normalize — what sentence-transformers and LangChain4j's in-process models
+ * compute, on the attention4j engine.
+ *
+ * <pre>{@code
+ * try (SentenceEmbedder embedder = SentenceEmbedder.builder(Path.of("all-minilm-l6-v2.onnx")).build()) {
+ *     float[][] vectors = embedder.embed(List.of("first text", "second text"));   // [2][384], unit length
+ * }
+ * }</pre>
+ *
+ * <p>Texts longer than the tokenizer's limit are truncated, as Hugging Face tokenizers do: the limit
+ * defaults to the {@code tokenizer.json}'s truncation (128 tokens for all-MiniLM-L6-v2's file, while
+ * sentence-transformers uses 256 for that model: set {@link Builder#maxLength} to match it).
+ *
+ * <p>Thread-safe; calls may run concurrently (each on the encoder's threads).
+ */
+public final class SentenceEmbedder implements AutoCloseable {
+    private final WordPieceTokenizer tokenizer;
+    private final BertEncoder encoder;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final int batchTokens;
+
+    private SentenceEmbedder(WordPieceTokenizer tokenizer, BertEncoder encoder, Builder b) {
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.pooling = b.pooling;
+        this.normalize = b.normalize;
+        this.batchTokens = b.batchTokens;
+    }
+
+    /** Options for the model at {@code model}: a {@code .onnx} or {@code .safetensors} file, or a folder (see {@link #build}). */
+    public static Builder builder(Path model) {
+        return new Builder(model);
+    }
+
+    /** The width of each vector (the model's hidden size). */
+    public int dimension() {
+        return encoder.config().hiddenSize();
+    }
+
+    /** The vector of one text. */
+    public float[] embed(String text) {
+        return embed(List.of(text))[0];
+    }
+
+    /** One vector per text, in order. */
+    public float[][] embed(List<String> texts) {
+        float[] flat = new float[texts.size() * dimension()];
+        embed(texts, flat);
+        float[][] vectors = new float[texts.size()][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = java.util.Arrays.copyOfRange(flat, i * dimension(), (i + 1) * dimension());
+        }
+        return vectors;
+    }
+
+    /**
+     * The vectors of {@code texts} into {@code out} ({@code [texts, dimension]}, row-major), computed in
+     * packed batches of about {@link Builder#batchTokens} tokens.
+     *
+     * @throws IllegalArgumentException when a text is null or {@code out} is too short
+     */
+    public void embed(List<String> texts, float[] out) {
+        int n = texts.size(), d = dimension();
+        EncoderArguments.requireFloats("out", out, (long) n * d);
+        int[][] ids = new int[n][];
+        for (int i = 0; i < n; i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new IllegalArgumentException("texts[" + i + "] = null: expected a string");
+            }
+            ids[i] = tokenizer.encode(text);
+        }
+        PackedBatch batch = new PackedBatch();
+        for (int first = 0; first < n; ) {
+            int end = batch.pack(ids, first, batchTokens);
+            float[] vectors = new float[(end - first) * d];
+            encoder.embed(batch.ids, null, batch.cuSeqlens, pooling, normalize, vectors);
+            System.arraycopy(vectors, 0, out, first * d, vectors.length);
+            first = end;
+        }
+    }
+
+    /** Tokens of {@code text} after truncation, [CLS] and [SEP] included. */
+    public int countTokens(String text) {
+        return tokenizer.encode(text).length;
+    }
+
+    public WordPieceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BertEncoder encoder() {
+        return encoder;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    public boolean normalizes() {
+        return normalize;
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SentenceEmbedder[" + encoder + ", pooling=" + pooling + ", normalize=" + normalize + ", maxLength="
+                + tokenizer.maxLength() + "]";
+    }
+
+    /** Options; all but the model are optional. */
+    public static final class Builder {
+        private final Path model;
+        private Path tokenizer;
+        private int maxLength = -1;
+        private Pooling pooling = Pooling.MEAN;
+        private boolean normalize = true;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int batchTokens = 4096;
+
+        private Builder(Path model) {
+            this.model = model;
+        }
+
+        /** The tokenizer.json; default: the one beside the model. */
+        public Builder tokenizer(Path tokenizerJson) {
+            this.tokenizer = tokenizerJson;
+            return this;
+        }
+
+        /** Tokens per text at most, [CLS] and [SEP] included; default: the tokenizer file's truncation. */
+        public Builder maxLength(int maxLength) {
+            if (maxLength < 2) {
+                throw new IllegalArgumentException("maxLength = " + maxLength + ": expected >= 2 ([CLS] and [SEP])");
+            }
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /** MEAN (default, sentence-transformers' usual) or CLS. */
+        public Builder pooling(Pooling pooling) {
+            if (pooling == null) {
+                throw new IllegalArgumentException("pooling = null: expected MEAN or CLS");
+            }
+            this.pooling = pooling;
+            return this;
+        }
+
+        /** Scale each vector to unit L2 norm (default true, as for cosine similarity). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        /** Threads per call; default: available processors. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Tokens per packed batch (default 4096): larger batches make taller GEMMs (faster up to a point)
+         * and hold {@code tokens·(2·hidden + intermediate)·4} bytes of activations.
+         */
+        public Builder batchTokens(int tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("batchTokens = " + tokens + ": expected >= 1");
+            }
+            this.batchTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Loads the model: weights, configuration and tokenizer as {@code ModelFiles} finds them.
+         *
+         * @throws IllegalArgumentException naming the file that is missing, unsupported or malformed
+         * @throws IOException when a file cannot be read
+         */
+        public SentenceEmbedder build() throws IOException {
+            ModelFiles files = ModelFiles.locate(model, tokenizer);
+            WordPieceTokenizer words = WordPieceTokenizer.load(files.tokenizer());
+            WeightSource weights = files.openWeights();
+            BertConfig config = files.bertConfig(weights);
+            if (maxLength > 0) {
+                words = words.withMaxLength(maxLength);
+            }
+            if (words.maxLength() > config.maxPositions()) {
+                words = words.withMaxLength(config.maxPositions());
+            }
+            if (words.vocabularySize() > config.vocabSize()) {
+                throw new IllegalArgumentException("tokenizer " + files.tokenizer() + " has " + words.vocabularySize()
+                        + " tokens but the model's vocabulary " + config.vocabSize() + ": expected the model's own tokenizer");
+            }
+            return new SentenceEmbedder(words, BertEncoder.create(weights, config, threads), this);
+        }
+    }
+}
