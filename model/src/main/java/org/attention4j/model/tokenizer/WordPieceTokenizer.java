@@ -19,38 +19,47 @@ import org.attention4j.io.StrictJson;
 /**
  * The WordPiece tokenizer of BERT-family models, read from a Hugging Face {@code tokenizer.json} and giving
  * the same ids as Hugging Face {@code tokenizers} (the Rust library behind {@code transformers}' fast
- * tokenizers, DJL and LangChain4j) for a single sequence with special tokens.
+ * tokenizers, DJL and LangChain4j) for one sequence with its special tokens.
  *
  * <p>The stages are those of {@code tokenizers}:
  * <ol>
  *   <li><b>Added tokens.</b> The file's {@code added_tokens} that are not normalized ({@code [CLS]},
- *       {@code [SEP]}, {@code [MASK]} ...) are found in the raw text first, leftmost and longest first, and
- *       become their own ids: the text {@code "a [SEP] b"} holds three tokens besides the template's. The
- *       other added tokens are found the same way in the normalized text.</li>
- *   <li><b>BertNormalizer.</b> {@code clean_text} drops U+0000, U+FFFD and the "other" characters
- *       (control, format, private use; tab, line feed and carriage return excepted) and turns whitespace into
- *       spaces; {@code handle_chinese_chars} puts spaces around CJK ideographs; {@code strip_accents}
- *       ({@code null}: as {@code lowercase}) decomposes canonically (NFD) and drops the nonspacing marks;
- *       {@code lowercase} lowercases each character by itself (Rust's full {@code char::to_lowercase}:
- *       {@code 'İ'} becomes {@code "i̇"}, a capital sigma always {@code 'σ'}).</li>
- *   <li><b>BertPreTokenizer.</b> Words end at whitespace, and every punctuation character (ASCII, or a
- *       Unicode {@code P*} character) is a word of its own.</li>
- *   <li><b>WordPiece.</b> Each word is cut greedily into the longest pieces of the vocabulary, pieces after
- *       the first carrying the {@code continuing_subword_prefix} ({@code ##}). A word longer than
- *       {@code max_input_chars_per_word} characters (code points, not UTF-16 units), or one that cannot be
- *       cut entirely into pieces, becomes a single unknown token.</li>
+ *       {@code [SEP]}, {@code [MASK]}, {@code [PAD]}, {@code [UNK]}) are found in the raw text first, leftmost
+ *       first and, among those starting at the same place, longest first; each becomes its own id and splits
+ *       the text around it: {@code "a[SEP]b"} is {@code a [SEP] b}, while {@code "[sep]"} (case differs) is
+ *       three words. The normalized added tokens are then found in the normalized text, as normalized. An
+ *       added token's id is the one {@code tokenizers} gives it: the vocabulary's if it is there, otherwise
+ *       the next after the vocabulary in the order of the file ({@code tokenizers} only warns when the file's
+ *       {@code "id"} says otherwise). {@code lstrip} and {@code rstrip} change no id (the whitespace they take
+ *       is dropped anyway); {@code single_word} is refused.</li>
+ *   <li><b>BertNormalizer.</b> {@code clean_text} drops U+0000, U+FFFD and the "other" characters (control,
+ *       format, private use; tab, line feed and carriage return excepted) and turns whitespace into spaces;
+ *       {@code handle_chinese_chars} puts spaces around CJK ideographs; {@code strip_accents} ({@code null}:
+ *       as {@code lowercase}) decomposes canonically (NFD) and drops the nonspacing marks; {@code lowercase}
+ *       lowercases each character by itself, as Rust's {@code char::to_lowercase}: {@code 'İ'} becomes
+ *       {@code 'i'} and a combining dot above (when accents are kept; stripping them comes first), and a
+ *       capital sigma always {@code 'σ'}, never the final {@code 'ς'} of {@link String#toLowerCase}.</li>
+ *   <li><b>BertPreTokenizer.</b> Words end at whitespace, and every punctuation character (ASCII
+ *       punctuation, {@code $+<=>^`|~} included, or a Unicode {@code P*} character) is a word of its own.</li>
+ *   <li><b>WordPiece.</b> Each word is cut greedily into the longest pieces of the vocabulary, the pieces
+ *       after the first carrying the {@code continuing_subword_prefix} ({@code ##}). A word longer than
+ *       {@code max_input_chars_per_word} characters (code points after normalizing, not UTF-16 units), or
+ *       one that cannot be cut entirely into pieces, becomes a single unknown token.</li>
  *   <li><b>Post-processing and truncation.</b> The template's special tokens ({@code [CLS] ... [SEP]}) are
- *       put around the sequence, which is first truncated so that the whole has at most {@link #maxLength()}
- *       tokens.</li>
+ *       put around the sequence, first truncated so that the whole has at most {@link #maxLength()} tokens
+ *       (the end is dropped, or the start if the file's {@code truncation.direction} is {@code Left}).</li>
  * </ol>
- * The character classes are those of {@code tokenizers} itself (its Unicode 8.0 category tables, see
- * {@code BertCharacters}), not the JDK's newer ones. Input is never padded. A lone surrogate in the text
- * (not valid Unicode; Rust strings cannot hold one) is treated as U+FFFD, which the cleaning drops.
+ * The character classes and the decomposition are those of {@code tokenizers} itself, whose Unicode data
+ * are older (8.0 and 9.0) than the JDK's: a punctuation mark or a format character assigned since then is
+ * neither for {@code tokenizers}. Input is never padded, and no overflowing windows are made (the
+ * truncation's {@code stride} plays no part). A lone surrogate in the text (not Unicode; a Rust string
+ * cannot hold one, and DJL drops it) is dropped like U+FFFD.
  *
  * <p>Only this kind of file is accepted: a {@code WordPiece} model, a {@code BertNormalizer}, a
- * {@code BertPreTokenizer} and a {@code TemplateProcessing} (one special token before the sequence and one
- * after) or {@code BertProcessing} post-processor; anything else is refused with an
- * {@link IllegalArgumentException} naming what was found.
+ * {@code BertPreTokenizer} and a {@code TemplateProcessing} ({@code [CLS] A [SEP]}: one special token before
+ * the sequence and one after) or {@code BertProcessing} post-processor. Anything else is refused with an
+ * {@link IllegalArgumentException} naming what was found, as is a vocabulary whose ids are not all below
+ * its size plus the number of added tokens.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -677,7 +686,7 @@ public final class WordPieceTokenizer {
                 continue;
             }
             if (lowercase) {
-                if (c == 0x130) { // the one character whose full lowercase is two: LATIN CAPITAL I WITH DOT ABOVE
+                if (c == 0x130) { // LATIN CAPITAL LETTER I WITH DOT ABOVE: the one full lowercase of two
                     b.append('i').append('\u0307');
                     continue;
                 }
@@ -729,7 +738,8 @@ public final class WordPieceTokenizer {
             boolean first = start == from;
             Map<String, Integer> lookup = first ? vocab : continuations;
             int end = Math.min(to, start + (first ? longestPiece : longestContinuation));
-            if (end < to && Character.isLowSurrogate(text.charAt(end)) && Character.isHighSurrogate(text.charAt(end - 1))) {
+            if (end < to && Character.isLowSurrogate(text.charAt(end))
+                    && Character.isHighSurrogate(text.charAt(end - 1))) {
                 end--; // never split a surrogate pair
             }
             Integer id = null;
