@@ -14,9 +14,12 @@ import java.text.Normalizer;
  * {@code char::is_whitespace} (the {@code White_Space} property), the "Chinese characters" are the ranges
  * of {@code tokenizers}' {@code is_chinese_char}, and canonical decomposition is the JDK's
  * {@link Normalizer} adjusted to Unicode 9.0, the version of the decomposition tables of {@code tokenizers}
- * (crate {@code unicode-normalization-alignments} 0.1.12); see {@link #NFD_STARTERS}. Lowercasing is the
- * JDK's {@link Character#toLowerCase(int)}, which agrees with Rust's for every code point (checked
- * exhaustively against {@code tokenizers} on JDK 25).
+ * (crate {@code unicode-normalization-alignments} 0.1.12); see {@link #NFD_STARTERS}. Lowercasing (in
+ * {@link WordPieceTokenizer}) is the JDK's {@link Character#toLowerCase(int)}, which agrees with Rust's for
+ * every code point but U+0130, whose full lowercase has two.
+ *
+ * <p>The adjustments are to JDK 25's Unicode (16.0); {@code WordPieceTokenizerParityTest} compares every
+ * character with {@code tokenizers}, which would show a later JDK's new characters that need adding.
  */
 final class BertCharacters {
     private static final byte OTHER_BIT = 1;
@@ -31,7 +34,7 @@ final class BertCharacters {
     private BertCharacters() {
     }
 
-    /** Cc, Cf and Co (22 ranges). */
+    /** {@code is_other}: Cc and Cf of Unicode 8.0, and the private use areas (22 ranges). */
     static final int[] OTHER = {
             0x0000, 0x001F, 0x007F, 0x009F, 0x00AD, 0x00AD, 0x0600, 0x0605, 0x061C, 0x061C,
             0x06DD, 0x06DD, 0x070F, 0x070F, 0x180E, 0x180E, 0x200B, 0x200F, 0x202A, 0x202E,
@@ -40,7 +43,7 @@ final class BertCharacters {
             0xF0000, 0xFFFFD, 0x100000, 0x10FFFD
     };
 
-    /** Mn (266 ranges). */
+    /** {@code is_mark_nonspacing}: Mn of Unicode 8.0 (266 ranges). */
     static final int[] NONSPACING_MARK = {
             0x0300, 0x036F, 0x0483, 0x0487, 0x0591, 0x05BD, 0x05BF, 0x05BF, 0x05C1, 0x05C2,
             0x05C4, 0x05C5, 0x05C7, 0x05C7, 0x0610, 0x061A, 0x064B, 0x065F, 0x0670, 0x0670,
@@ -98,7 +101,7 @@ final class BertCharacters {
             0xE0100, 0xE01EF
     };
 
-    /** Pc, Pd, Ps, Pe, Pi, Pf and Po (161 ranges). */
+    /** {@code is_punctuation}: Pc, Pd, Ps, Pe, Pi, Pf and Po of Unicode 8.0 (161 ranges). */
     static final int[] PUNCTUATION = {
             0x0021, 0x0023, 0x0025, 0x002A, 0x002C, 0x002F, 0x003A, 0x003B, 0x003F, 0x0040,
             0x005B, 0x005D, 0x005F, 0x005F, 0x007B, 0x007B, 0x007D, 0x007D, 0x00A1, 0x00A1,

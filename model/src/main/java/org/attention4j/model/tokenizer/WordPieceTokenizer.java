@@ -19,38 +19,47 @@ import org.attention4j.io.StrictJson;
 /**
  * The WordPiece tokenizer of BERT-family models, read from a Hugging Face {@code tokenizer.json} and giving
  * the same ids as Hugging Face {@code tokenizers} (the Rust library behind {@code transformers}' fast
- * tokenizers, DJL and LangChain4j) for a single sequence with special tokens.
+ * tokenizers, DJL and LangChain4j) for one sequence with its special tokens.
  *
  * <p>The stages are those of {@code tokenizers}:
  * <ol>
  *   <li><b>Added tokens.</b> The file's {@code added_tokens} that are not normalized ({@code [CLS]},
- *       {@code [SEP]}, {@code [MASK]} ...) are found in the raw text first, leftmost and longest first, and
- *       become their own ids: the text {@code "a [SEP] b"} holds three tokens besides the template's. The
- *       other added tokens are found the same way in the normalized text.</li>
- *   <li><b>BertNormalizer.</b> {@code clean_text} drops U+0000, U+FFFD and the "other" characters
- *       (control, format, private use; tab, line feed and carriage return excepted) and turns whitespace into
- *       spaces; {@code handle_chinese_chars} puts spaces around CJK ideographs; {@code strip_accents}
- *       ({@code null}: as {@code lowercase}) decomposes canonically (NFD) and drops the nonspacing marks;
- *       {@code lowercase} lowercases each character by itself (Rust's full {@code char::to_lowercase}:
- *       {@code 'İ'} becomes {@code "i̇"}, a capital sigma always {@code 'σ'}).</li>
- *   <li><b>BertPreTokenizer.</b> Words end at whitespace, and every punctuation character (ASCII, or a
- *       Unicode {@code P*} character) is a word of its own.</li>
- *   <li><b>WordPiece.</b> Each word is cut greedily into the longest pieces of the vocabulary, pieces after
- *       the first carrying the {@code continuing_subword_prefix} ({@code ##}). A word longer than
- *       {@code max_input_chars_per_word} characters (code points, not UTF-16 units), or one that cannot be
- *       cut entirely into pieces, becomes a single unknown token.</li>
+ *       {@code [SEP]}, {@code [MASK]}, {@code [PAD]}, {@code [UNK]}) are found in the raw text first, leftmost
+ *       first and, among those starting at the same place, longest first; each becomes its own id and splits
+ *       the text around it: {@code "a[SEP]b"} is {@code a [SEP] b}, while {@code "[sep]"} (case differs) is
+ *       three words. The normalized added tokens are then found in the normalized text, as normalized. An
+ *       added token's id is the one {@code tokenizers} gives it: the vocabulary's if it is there, otherwise
+ *       the next after the vocabulary in the order of the file ({@code tokenizers} only warns when the file's
+ *       {@code "id"} says otherwise). {@code lstrip} and {@code rstrip} change no id (the whitespace they take
+ *       is dropped anyway); {@code single_word} is refused.</li>
+ *   <li><b>BertNormalizer.</b> {@code clean_text} drops U+0000, U+FFFD and the "other" characters (control,
+ *       format, private use; tab, line feed and carriage return excepted) and turns whitespace into spaces;
+ *       {@code handle_chinese_chars} puts spaces around CJK ideographs; {@code strip_accents} ({@code null}:
+ *       as {@code lowercase}) decomposes canonically (NFD) and drops the nonspacing marks; {@code lowercase}
+ *       lowercases each character by itself, as Rust's {@code char::to_lowercase}: {@code 'İ'} becomes
+ *       {@code 'i'} and a combining dot above (when accents are kept; stripping them comes first), and a
+ *       capital sigma always {@code 'σ'}, never the final {@code 'ς'} of {@link String#toLowerCase}.</li>
+ *   <li><b>BertPreTokenizer.</b> Words end at whitespace, and every punctuation character (ASCII
+ *       punctuation, {@code $+<=>^`|~} included, or a Unicode {@code P*} character) is a word of its own.</li>
+ *   <li><b>WordPiece.</b> Each word is cut greedily into the longest pieces of the vocabulary, the pieces
+ *       after the first carrying the {@code continuing_subword_prefix} ({@code ##}). A word longer than
+ *       {@code max_input_chars_per_word} characters (code points after normalizing, not UTF-16 units), or
+ *       one that cannot be cut entirely into pieces, becomes a single unknown token.</li>
  *   <li><b>Post-processing and truncation.</b> The template's special tokens ({@code [CLS] ... [SEP]}) are
- *       put around the sequence, which is first truncated so that the whole has at most {@link #maxLength()}
- *       tokens.</li>
+ *       put around the sequence, first truncated so that the whole has at most {@link #maxLength()} tokens
+ *       (the end is dropped, or the start if the file's {@code truncation.direction} is {@code Left}).</li>
  * </ol>
- * The character classes are those of {@code tokenizers} itself (its Unicode 8.0 category tables, see
- * {@code BertCharacters}), not the JDK's newer ones. Input is never padded. A lone surrogate in the text
- * (not valid Unicode; Rust strings cannot hold one) is treated as U+FFFD, which the cleaning drops.
+ * The character classes and the decomposition are those of {@code tokenizers} itself, whose Unicode data
+ * are older (8.0 and 9.0) than the JDK's: a punctuation mark or a format character assigned since then is
+ * neither for {@code tokenizers}. Input is never padded, and no overflowing windows are made (the
+ * truncation's {@code stride} plays no part). A lone surrogate in the text (not Unicode; a Rust string
+ * cannot hold one, and DJL drops it) is dropped like U+FFFD.
  *
  * <p>Only this kind of file is accepted: a {@code WordPiece} model, a {@code BertNormalizer}, a
- * {@code BertPreTokenizer} and a {@code TemplateProcessing} (one special token before the sequence and one
- * after) or {@code BertProcessing} post-processor; anything else is refused with an
- * {@link IllegalArgumentException} naming what was found.
+ * {@code BertPreTokenizer} and a {@code TemplateProcessing} ({@code [CLS] A [SEP]}: one special token before
+ * the sequence and one after) or {@code BertProcessing} post-processor. Anything else is refused with an
+ * {@link IllegalArgumentException} naming what was found, as is a vocabulary whose ids are not all below
+ * its size plus the number of added tokens.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -108,21 +117,21 @@ public final class WordPieceTokenizer {
     private WordPieceTokenizer(Map<?, ?> root, String where) {
         // model: WordPiece
         Map<?, ?> model = object(root, "model", where, true);
-        String modelType = typeOf(model, "model", where);
+        String modelType = type(model, "model", where);
         if (!"WordPiece".equals(modelType)) {
             throw new IllegalArgumentException(where + ": model type " + modelType + ": expected WordPiece");
         }
-        Map<?, ?> vocabJson = object(model, "vocab", where + ": model", true);
+        Map<?, ?> vocabJson = object(model, "model.vocab", where, true);
         if (vocabJson.isEmpty()) {
             throw new IllegalArgumentException(where + ": model.vocab is empty: expected the WordPiece vocabulary");
         }
-        String prefix = string(model, "continuing_subword_prefix", "##", where + ": model");
-        String unkToken = string(model, "unk_token", "[UNK]", where + ": model");
-        this.maxInputCharsPerWord = integer(model, "max_input_chars_per_word", 100, 1, Integer.MAX_VALUE,
-                where + ": model");
+        String prefix = string(model, "model.continuing_subword_prefix", "##", where);
+        String unkToken = string(model, "model.unk_token", "[UNK]", where);
+        this.maxInputCharsPerWord = integer(model, "model.max_input_chars_per_word", 100, 1, Integer.MAX_VALUE,
+                where);
         List<?> addedJson = list(root, "added_tokens", where);
-        // Ids must be dense enough for a table of token texts: below the number of entries.
-        int idLimit = vocabJson.size() + (addedJson == null ? 0 : addedJson.size());
+        // The ids must be dense enough for a table of the token texts: below the number of entries.
+        int idLimit = vocabJson.size() + addedJson.size();
         Map<String, Integer> pieces = HashMap.newHashMap(vocabJson.size());
         Map<String, Integer> continued = new HashMap<>();
         int longest = 0;
@@ -132,8 +141,8 @@ public final class WordPieceTokenizer {
         for (Map.Entry<?, ?> e : vocabJson.entrySet()) {
             String token = (String) e.getKey();
             if (!(e.getValue() instanceof Long id) || id < 0 || id >= idLimit) {
-                throw new IllegalArgumentException(where + ": model.vocab \"" + token + "\": id " + e.getValue()
-                        + ": expected an integer in 0 .. " + (idLimit - 1));
+                throw new IllegalArgumentException(where + ": model.vocab \"" + token + "\": " + e.getValue()
+                        + ": expected an id in 0 .. " + (idLimit - 1));
             }
             int i = id.intValue();
             pieces.put(token, i);
@@ -150,8 +159,7 @@ public final class WordPieceTokenizer {
         }
         Integer unk = pieces.get(unkToken);
         if (unk == null) {
-            throw new IllegalArgumentException(where + ": model.unk_token \"" + unkToken
-                    + "\" is not in model.vocab");
+            throw new IllegalArgumentException(where + ": model.unk_token \"" + unkToken + "\" is not in model.vocab");
         }
         this.vocab = pieces;
         this.continuations = continued;
@@ -161,38 +169,39 @@ public final class WordPieceTokenizer {
 
         // normalizer: BertNormalizer
         Map<?, ?> normalizer = object(root, "normalizer", where, false);
-        String normalizerType = normalizer == null ? null : typeOf(normalizer, "normalizer", where);
+        String normalizerType = normalizer == null ? "null" : type(normalizer, "normalizer", where);
         if (!"BertNormalizer".equals(normalizerType)) {
-            throw new IllegalArgumentException(where + ": normalizer "
-                    + (normalizer == null ? "null" : "type " + normalizerType) + ": expected BertNormalizer");
+            throw new IllegalArgumentException(where + ": normalizer type " + normalizerType
+                    + ": expected BertNormalizer");
         }
-        this.cleanText = bool(normalizer, "clean_text", true, where + ": normalizer");
-        this.chineseChars = bool(normalizer, "handle_chinese_chars", true, where + ": normalizer");
-        this.lowercase = bool(normalizer, "lowercase", true, where + ": normalizer");
+        this.cleanText = bool(normalizer, "normalizer.clean_text", true, where);
+        this.chineseChars = bool(normalizer, "normalizer.handle_chinese_chars", true, where);
+        this.lowercase = bool(normalizer, "normalizer.lowercase", true, where);
         Object strip = normalizer.get("strip_accents");
         if (strip != null && !(strip instanceof Boolean)) {
-            throw new IllegalArgumentException(where + ": normalizer.strip_accents: " + strip
+            throw new IllegalArgumentException(where + ": normalizer.strip_accents: " + kind(strip)
                     + ": expected true, false or null");
         }
         this.stripAccents = strip == null ? lowercase : (Boolean) strip;
 
         // pre_tokenizer: BertPreTokenizer
         Map<?, ?> pre = object(root, "pre_tokenizer", where, false);
-        String preType = pre == null ? null : typeOf(pre, "pre_tokenizer", where);
+        String preType = pre == null ? "null" : type(pre, "pre_tokenizer", where);
         if (!"BertPreTokenizer".equals(preType)) {
-            throw new IllegalArgumentException(where + ": pre_tokenizer "
-                    + (pre == null ? "null" : "type " + preType) + ": expected BertPreTokenizer");
+            throw new IllegalArgumentException(where + ": pre_tokenizer type " + preType
+                    + ": expected BertPreTokenizer");
         }
 
-        // added_tokens, with the ids tokenizers gives them: the vocabulary's for a token in it, the next one
-        // after the vocabulary otherwise (tokenizers only warns when the file's "id" says something else)
+        // added_tokens, with the ids tokenizers gives them: the vocabulary's for a token in it, otherwise the
+        // next one after the vocabulary in the order of the file (tokenizers only warns when the file's "id"
+        // says something else). A token defined twice keeps its id and takes the later definition.
         Map<String, Integer> addedIds = new HashMap<>();
         Map<Integer, AddedToken> addedById = new LinkedHashMap<>();
         int nextId = vocabJson.size();
-        for (Object o : addedJson == null ? List.of() : addedJson) {
-            AddedToken t = addedToken(o, where);
-            if (t == null) {
-                continue; // empty content: tokenizers ignores it
+        for (int k = 0; k < addedJson.size(); k++) {
+            AddedToken t = addedToken(addedJson.get(k), "added_tokens[" + k + "]", where);
+            if (t.content.isEmpty()) {
+                continue; // tokenizers ignores it
             }
             Integer id = addedIds.get(t.content);
             if (id == null) {
@@ -208,7 +217,7 @@ public final class WordPieceTokenizer {
         List<AddedToken> normalizedTokens = new ArrayList<>();
         for (AddedToken t : addedById.values()) {
             if (t.normalized) {
-                String n = normalize(t.content); // matched in the normalized text as it is normalized
+                String n = normalize(t.content); // found in the normalized text as the normalizer makes it
                 if (!n.isEmpty()) {
                     normalizedTokens.add(new AddedToken(n, t.id, true));
                 }
@@ -227,35 +236,187 @@ public final class WordPieceTokenizer {
         this.clsId = specials[0];
         this.sepId = specials[1];
 
-        // truncation
+        // truncation (its stride only matters to the overflowing windows, which are not made)
         Map<?, ?> truncation = object(root, "truncation", where, false);
         if (truncation == null) {
             this.maxLength = Integer.MAX_VALUE;
             this.truncateLeft = false;
         } else {
-            String at = where + ": truncation";
-            this.maxLength = integer(truncation, "max_length", null, 2, Integer.MAX_VALUE, at);
-            String strategy = string(truncation, "strategy", "LongestFirst", at);
+            this.maxLength = integer(truncation, "truncation.max_length", null, 2, Integer.MAX_VALUE, where);
+            String strategy = string(truncation, "truncation.strategy", "LongestFirst", where);
             if (!strategy.equals("LongestFirst") && !strategy.equals("OnlyFirst")) {
-                throw new IllegalArgumentException(at + ".strategy " + strategy
-                        + ": expected LongestFirst or OnlyFirst (a single sequence is encoded)");
+                throw new IllegalArgumentException(where + ": truncation.strategy " + strategy
+                        + ": expected LongestFirst or OnlyFirst (one sequence is encoded)");
             }
-            String direction = string(truncation, "direction", "Right", at);
+            String direction = string(truncation, "truncation.direction", "Right", where);
             if (!direction.equals("Right") && !direction.equals("Left")) {
-                throw new IllegalArgumentException(at + ".direction " + direction + ": expected Right or Left");
+                throw new IllegalArgumentException(where + ": truncation.direction " + direction
+                        + ": expected Right or Left");
             }
             this.truncateLeft = direction.equals("Left");
         }
 
         // padding: only its token id is kept (encode never pads)
         Map<?, ?> padding = object(root, "padding", where, false);
-        int pad = -1;
         if (padding != null && padding.get("pad_id") != null) {
-            pad = integer(padding, "pad_id", null, 0, Integer.MAX_VALUE, where + ": padding");
-        } else if (pieces.get("[PAD]") != null) {
-            pad = pieces.get("[PAD]");
+            this.padId = integer(padding, "padding.pad_id", null, 0, Integer.MAX_VALUE, where);
+        } else {
+            this.padId = pieces.getOrDefault("[PAD]", -1);
         }
-        this.padId = pad;
+    }
+
+    private record AddedToken(String content, int id, boolean normalized) {
+    }
+
+    private static AddedToken addedToken(Object o, String path, String where) {
+        if (!(o instanceof Map<?, ?> t)) {
+            throw new IllegalArgumentException(where + ": " + path + ": " + kind(o) + ": expected an object");
+        }
+        String content = string(t, path + ".content", null, where);
+        integer(t, path + ".id", null, 0, Integer.MAX_VALUE, where);
+        if (bool(t, path + ".single_word", false, where)) {
+            throw new IllegalArgumentException(where + ": " + path + " \"" + content
+                    + "\": single_word true is not supported");
+        }
+        // lstrip and rstrip make a token take the whitespace around it, which the pre-tokenizer drops anyway:
+        // they change offsets, never ids.
+        bool(t, path + ".lstrip", false, where);
+        bool(t, path + ".rstrip", false, where);
+        boolean special = bool(t, path + ".special", false, where);
+        return new AddedToken(content, -1, bool(t, path + ".normalized", !special, where));
+    }
+
+    /** The ids of the template's special tokens before and after the sequence. */
+    private static int[] specials(Map<?, ?> root, String where) {
+        Map<?, ?> post = object(root, "post_processor", where, false);
+        String type = post == null ? "null" : type(post, "post_processor", where);
+        if ("BertProcessing".equals(type)) {
+            return new int[] {bertProcessingId(post, "cls", where), bertProcessingId(post, "sep", where)};
+        }
+        if (!"TemplateProcessing".equals(type)) {
+            throw new IllegalArgumentException(where + ": post_processor type " + type
+                    + ": expected TemplateProcessing or BertProcessing");
+        }
+        List<?> single = list(post, "post_processor.single", where);
+        Map<?, ?> specialTokens = object(post, "post_processor.special_tokens", where, true);
+        List<Integer> before = new ArrayList<>();
+        List<Integer> after = new ArrayList<>();
+        boolean sequence = false;
+        for (Object piece : single) {
+            if (piece instanceof Map<?, ?> m && m.size() == 1 && m.get("Sequence") instanceof Map<?, ?> s
+                    && "A".equals(s.get("id")) && !sequence) {
+                sequence = true;
+            } else if (piece instanceof Map<?, ?> m && m.size() == 1
+                    && m.get("SpecialToken") instanceof Map<?, ?> s && s.get("id") instanceof String name) {
+                if (!(specialTokens.get(name) instanceof Map<?, ?> def) || !(def.get("ids") instanceof List<?> ids)
+                        || ids.size() != 1 || !(ids.getFirst() instanceof Long id) || id < 0
+                        || id > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(where + ": post_processor.special_tokens \"" + name
+                            + "\": expected one id in its \"ids\"");
+                }
+                (sequence ? after : before).add(id.intValue());
+            } else {
+                before.clear(); // refused below
+                break;
+            }
+        }
+        if (!sequence || before.size() != 1 || after.size() != 1) {
+            throw new IllegalArgumentException(where + ": post_processor.single " + single
+                    + ": expected a special token, the sequence A and a special token ([CLS] A [SEP])");
+        }
+        return new int[] {before.getFirst(), after.getFirst()};
+    }
+
+    private static int bertProcessingId(Map<?, ?> post, String key, String where) {
+        if (post.get(key) instanceof List<?> l && l.size() == 2 && l.get(1) instanceof Long id && id >= 0
+                && id <= Integer.MAX_VALUE) {
+            return id.intValue();
+        }
+        throw new IllegalArgumentException(where + ": post_processor." + key + ": " + kind(post.get(key))
+                + ": expected [token, id]");
+    }
+
+    // JSON fields: "path" is the field's dotted path in the file, for messages; its last part is the key.
+
+    private static Object field(Map<?, ?> m, String path) {
+        return m.get(path.substring(path.lastIndexOf('.') + 1));
+    }
+
+    private static IllegalArgumentException wrong(String where, String path, Object v, String expected) {
+        return new IllegalArgumentException(where + ": " + path + ": " + kind(v) + ": expected " + expected);
+    }
+
+    private static String type(Map<?, ?> m, String path, String where) {
+        if (!(m.get("type") instanceof String type)) {
+            throw wrong(where, path + ".type", m.get("type"), "a string");
+        }
+        return type;
+    }
+
+    private static Map<?, ?> object(Map<?, ?> m, String path, String where, boolean required) {
+        Object v = field(m, path);
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> o)) {
+            throw wrong(where, path, v, "an object");
+        }
+        return o;
+    }
+
+    /** An array, or an empty one if absent. */
+    private static List<?> list(Map<?, ?> m, String path, String where) {
+        Object v = field(m, path);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw wrong(where, path, v, "an array");
+        }
+        return l;
+    }
+
+    private static String string(Map<?, ?> m, String path, String fallback, String where) {
+        Object v = field(m, path);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (!(v instanceof String s)) {
+            throw wrong(where, path, v, "a string");
+        }
+        return s;
+    }
+
+    private static boolean bool(Map<?, ?> m, String path, boolean fallback, String where) {
+        Object v = field(m, path);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw wrong(where, path, v, "true or false");
+        }
+        return b;
+    }
+
+    private static int integer(Map<?, ?> m, String path, Integer fallback, int min, int max, String where) {
+        Object v = field(m, path);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (!(v instanceof Long l) || l < min || l > max) {
+            throw wrong(where, path, v, "an integer in " + min + " .. " + max);
+        }
+        return l.intValue();
+    }
+
+    private static String kind(Object v) {
+        return switch (v) {
+            case null -> "missing";
+            case Map<?, ?> _ -> "an object";
+            case List<?> _ -> "an array";
+            case String s -> "\"" + s + "\"";
+            default -> String.valueOf(v);
+        };
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -316,156 +477,6 @@ public final class WordPieceTokenizer {
             throw new IllegalArgumentException(where + ": expected a JSON object");
         }
         return new WordPieceTokenizer(map, where);
-    }
-
-    private record AddedToken(String content, int id, boolean normalized) {
-    }
-
-    private static AddedToken addedToken(Object o, String where) {
-        if (!(o instanceof Map<?, ?> t)) {
-            throw new IllegalArgumentException(where + ": added_tokens: expected objects, found " + o);
-        }
-        String content = string(t, "content", null, where + ": added_tokens");
-        String at = where + ": added token \"" + content + "\"";
-        integer(t, "id", null, 0, Integer.MAX_VALUE, at);
-        if (bool(t, "single_word", false, at)) {
-            throw new IllegalArgumentException(at + ": single_word true is not supported");
-        }
-        boolean special = bool(t, "special", false, at);
-        boolean normalized = bool(t, "normalized", !special, at);
-        if (content.isEmpty()) {
-            return null;
-        }
-        // lstrip and rstrip make a token take the whitespace around it, which the pre-tokenizer drops anyway:
-        // they change offsets, never ids.
-        bool(t, "lstrip", false, at);
-        bool(t, "rstrip", false, at);
-        return new AddedToken(content, -1, normalized);
-    }
-
-    /** The ids of the template's special tokens before and after the sequence. */
-    private static int[] specials(Map<?, ?> root, String where) {
-        Map<?, ?> post = object(root, "post_processor", where, false);
-        String type = post == null ? null : typeOf(post, "post_processor", where);
-        String at = where + ": post_processor";
-        if ("BertProcessing".equals(type)) {
-            return new int[] {bertProcessingId(post, "cls", at), bertProcessingId(post, "sep", at)};
-        }
-        if (!"TemplateProcessing".equals(type)) {
-            throw new IllegalArgumentException(at + " " + (post == null ? "null" : "type " + type)
-                    + ": expected TemplateProcessing or BertProcessing");
-        }
-        List<?> single = list(post, "single", at);
-        Map<?, ?> specialTokens = object(post, "special_tokens", at, true);
-        List<Integer> before = new ArrayList<>();
-        List<Integer> after = new ArrayList<>();
-        boolean sequence = false;
-        for (Object piece : single == null ? List.of() : single) {
-            if (piece instanceof Map<?, ?> m && m.size() == 1 && m.get("Sequence") instanceof Map<?, ?> s
-                    && "A".equals(s.get("id")) && !sequence) {
-                sequence = true;
-            } else if (piece instanceof Map<?, ?> m && m.size() == 1
-                    && m.get("SpecialToken") instanceof Map<?, ?> s && s.get("id") instanceof String name) {
-                if (!(specialTokens.get(name) instanceof Map<?, ?> def) || !(def.get("ids") instanceof List<?> ids)
-                        || ids.size() != 1 || !(ids.getFirst() instanceof Long id) || id < 0
-                        || id > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException(at + ".special_tokens \"" + name
-                            + "\": expected one id in \"ids\"");
-                }
-                (sequence ? after : before).add(id.intValue());
-            } else {
-                throw new IllegalArgumentException(at + ".single: " + piece
-                        + ": expected one SpecialToken, the Sequence A, one SpecialToken");
-            }
-        }
-        if (!sequence || before.size() != 1 || after.size() != 1) {
-            throw new IllegalArgumentException(at + ".single: " + single
-                    + ": expected one SpecialToken, the Sequence A, one SpecialToken ([CLS] A [SEP])");
-        }
-        return new int[] {before.getFirst(), after.getFirst()};
-    }
-
-    private static int bertProcessingId(Map<?, ?> post, String key, String at) {
-        if (post.get(key) instanceof List<?> l && l.size() == 2 && l.get(1) instanceof Long id && id >= 0
-                && id <= Integer.MAX_VALUE) {
-            return id.intValue();
-        }
-        throw new IllegalArgumentException(at + "." + key + ": " + post.get(key) + ": expected [token, id]");
-    }
-
-    private static String typeOf(Map<?, ?> m, String name, String where) {
-        if (!(m.get("type") instanceof String type)) {
-            throw new IllegalArgumentException(where + ": " + name + ".type: " + m.get("type")
-                    + ": expected a string");
-        }
-        return type;
-    }
-
-    private static Map<?, ?> object(Map<?, ?> m, String key, String where, boolean required) {
-        Object v = m.get(key);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof Map<?, ?> o)) {
-            throw new IllegalArgumentException(where + ": " + key + ": " + (v == null ? "missing" : "found " + kind(v))
-                    + ": expected an object");
-        }
-        return o;
-    }
-
-    private static List<?> list(Map<?, ?> m, String key, String where) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof List<?> l)) {
-            throw new IllegalArgumentException(where + ": " + key + ": found " + kind(v) + ": expected an array");
-        }
-        return l;
-    }
-
-    private static String string(Map<?, ?> m, String key, String fallback, String where) {
-        Object v = m.get(key);
-        if (v == null && fallback != null) {
-            return fallback;
-        }
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException(where + "." + key + ": " + (v == null ? "missing" : "found " + kind(v))
-                    + ": expected a string");
-        }
-        return s;
-    }
-
-    private static boolean bool(Map<?, ?> m, String key, boolean fallback, String where) {
-        Object v = m.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Boolean b)) {
-            throw new IllegalArgumentException(where + "." + key + ": found " + kind(v) + ": expected true or false");
-        }
-        return b;
-    }
-
-    private static int integer(Map<?, ?> m, String key, Integer fallback, int min, int max, String where) {
-        Object v = m.get(key);
-        if (v == null && fallback != null) {
-            return fallback;
-        }
-        if (!(v instanceof Long l) || l < min || l > max) {
-            throw new IllegalArgumentException(where + "." + key + ": " + (v == null ? "missing" : v)
-                    + ": expected an integer in " + min + " .. " + max);
-        }
-        return l.intValue();
-    }
-
-    private static String kind(Object v) {
-        return switch (v) {
-            case Map<?, ?> _ -> "an object";
-            case List<?> _ -> "an array";
-            case String s -> "the string \"" + s + "\"";
-            default -> String.valueOf(v);
-        };
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -675,7 +686,7 @@ public final class WordPieceTokenizer {
                 continue;
             }
             if (lowercase) {
-                if (c == 0x130) { // the one character whose full lowercase is two: LATIN CAPITAL I WITH DOT ABOVE
+                if (c == 0x130) { // LATIN CAPITAL LETTER I WITH DOT ABOVE: the one full lowercase of two
                     b.append('i').append('\u0307');
                     continue;
                 }
@@ -727,7 +738,8 @@ public final class WordPieceTokenizer {
             boolean first = start == from;
             Map<String, Integer> lookup = first ? vocab : continuations;
             int end = Math.min(to, start + (first ? longestPiece : longestContinuation));
-            if (end < to && Character.isLowSurrogate(text.charAt(end)) && Character.isHighSurrogate(text.charAt(end - 1))) {
+            if (end < to && Character.isLowSurrogate(text.charAt(end))
+                    && Character.isHighSurrogate(text.charAt(end - 1))) {
                 end--; // never split a surrogate pair
             }
             Integer id = null;

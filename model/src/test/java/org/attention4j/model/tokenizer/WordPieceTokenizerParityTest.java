@@ -87,6 +87,29 @@ class WordPieceTokenizerParityTest {
         }
     }
 
+    /**
+     * Every character of the planes in use (0 to U+323AF, the tags and variation selectors, samples of the
+     * private use planes), alone and inside a word: its class (control, whitespace, punctuation, CJK,
+     * nonspacing mark) and its lowercase agree with tokenizers'.
+     */
+    @Test
+    void everyCharacterAsTokenizersSeesIt() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (int c = 0; c <= 0x10FFFF; c++) {
+            if ((c >= 0xD800 && c <= 0xDFFF) || (c > 0x323AF && c < 0xE0000) || (c > 0xE01EF && (c & 0xFFF) != 0)) {
+                continue;
+            }
+            String s = Character.toString(c);
+            texts.add(s);
+            texts.add("x" + s + "x");
+        }
+        WordPieceTokenizer mine = WordPieceTokenizer.load(new ByteArrayInputStream(json));
+        try (HuggingFaceTokenizer djl = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
+                Map.of("padding", "false"))) {
+            compare(mine, texts, encodeAll(djl, texts), "every character (" + texts.size() / 2 + ")");
+        }
+    }
+
     /** Variants of the file, each compared on the whole corpus (DJL: no truncation, see each case). */
     static Stream<Arguments> variants() {
         return Stream.of(
@@ -121,7 +144,8 @@ class WordPieceTokenizerParityTest {
                     added.add(addedToken(30524, "<tag", false, false));
                     added.add(addedToken(30525, "the", true, false));
                 }),
-                variant("BertProcessing, 20-char words, pieces with astral characters and post-Unicode-9 marks", root -> {
+                variant("BertProcessing, 20-char words, pieces of astral characters and post-Unicode-9 marks",
+                        root -> {
                     root.put("post_processor", new LinkedHashMap<>(Map.of("type", "BertProcessing",
                             "sep", List.of("[SEP]", 102L), "cls", List.of("[CLS]", 101L))));
                     Map<String, Object> model = castMap(root.get("model"));
@@ -430,7 +454,7 @@ class WordPieceTokenizerParityTest {
                 "Dashes — – ‐ ‑ ‒ ― ⸺ ⸻ and ellipsis… and bullets • ‣ ◦ ·",
                 "Inverted: ¿qué? ¡hola! and interrobang ‽ ⸘ reversed ⸮",
                 "Marks: § ¶ † ‡ ※ ⁂ ‰ ‱ ′ ″ ‴ ⁁ ⁊ ⸪ ⸫ ⸬ ⸭ 〽 ・ 、 。 ｡ ､",
-                "Newer punctuation (after Unicode 8): ⹂ ⹃ ⹄ ⹅ ⹉ ⹏ ⹐ ⹑ ⹒ ⹓ ⹔ ⹕ ⹖ ⹗ ⹘ ⹙ ⹚ ⹛ ⹜ ⹝ ᭽ ᭾ 𑙠 𐺭 𞥞",
+                "Newer punctuation and symbols (after Unicode 8): ⹂ ⹃ ⹄ ⹅ ⹉ ⹏ ⹐ ⹑ ⹒ ⹓ ⹔ ⹕ ⹖ ⹗ ⹘ ⹙ ⹚ ⹛ ⹜ ⹝ ᭽ ᭾ 𑙠 𐺭 𞥞",
                 "Symbols: $100 €20 £5 ¥300 ₹50 ₿1 © ® ™ ° ℃ № ← → ↑ ↓ ⇒ ♠ ♥ ★ ☆",
                 "Brackets: (round) [square] {curly} <angle> ⟨math⟩ 【lenticular】 〔tortoise〕 ﴾ornate﴿",
                 "Arabic punctuation: ، ؛ ؟ ٪ ٫ ٬ and Devanagari ।॥",
