@@ -28,6 +28,29 @@ final class GemmArguments {
         }
     }
 
+    /** The checks of a call whose B was packed ahead: A and C only ({@code n} and {@code k} are B's). */
+    static void checkWithPackedB(int m, int n, int k, float[] a, int aOffset, int lda, float[] c, int cOffset, int ldc) {
+        nonNegative("m", m);
+        notNull("a", a);
+        notNull("c", c);
+        leadingDimension("lda", lda, "k", k);
+        leadingDimension("ldc", ldc, "n", n);
+        region("a", a, "aOffset", aOffset, m, k, "lda", lda, "m", "k");
+        region("c", c, "cOffset", cOffset, m, n, "ldc", ldc, "m", "n");
+        if (m > 0 && n > 0) {
+            apart("a", a, aOffset, lda, m, k, c, cOffset, ldc, m, n);
+        }
+    }
+
+    /** The checks of B alone, before it is packed. */
+    static void checkB(int k, int n, float[] b, int bOffset, int ldb) {
+        nonNegative("n", n);
+        nonNegative("k", k);
+        notNull("b", b);
+        leadingDimension("ldb", ldb, "n", n);
+        region("b", b, "bOffset", bOffset, k, n, "ldb", ldb, "k", "n");
+    }
+
     private static void nonNegative(String name, int value) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " = " + value + ": expected >= 0");

@@ -36,6 +36,9 @@ import org.attention4j.Tensor;
  * the keys at {@code keyPosition + j} (each batch item restarts there). Self-attention uses one offset
  * for both, so a sequence continued in chunks keeps its positions.
  *
+ * <p>The layer packs W_QKV and W_O once for its {@link Gemm} ({@link Gemm#pack}), so self-attention calls
+ * skip packing them: that copy holds as many floats as the weights.
+ *
  * <p>Thread-safe; after warm-up a call on one thread allocates nothing: scratch buffers (grown only,
  * {@link #scratchBytes}) are pooled per concurrent call, and the attention spec and tensor views of the
  * last shape are kept with them. Every argument is checked before anything is written: a bad one throws
@@ -50,6 +53,8 @@ public final class MultiHeadAttention implements AutoCloseable {
     private final AttentionEngine engine;
     private final Gemm gemm;
     private final boolean ownsEngine, ownsGemm;
+    /** W_QKV and W_O packed once for the Gemm (self-attention skips packing them in every call). */
+    private final Gemm.PackedMatrix packedQkv, packedOutput;
     private final LayerBuffers.Pool pool = new LayerBuffers.Pool();
 
     private MultiHeadAttention(Builder b) {
@@ -70,6 +75,9 @@ public final class MultiHeadAttention implements AutoCloseable {
         this.ownsGemm = b.gemm == null;
         this.engine = ownsEngine ? AttentionEngine.create(b.threads) : b.engine;
         this.gemm = ownsGemm ? Gemm.create(b.threads) : b.gemm;
+        int d = weights.dModel(), width = weights.qkvWidth(), attended = weights.heads() * weights.headDim();
+        this.packedQkv = gemm.pack(weights.qkvMatrix(), 0, width, d, width);
+        this.packedOutput = gemm.pack(weights.outputMatrix(), 0, d, attended, d);
     }
 
     /** A builder for a layer with these weights. */
@@ -141,9 +149,7 @@ public final class MultiHeadAttention implements AutoCloseable {
             }
             engine.forwardVarlen(buffers.spec, cuSeqlens, cuSeqlens, buffers.q, buffers.k, buffers.v, buffers.out,
                     null);
-            int dModel = weights.dModel();
-            multiplyPlusBias(total, dModel, weights.heads() * weights.headDim(), buffers.attended, 0,
-                    weights.outputMatrix(), 0, dModel, weights.outputBiasVector(), 0, y, 0);
+            multiplyPlusBias(total, buffers.attended, packedOutput, weights.outputBiasVector(), y);
         } finally {
             pool.release(buffers);
         }
@@ -189,9 +195,8 @@ public final class MultiHeadAttention implements AutoCloseable {
                 rotate(buffers, batch, lq, qPos, lk, kPos);
             }
             engine.forward(buffers.spec, buffers.q, buffers.k, buffers.v, buffers.out, null, mask, Long.MAX_VALUE);
-            int rows = batch * lq, dModel = weights.dModel();
-            multiplyPlusBias(rows, dModel, weights.heads() * weights.headDim(), buffers.attended, 0,
-                    weights.outputMatrix(), 0, dModel, weights.outputBiasVector(), 0, y, 0);
+            int rows = batch * lq;
+            multiplyPlusBias(rows, buffers.attended, packedOutput, weights.outputBiasVector(), y);
         } finally {
             pool.release(buffers);
         }
@@ -248,7 +253,7 @@ public final class MultiHeadAttention implements AutoCloseable {
         int d = weights.dModel(), width = weights.qkvWidth(), qWidth = weights.heads() * weights.headDim();
         float[] w = weights.qkvMatrix(), bias = weights.qkvBiasVector();
         if (self) {
-            multiplyPlusBias(batch * lq, width, d, queryRows, 0, w, 0, width, bias, 0, b.projections, 0);
+            multiplyPlusBias(batch * lq, queryRows, packedQkv, bias, b.projections);
             return;
         }
         multiplyPlusBias(batch * lq, qWidth, d, queryRows, 0, w, 0, width, bias, 0, b.projections, 0);
@@ -269,6 +274,17 @@ public final class MultiHeadAttention implements AutoCloseable {
             }
         }
         gemm.multiply(m, n, k, a, aOffset, Math.max(1, k), w, bOffset, ldb, c, cOffset, Math.max(1, n), bias != null);
+    }
+
+    /** {@code C = A·B + bias} for dense rows, B packed ahead (bias null: none). */
+    private void multiplyPlusBias(int m, float[] a, Gemm.PackedMatrix b, float[] bias, float[] c) {
+        int n = b.cols(), k = b.rows();
+        if (bias != null) {
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(bias, 0, c, r * n, n);
+            }
+        }
+        gemm.multiply(m, a, 0, Math.max(1, k), b, c, 0, Math.max(1, n), bias != null);
     }
 
     private void rotate(LayerBuffers b, int batch, int lq, long qPos, int lk, long kPos) {

@@ -26,6 +26,8 @@ public final class BertEncoder implements AutoCloseable {
     private final AttentionEngine engine;
     private final Gemm gemm;
     private final MultiHeadAttention[] attention;
+    /** The feed-forward weights of each layer, packed once for the Gemm. */
+    private final Gemm.PackedMatrix[] intermediateWeights, outputWeights;
     private final ArrayDeque<Scratch> scratchPool = new ArrayDeque<>();
     /** The phases being profiled by the one call that passed them, else null. */
     private volatile EncoderPhases profiled;
@@ -38,6 +40,13 @@ public final class BertEncoder implements AutoCloseable {
         this.attention = new MultiHeadAttention[weights.layers.length];
         for (int i = 0; i < attention.length; i++) {
             attention[i] = MultiHeadAttention.builder(weights.layers[i].attention()).engine(engine).gemm(gemm).build();
+        }
+        int h = config.hiddenSize(), inter = config.intermediateSize();
+        this.intermediateWeights = new Gemm.PackedMatrix[attention.length];
+        this.outputWeights = new Gemm.PackedMatrix[attention.length];
+        for (int i = 0; i < attention.length; i++) {
+            intermediateWeights[i] = gemm.pack(weights.layers[i].intermediateWeight(), 0, inter, h, inter);
+            outputWeights[i] = gemm.pack(weights.layers[i].outputWeight(), 0, h, inter, h);
         }
     }
 
@@ -141,13 +150,13 @@ public final class BertEncoder implements AutoCloseable {
             EncoderMath.fillRows(s.intermediate, total, w.intermediateBias(), null);
             clock.lap(Phase.ELEMENT_WISE);
             // intermediate = GELU(y·W_I + b_I)
-            gemm.multiply(total, inter, h, y, 0, h, w.intermediateWeight(), 0, inter, s.intermediate, 0, inter, true);
+            gemm.multiply(total, y, 0, h, intermediateWeights[i], s.intermediate, 0, inter, true);
             clock.lap(Phase.FEED_FORWARD);
             gemm.gelu(s.intermediate, 0, total * inter);
             EncoderMath.fillRows(x, total, w.outputBias(), y);
             clock.lap(Phase.ELEMENT_WISE);
             // x = LayerNorm(y + intermediate·W_2 + b_2)
-            gemm.multiply(total, h, inter, s.intermediate, 0, inter, w.outputWeight(), 0, h, x, 0, h, true);
+            gemm.multiply(total, s.intermediate, 0, inter, outputWeights[i], x, 0, h, true);
             clock.lap(Phase.FEED_FORWARD);
             gemm.layerNorm(x, null, 0, total, h, w.outputNormGamma(), w.outputNormBeta(), eps);
             clock.lap(Phase.ELEMENT_WISE);

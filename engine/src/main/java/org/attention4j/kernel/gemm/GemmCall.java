@@ -20,6 +20,7 @@ final class GemmCall implements Runnable {
 
     int m, n, k;
     float[] a, b, c;
+    PackedB packed; // instead of b, when B was packed ahead
     int aOffset, lda, bOffset, ldb, cOffset, ldc;
     boolean accumulate;
 
@@ -40,8 +41,9 @@ final class GemmCall implements Runnable {
      * Sets the arguments and cuts C into {@code rowBands × colBands} items (band sizes rounded up to whole
      * micro-tiles, so there may be fewer); the calling thread holds the first reference.
      */
-    void set(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c,
-             int cOffset, int ldc, boolean accumulate, int rowBands, int colBands) {
+    void set(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, PackedB packed,
+             float[] c, int cOffset, int ldc, boolean accumulate, int rowBands, int colBands) {
+        this.packed = packed;
         this.m = m;
         this.n = n;
         this.k = k;
@@ -79,6 +81,7 @@ final class GemmCall implements Runnable {
     void release() {
         if (references.decrementAndGet() == 0) {
             a = b = c = null;
+            packed = null;
             caller = null;
             owner.release(this);
         }

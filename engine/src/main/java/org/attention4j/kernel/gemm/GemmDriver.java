@@ -24,13 +24,20 @@ final class GemmDriver {
             int nc = Math.min(ncMax, colEnd - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                kernel.packB(b, call.bOffset + pc * ldb + jc, ldb, kc, nc, buffers.packedB);
+                float[] packedB = buffers.packedB;
+                int packedBAt = 0;
+                if (call.packed != null) { // B was packed once, ahead of the call
+                    packedB = call.packed.data;
+                    packedBAt = call.packed.offset(pc, jc);
+                } else {
+                    kernel.packB(b, call.bOffset + pc * ldb + jc, ldb, kc, nc, packedB);
+                }
                 boolean load = call.accumulate || pc > 0;
                 for (int ic = rowFirst; ic < rowEnd; ic += mcMax) {
                     int mc = Math.min(mcMax, rowEnd - ic);
                     kernel.packA(a, call.aOffset + ic * lda + pc, lda, mc, kc, buffers.packedA);
-                    kernel.multiplyBlock(mc, nc, kc, buffers.packedA, buffers.packedB, c, call.cOffset + ic * ldc + jc,
-                            ldc, load, buffers.edge);
+                    kernel.multiplyBlock(mc, nc, kc, buffers.packedA, packedB, packedBAt, c,
+                            call.cOffset + ic * ldc + jc, ldc, load, buffers.edge);
                 }
             }
         }

@@ -43,12 +43,12 @@ public interface GemmKernel {
 
     /**
      * {@code C[rows × cols] (+)= packedA · packedB} for one packed block of depth {@code depth ≤ KC},
-     * with C(i, j) at {@code c[cAt + i·ldc + j]}. With {@code load} the block adds to C, otherwise it
+     * the B block starting at {@code packedB[packedBAt]}, with C(i, j) at {@code c[cAt + i·ldc + j]}. With {@code load} the block adds to C, otherwise it
      * overwrites it. {@code edge} (at least MR·NR floats) holds the partial tiles at the block's
      * bottom and right edges, which are computed whole and then copied out.
      */
-    void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, float[] c, int cAt,
-                       int ldc, boolean load, float[] edge);
+    void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, int packedBAt, float[] c,
+                       int cAt, int ldc, boolean load, float[] edge);
 
     /**
      * Packs A rows {@code [0, rows)}, depths {@code [0, depth)} (row i at {@code a[aAt + i·lda]}) into

@@ -38,6 +38,17 @@ public final class GemmRunner implements AutoCloseable {
     /** {@code C[m×n] (+)= A[m×k]·B[k×n]}; the arguments have been validated (in bounds, C apart from A and B). */
     public void multiply(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                          float[] c, int cOffset, int ldc, boolean accumulate) {
+        multiply(m, n, k, a, aOffset, lda, b, bOffset, ldb, null, c, cOffset, ldc, accumulate);
+    }
+
+    /** {@code C[m×n] (+)= A[m×k]·B} with B packed ahead for this runner's kernel; arguments validated. */
+    public void multiply(int m, float[] a, int aOffset, int lda, PackedB b, float[] c, int cOffset, int ldc,
+                         boolean accumulate) {
+        multiply(m, b.n, b.k, a, aOffset, lda, null, 0, Math.max(1, b.n), b, c, cOffset, ldc, accumulate);
+    }
+
+    private void multiply(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                          PackedB packed, float[] c, int cOffset, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -49,7 +60,7 @@ public final class GemmRunner implements AutoCloseable {
                 rowBands = (int) (split >>> 32);
                 colBands = (int) split;
             }
-            call.set(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate, rowBands, colBands);
+            call.set(m, n, k, a, aOffset, lda, b, bOffset, ldb, packed, c, cOffset, ldc, accumulate, rowBands, colBands);
             if (k == 0) {
                 if (!accumulate) {
                     GemmDriver.clear(call);

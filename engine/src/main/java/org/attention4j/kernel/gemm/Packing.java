@@ -25,6 +25,11 @@ public final class Packing {
 
     /** See {@link GemmKernel#packB}; {@code nr} columns per panel. */
     public static void packB(float[] b, int bAt, int ldb, int depth, int cols, int nr, float[] packedB) {
+        packB(b, bAt, ldb, depth, cols, nr, packedB, 0);
+    }
+
+    /** {@link #packB(float[], int, int, int, int, int, float[])} written from {@code packedB[packedAt]} on. */
+    public static void packB(float[] b, int bAt, int ldb, int depth, int cols, int nr, float[] packedB, int packedAt) {
         int full = cols / nr;
         int rest = cols - full * nr;
         int panelSize = depth * nr;
@@ -32,10 +37,10 @@ public final class Packing {
             int src = bAt + k * ldb;
             for (int p = 0; p < full; p++) {
                 // nr contiguous floats of row k go to row k of panel p (a cache line or two)
-                System.arraycopy(b, src + p * nr, packedB, p * panelSize + k * nr, nr);
+                System.arraycopy(b, src + p * nr, packedB, packedAt + p * panelSize + k * nr, nr);
             }
             if (rest > 0) {
-                int at = full * panelSize + k * nr;
+                int at = packedAt + full * panelSize + k * nr;
                 System.arraycopy(b, src + full * nr, packedB, at, rest);
                 Arrays.fill(packedB, at + rest, at + nr, 0f);
             }

@@ -55,10 +55,10 @@ public final class ScalarGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, float[] c, int cAt,
-                              int ldc, boolean load, float[] edge) {
+    public void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, int packedBAt,
+                              float[] c, int cAt, int ldc, boolean load, float[] edge) {
         for (int j = 0; j < cols; j += NR) {
-            int bAt = j * depth; // (j / NR) · depth · NR
+            int bAt = packedBAt + j * depth; // + (j / NR) · depth · NR
             int liveCols = Math.min(NR, cols - j);
             for (int i = 0; i < rows; i += MR) {
                 int aAt = i * depth;
