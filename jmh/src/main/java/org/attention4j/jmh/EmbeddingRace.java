@@ -19,6 +19,7 @@ import java.util.Map;
 import org.attention4j.Kernel;
 import org.attention4j.bench.FmaPeak;
 import org.attention4j.model.SentenceEmbedder;
+import org.attention4j.model.SyntheticTexts;
 
 /**
  * Sentence embeddings with all-MiniLM-L6-v2, attention4j against the runtime Java teams use today, on
@@ -83,7 +84,7 @@ public final class EmbeddingRace {
         int chunkCount = Integer.parseInt(options.getOrDefault("chunks", "24"));
         Path dir = extractModel();
         Path model = dir.resolve("all-minilm-l6-v2.onnx"), tokenizer = dir.resolve("all-minilm-l6-v2-tokenizer.json");
-        List<String> texts = EmbeddingTexts.mix(count, 21);
+        List<String> texts = SyntheticTexts.mix(count, 21);
         double peak = FmaPeak.gflops(Kernel.VECTOR, threads, 300, 3);
         System.out.printf("%n## %d thread%s (%s), %d texts, FMA peak %.1f GFLOP/s%n", threads, threads == 1 ? "" : "s",
                 ProcessHandle.current().info().commandLine().orElse("").contains("taskset") ? "taskset" : "cpus "
@@ -101,7 +102,7 @@ public final class EmbeddingRace {
             race(peers, count, flops, peak, rounds);
         }
         if (chunkCount > 0) {
-            List<String> chunks = EmbeddingTexts.chunks(chunkCount, 22);
+            List<String> chunks = SyntheticTexts.chunks(chunkCount, 22);
             System.out.printf("%n### %d chunks of 512 tokens%n", chunkCount);
             try (SentenceEmbedder a4j = SentenceEmbedder.builder(model).threads(threads).maxLength(512).build();
                  OrtEmbedder ort = new OrtEmbedder(model, tokenizer, threads, 512)) {

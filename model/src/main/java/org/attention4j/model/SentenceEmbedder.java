@@ -70,6 +70,14 @@ public final class SentenceEmbedder implements AutoCloseable {
      * @throws IllegalArgumentException when a text is null or {@code out} is too short
      */
     public void embed(List<String> texts, float[] out) {
+        embed(texts, out, null);
+    }
+
+    /**
+     * {@link #embed(List, float[])} that adds each phase's time to {@code phases} (null: none); see
+     * {@link BertEncoder#embed(int[], int[], int[], Pooling, boolean, float[], EncoderPhases)}.
+     */
+    public void embed(List<String> texts, float[] out, EncoderPhases phases) {
         int n = texts.size(), d = dimension();
         EncoderArguments.requireFloats("out", out, (long) n * d);
         int[][] ids = new int[n][];
@@ -84,7 +92,7 @@ public final class SentenceEmbedder implements AutoCloseable {
         for (int first = 0; first < n; ) {
             int end = batch.pack(ids, first, batchTokens);
             float[] vectors = new float[(end - first) * d];
-            encoder.embed(batch.ids, null, batch.cuSeqlens, pooling, normalize, vectors);
+            encoder.embed(batch.ids, null, batch.cuSeqlens, pooling, normalize, vectors, phases);
             System.arraycopy(vectors, 0, out, first * d, vectors.length);
             first = end;
         }

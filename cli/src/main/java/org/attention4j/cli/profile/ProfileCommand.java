@@ -133,8 +133,30 @@ public final class ProfileCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int dModel;
 
+    @Option(names = "--model", paramLabel = "FILE|DIR", description = "Profile a sentence-embedding model instead "
+            + "(a .onnx or .safetensors BERT-family checkpoint, or a folder): texts/s, GFLOP/s, where the time goes.")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "With --model: the tokenizer; "
+            + "default: the one beside the model.")
+    Path tokenizer;
+
+    @Option(names = "--texts", defaultValue = "1000", paramLabel = "N", description = "With --model: how many "
+            + "synthetic retrieval-like texts (mostly 5-40 words, some 60-120). Default: ${DEFAULT-VALUE}.")
+    int texts;
+
+    @Option(names = "--input", paramLabel = "texts.txt", description = "With --model: your texts instead, one per line.")
+    Path input;
+
+    @Option(names = "--max-length", paramLabel = "N", description = "With --model: tokens per text at most; "
+            + "default: the tokenizer file's truncation.")
+    Integer maxLength;
+
     @Override
     public Integer call() throws IOException {
+        if (model != null) {
+            return ModelProfile.call(this);
+        }
         if (layer) {
             return LayerProfile.call(this);
         }
@@ -241,6 +263,10 @@ public final class ProfileCommand implements Callable<Integer> {
         if (value < min) {
             throw new BadInputException(option + " " + value + ": expected >= " + min);
         }
+    }
+
+    List<Integer> threadCounts() {
+        return threads == null ? defaultThreads() : threads;
     }
 
     Map<String, Object> options() {

@@ -1,14 +1,16 @@
-package org.attention4j.jmh;
+package org.attention4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A retrieval-like mix of texts, seeded: most of 5–40 words (queries, titles, short passages), some of
- * 60–120 (paragraphs), as issue 21 describes the load; and long chunks for the 512-token case.
+ * Seeded texts for benchmarks and smoke tests (JMH, {@code attention4j profile --model}): a
+ * retrieval-like mix of mostly 5–40 words (queries, titles, short passages) and some 60–120
+ * (paragraphs), and long chunks for the 512-token case. Not meaningful prose: a vocabulary of common
+ * and technical words, accents, numbers, URLs and punctuation, so the tokenizer does its usual work.
  */
-final class EmbeddingTexts {
+public final class SyntheticTexts {
     private static final String[] WORDS = ("the of and to in is was for on that with as by at from his an were are "
             + "which this be or has had not but their also its it first new after two other one who been more they "
             + "attention transformer embedding vector search retrieval query document engine kernel memory latency "
@@ -17,10 +19,10 @@ final class EmbeddingTexts {
             + "résumé naïve café 2024 3.5 42 100% e-mail state-of-the-art U.S. Dr. (see below) \"quoted\" "
             + "https://example.com/docs user@example.org 10:30").split(" ");
 
-    private EmbeddingTexts() {}
+    private SyntheticTexts() {}
 
     /** {@code count} texts: 85 % of 5–40 words, 15 % of 60–120. */
-    static List<String> mix(int count, long seed) {
+    public static List<String> mix(int count, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<String> texts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -30,7 +32,7 @@ final class EmbeddingTexts {
     }
 
     /** {@code count} texts of about 600 words: past 512 tokens, so they run at the 512-token limit. */
-    static List<String> chunks(int count, long seed) {
+    public static List<String> chunks(int count, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<String> texts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
