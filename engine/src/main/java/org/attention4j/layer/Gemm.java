@@ -133,6 +133,52 @@ public final class Gemm implements AutoCloseable {
         runner.multiply(m, a, aOffset, lda, b.packed, c, cOffset, ldc, accumulate);
     }
 
+    /** What {@link #multiply(int, float[], int, int, PackedMatrix, float[], float[], Activation, float[], int, int)} applies last. */
+    public enum Activation {
+        /** none: {@code C = A·B + bias + residual} */
+        NONE,
+        /** the exact GELU of {@link #gelu} */
+        GELU
+    }
+
+    /**
+     * {@code C = activation(A·B + bias + residual)} for a B packed by {@link #pack}: a transformer layer's
+     * linear step in one pass — the bias (length n, null: none), the residual (read at C's own indices:
+     * {@code residual[cOffset + i·ldc + j]}, null: none) and the activation are applied to each block of
+     * C by the thread that computed it, while it is in cache, instead of in passes of their own. C is
+     * overwritten; the result is bitwise the same for every thread count.
+     *
+     * @throws IllegalArgumentException as {@link #multiply}, or when {@code bias} is shorter than n, the
+     *         residual's region lies outside it or the residual is C itself
+     */
+    public void multiply(int m, float[] a, int aOffset, int lda, PackedMatrix b, float[] bias, float[] residual,
+                         Activation activation, float[] c, int cOffset, int ldc) {
+        if (closed) {
+            throw new IllegalStateException("this Gemm is closed: create a new one");
+        }
+        if (b == null || b.packed.kernel() != runner.kernel()) {
+            throw new IllegalArgumentException("b = " + b + ": expected a matrix packed by a Gemm with kernel "
+                    + kernelName());
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("activation = null: expected NONE or GELU");
+        }
+        int n = b.cols(), k = b.rows();
+        GemmArguments.checkWithPackedB(m, n, k, a, aOffset, lda, c, cOffset, ldc);
+        if (bias != null) {
+            range("bias", bias, 0, n);
+        }
+        if (residual != null) {
+            if (residual == c) {
+                throw new IllegalArgumentException("residual is c: expected another array (accumulate into C instead)");
+            }
+            if (m > 0 && n > 0) {
+                range("residual", residual, cOffset, (long) (m - 1) * ldc + n);
+            }
+        }
+        runner.multiply(m, a, aOffset, lda, b.packed, bias, residual, activation == Activation.GELU, c, cOffset, ldc);
+    }
+
     /** A right-hand operand packed once by {@link #pack} for one kernel. Immutable. */
     public static final class PackedMatrix {
         private final PackedB packed;

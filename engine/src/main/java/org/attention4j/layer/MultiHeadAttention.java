@@ -276,15 +276,9 @@ public final class MultiHeadAttention implements AutoCloseable {
         gemm.multiply(m, n, k, a, aOffset, Math.max(1, k), w, bOffset, ldb, c, cOffset, Math.max(1, n), bias != null);
     }
 
-    /** {@code C = A·B + bias} for dense rows, B packed ahead (bias null: none). */
+    /** {@code C = A·B + bias} for dense rows, B packed ahead (bias null: none), the bias added per block of C. */
     private void multiplyPlusBias(int m, float[] a, Gemm.PackedMatrix b, float[] bias, float[] c) {
-        int n = b.cols(), k = b.rows();
-        if (bias != null) {
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(bias, 0, c, r * n, n);
-            }
-        }
-        gemm.multiply(m, a, 0, Math.max(1, k), b, c, 0, Math.max(1, n), bias != null);
+        gemm.multiply(m, a, 0, Math.max(1, b.rows()), b, bias, null, Gemm.Activation.NONE, c, 0, Math.max(1, b.cols()));
     }
 
     private void rotate(LayerBuffers b, int batch, int lq, long qPos, int lk, long kPos) {

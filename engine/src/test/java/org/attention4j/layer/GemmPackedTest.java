@@ -43,6 +43,47 @@ class GemmPackedTest {
         }
     }
 
+    /**
+     * The fused epilogue: with no activation, bitwise {@code (A·B + bias) + residual} in float; with GELU,
+     * within GELU's own tolerance (2e-7 relative, RowOpsTest) of the float64 GELU of those sums.
+     */
+    @Test
+    void biasResidualAndGeluAreAppliedToTheProduct() {
+        SplittableRandom r = new SplittableRandom(12);
+        for (Kernel kernel : kernels()) {
+            for (int threads : new int[] {1, 2}) {
+                try (Gemm gemm = Gemm.create(threads, kernel)) {
+                    for (int[] s : SHAPES) {
+                        int m = s[0], n = s[1], k = s[2], ldc = n + 2;
+                        float[] a = random(r, m * k), b = random(r, k * n), bias = random(r, n);
+                        float[] residual = random(r, 1 + m * ldc), product = new float[1 + m * ldc];
+                        gemm.multiply(m, n, k, a, 0, k, b, 0, n, product, 1, ldc, false);
+                        Gemm.PackedMatrix packed = gemm.pack(b, 0, n, k, n);
+                        for (Gemm.Activation activation : Gemm.Activation.values()) {
+                            float[] c = new float[product.length];
+                            gemm.multiply(m, a, 0, k, packed, bias, residual, activation, c, 1, ldc);
+                            for (int i = 0; i < m; i++) {
+                                for (int j = 0; j < n; j++) {
+                                    int at = 1 + i * ldc + j;
+                                    float sum = product[at] + bias[j] + residual[at];
+                                    String where = kernel + " " + threads + "t " + m + "x" + n + "x" + k + " "
+                                            + activation + " (" + i + ", " + j + ")";
+                                    if (activation == Gemm.Activation.NONE) {
+                                        org.junit.jupiter.api.Assertions.assertEquals(sum, c[at], where);
+                                    } else {
+                                        double expected = org.attention4j.reference.ReferenceMath.gelu(sum);
+                                        assertTrue(Math.abs(c[at] - expected) <= 3e-7 * Math.max(1, Math.abs(sum)),
+                                                where + ": " + c[at] + " vs " + expected);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aMatrixPackedForAnotherKernelOrBadArgumentsAreRefused() {
         try (Gemm scalar = Gemm.create(1, Kernel.SCALAR); Gemm best = Gemm.create(1)) {
@@ -58,6 +99,16 @@ class GemmPackedTest {
             e = assertThrows(IllegalArgumentException.class,
                     () -> scalar.multiply(2, new float[5], 0, 3, packed, new float[8], 0, 4, false));
             assertTrue(e.getMessage().startsWith("a"), e.getMessage());
+            float[] c = new float[8];
+            e = assertThrows(IllegalArgumentException.class, () -> scalar.multiply(2, new float[6], 0, 3, packed,
+                    new float[3], null, Gemm.Activation.NONE, c, 0, 4));
+            assertTrue(e.getMessage().startsWith("bias.length = 3"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> scalar.multiply(2, new float[6], 0, 3, packed,
+                    null, c, Gemm.Activation.GELU, c, 0, 4));
+            assertTrue(e.getMessage().startsWith("residual is c"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> scalar.multiply(2, new float[6], 0, 3, packed,
+                    null, new float[7], Gemm.Activation.GELU, c, 0, 4));
+            assertTrue(e.getMessage().startsWith("residual.length = 7"), e.getMessage());
         }
     }
 

@@ -147,16 +147,13 @@ public final class BertEncoder implements AutoCloseable {
             attention[i].forwardVarlen(x, cuSeqlens, y);
             clock.lap(Phase.ATTENTION_PROJECTIONS); // the kernel's share moves to ATTENTION (attentionTimed)
             gemm.layerNorm(y, x, 0, total, h, w.attentionNormGamma(), w.attentionNormBeta(), eps);
-            EncoderMath.fillRows(s.intermediate, total, w.intermediateBias(), null);
             clock.lap(Phase.ELEMENT_WISE);
-            // intermediate = GELU(y·W_I + b_I)
-            gemm.multiply(total, y, 0, h, intermediateWeights[i], s.intermediate, 0, inter, true);
-            clock.lap(Phase.FEED_FORWARD);
-            gemm.gelu(s.intermediate, 0, total * inter);
-            EncoderMath.fillRows(x, total, w.outputBias(), y);
-            clock.lap(Phase.ELEMENT_WISE);
-            // x = LayerNorm(y + intermediate·W_2 + b_2)
-            gemm.multiply(total, s.intermediate, 0, inter, outputWeights[i], x, 0, h, true);
+            // intermediate = GELU(y·W_I + b_I), bias and GELU fused into the GEMM's blocks
+            gemm.multiply(total, y, 0, h, intermediateWeights[i], w.intermediateBias(), null, Gemm.Activation.GELU,
+                    s.intermediate, 0, inter);
+            // x = LayerNorm(y + intermediate·W_2 + b_2), the sum fused into the GEMM's blocks
+            gemm.multiply(total, s.intermediate, 0, inter, outputWeights[i], w.outputBias(), y, Gemm.Activation.NONE,
+                    x, 0, h);
             clock.lap(Phase.FEED_FORWARD);
             gemm.layerNorm(x, null, 0, total, h, w.outputNormGamma(), w.outputNormBeta(), eps);
             clock.lap(Phase.ELEMENT_WISE);

@@ -2,7 +2,7 @@ package org.attention4j.model;
 
 /**
  * The steps of a BERT encoder that are not the engine's (GEMM, attention, GELU and LayerNorm are):
- * embedding lookup, bias and residual rows, pooling. Plain Java on row-major {@code float[]} rows.
+ * embedding lookup and pooling. Plain Java on row-major {@code float[]} rows.
  */
 final class EncoderMath {
     private EncoderMath() {}
@@ -16,21 +16,6 @@ final class EncoderMath {
                 for (int c = 0; c < hidden; c++) {
                     x[row + c] = w.wordEmbeddings[word + c] + w.typeEmbeddings[type + c]
                             + w.positionEmbeddings[position + c];
-                }
-            }
-        }
-    }
-
-    /** Copies {@code bias} into each of {@code rows} rows of width {@code bias.length}, adding {@code residual} rows when given. */
-    static void fillRows(float[] c, int rows, float[] bias, float[] residual) {
-        int width = bias.length;
-        for (int r = 0; r < rows; r++) {
-            int row = r * width;
-            if (residual == null) {
-                System.arraycopy(bias, 0, c, row, width);
-            } else {
-                for (int j = 0; j < width; j++) {
-                    c[row + j] = residual[row + j] + bias[j];
                 }
             }
         }

@@ -12,13 +12,13 @@ public final class EncoderPhases {
     public enum Phase {
         /** word + position + type lookup and its LayerNorm */
         EMBEDDINGS,
-        /** the Q·K·V and output projections (GEMMs) of every layer */
+        /** the Q·K·V and output projections (GEMMs, their biases fused) of every layer */
         ATTENTION_PROJECTIONS,
         /** the attention kernel (softmax(QKᵀ)V per sequence and head) */
         ATTENTION,
-        /** the two feed-forward GEMMs of every layer */
+        /** the two feed-forward GEMMs of every layer, with their fused bias, GELU and residual */
         FEED_FORWARD,
-        /** bias and residual rows, LayerNorms, GELU */
+        /** the attention block's residual and the LayerNorms */
         ELEMENT_WISE,
         /** mean or CLS pooling and normalization */
         POOLING

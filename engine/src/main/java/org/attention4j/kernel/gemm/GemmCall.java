@@ -21,6 +21,8 @@ final class GemmCall implements Runnable {
     int m, n, k;
     float[] a, b, c;
     PackedB packed; // instead of b, when B was packed ahead
+    float[] bias, residual; // the epilogue (GemmKernel.epilogue): null for none
+    boolean gelu;
     int aOffset, lda, bOffset, ldb, cOffset, ldc;
     boolean accumulate;
 
@@ -68,6 +70,10 @@ final class GemmCall implements Runnable {
         references.set(1);
     }
 
+    boolean hasEpilogue() {
+        return bias != null || residual != null || gelu;
+    }
+
     int items() {
         return items;
     }
@@ -82,6 +88,7 @@ final class GemmCall implements Runnable {
         if (references.decrementAndGet() == 0) {
             a = b = c = null;
             packed = null;
+            bias = residual = null;
             caller = null;
             owner.release(this);
         }

@@ -36,8 +36,12 @@ final class GemmDriver {
                 for (int ic = rowFirst; ic < rowEnd; ic += mcMax) {
                     int mc = Math.min(mcMax, rowEnd - ic);
                     kernel.packA(a, call.aOffset + ic * lda + pc, lda, mc, kc, buffers.packedA);
-                    kernel.multiplyBlock(mc, nc, kc, buffers.packedA, packedB, packedBAt, c,
-                            call.cOffset + ic * ldc + jc, ldc, load, buffers.edge);
+                    int cAt = call.cOffset + ic * ldc + jc;
+                    kernel.multiplyBlock(mc, nc, kc, buffers.packedA, packedB, packedBAt, c, cAt, ldc, load,
+                            buffers.edge);
+                    if (pc + kc == k && call.hasEpilogue()) { // the block's sums are complete and still in cache
+                        kernel.epilogue(c, cAt, ldc, mc, nc, call.bias, jc, call.residual, call.gelu);
+                    }
                 }
             }
         }

@@ -63,6 +63,15 @@ public interface GemmKernel {
     void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB);
 
     /**
+     * The epilogue of a product, on the block {@code C[rows × cols]} at {@code c[cAt]} (row stride
+     * {@code ldc}) once its sums are complete: {@code C += bias[biasAt + j]} (bias null: none)
+     * {@code + residual} (null: none; read at C's own indices), then GELU when {@code gelu}. Applied per
+     * block while it is still in cache, by the thread that computed it.
+     */
+    void epilogue(float[] c, int cAt, int ldc, int rows, int cols, float[] bias, int biasAt, float[] residual,
+                  boolean gelu);
+
+    /**
      * The exact GELU in place on {@code x[from .. to)}: {@code x·Φ(x) = ½·x·(1 + erf(x/√2))}, with
      * {@code erf} accurate to about 1e-7 (the element-wise step between a transformer's two GEMMs).
      */

@@ -38,17 +38,29 @@ public final class GemmRunner implements AutoCloseable {
     /** {@code C[m×n] (+)= A[m×k]·B[k×n]}; the arguments have been validated (in bounds, C apart from A and B). */
     public void multiply(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                          float[] c, int cOffset, int ldc, boolean accumulate) {
-        multiply(m, n, k, a, aOffset, lda, b, bOffset, ldb, null, c, cOffset, ldc, accumulate);
+        multiply(m, n, k, a, aOffset, lda, b, bOffset, ldb, null, c, cOffset, ldc, accumulate, null, null, false);
     }
 
     /** {@code C[m×n] (+)= A[m×k]·B} with B packed ahead for this runner's kernel; arguments validated. */
     public void multiply(int m, float[] a, int aOffset, int lda, PackedB b, float[] c, int cOffset, int ldc,
                          boolean accumulate) {
-        multiply(m, b.n, b.k, a, aOffset, lda, null, 0, Math.max(1, b.n), b, c, cOffset, ldc, accumulate);
+        multiply(m, b.n, b.k, a, aOffset, lda, null, 0, Math.max(1, b.n), b, c, cOffset, ldc, accumulate, null, null,
+                false);
+    }
+
+    /**
+     * {@code C = A·B + bias + residual}, then GELU when {@code gelu}, with B packed ahead: the epilogue runs
+     * on each block of C as it is completed ({@link GemmKernel#epilogue}); arguments validated.
+     */
+    public void multiply(int m, float[] a, int aOffset, int lda, PackedB b, float[] bias, float[] residual,
+                         boolean gelu, float[] c, int cOffset, int ldc) {
+        multiply(m, b.n, b.k, a, aOffset, lda, null, 0, Math.max(1, b.n), b, c, cOffset, ldc, false, bias, residual,
+                gelu);
     }
 
     private void multiply(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                          PackedB packed, float[] c, int cOffset, int ldc, boolean accumulate) {
+                          PackedB packed, float[] c, int cOffset, int ldc, boolean accumulate, float[] bias,
+                          float[] residual, boolean gelu) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -61,9 +73,15 @@ public final class GemmRunner implements AutoCloseable {
                 colBands = (int) split;
             }
             call.set(m, n, k, a, aOffset, lda, b, bOffset, ldb, packed, c, cOffset, ldc, accumulate, rowBands, colBands);
+            call.bias = bias;
+            call.residual = residual;
+            call.gelu = gelu;
             if (k == 0) {
                 if (!accumulate) {
                     GemmDriver.clear(call);
+                }
+                if (call.hasEpilogue()) {
+                    kernel.epilogue(c, cOffset, ldc, m, n, bias, 0, residual, gelu);
                 }
                 return;
             }

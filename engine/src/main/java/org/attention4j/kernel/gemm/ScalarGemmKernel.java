@@ -109,6 +109,24 @@ public final class ScalarGemmKernel implements GemmKernel {
     }
 
     @Override
+    public void epilogue(float[] c, int cAt, int ldc, int rows, int cols, float[] bias, int biasAt, float[] residual,
+                         boolean gelu) {
+        for (int i = 0; i < rows; i++) {
+            int row = cAt + i * ldc;
+            for (int j = 0; j < cols; j++) {
+                float v = c[row + j];
+                if (bias != null) {
+                    v += bias[biasAt + j];
+                }
+                if (residual != null) {
+                    v += residual[row + j];
+                }
+                c[row + j] = gelu ? RowMath.gelu(v) : v;
+            }
+        }
+    }
+
+    @Override
     public void gelu(float[] x, int from, int to) {
         for (int i = from; i < to; i++) {
             x[i] = RowMath.gelu(x[i]);

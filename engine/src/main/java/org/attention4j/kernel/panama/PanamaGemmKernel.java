@@ -100,6 +100,18 @@ public final class PanamaGemmKernel implements GemmKernel {
     }
 
     @Override
+    public void epilogue(float[] c, int cAt, int ldc, int rows, int cols, float[] bias, int biasAt, float[] residual,
+                         boolean gelu) {
+        for (int i = 0; i < rows; i++) {
+            int row = cAt + i * ldc;
+            PanamaRowOps.addRows(c, row, cols, bias, biasAt, residual);
+            if (gelu) {
+                PanamaRowOps.gelu(c, row, row + cols);
+            }
+        }
+    }
+
+    @Override
     public void gelu(float[] x, int from, int to) {
         PanamaRowOps.gelu(x, from, to);
     }

@@ -54,6 +54,40 @@ final class PanamaRowOps {
         }
     }
 
+    /**
+     * {@code x[at + j] += bias[biasAt + j] + residual[at + j]} for {@code j < count}, either term may be
+     * null (the bias first, then the residual, as the scalar epilogue adds them).
+     */
+    static void addRows(float[] x, int at, int count, float[] bias, int biasAt, float[] residual) {
+        int j = 0;
+        if (bias != null && residual != null) {
+            for (int bound = SPECIES.loopBound(count); j < bound; j += LANES) {
+                FloatVector.fromArray(SPECIES, x, at + j).add(FloatVector.fromArray(SPECIES, bias, biasAt + j))
+                        .add(FloatVector.fromArray(SPECIES, residual, at + j)).intoArray(x, at + j);
+            }
+        } else if (bias != null) {
+            for (int bound = SPECIES.loopBound(count); j < bound; j += LANES) {
+                FloatVector.fromArray(SPECIES, x, at + j).add(FloatVector.fromArray(SPECIES, bias, biasAt + j))
+                        .intoArray(x, at + j);
+            }
+        } else if (residual != null) {
+            for (int bound = SPECIES.loopBound(count); j < bound; j += LANES) {
+                FloatVector.fromArray(SPECIES, x, at + j).add(FloatVector.fromArray(SPECIES, residual, at + j))
+                        .intoArray(x, at + j);
+            }
+        }
+        for (; j < count; j++) { // scalar tail
+            float v = x[at + j];
+            if (bias != null) {
+                v += bias[biasAt + j];
+            }
+            if (residual != null) {
+                v += residual[at + j];
+            }
+            x[at + j] = v;
+        }
+    }
+
     /** LayerNorm of one row in place (see {@code GemmKernel.layerNorm}); sums in float vectors. */
     static void layerNorm(float[] x, float[] residual, int at, int width, float[] gamma, float[] beta, float eps) {
         int bound = SPECIES.loopBound(width);
