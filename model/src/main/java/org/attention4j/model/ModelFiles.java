@@ -17,7 +17,8 @@ import org.attention4j.model.onnx.OnnxBertWeights;
  *   <li>configuration: {@code config.json} beside the weights (required for safetensors); for ONNX
  *       without one, read off the graph ({@link OnnxBertWeights#config()});</li>
  *   <li>tokenizer: the one given, else {@code tokenizer.json} beside the weights, else
- *       {@code <name>-tokenizer.json} for weights {@code <name>.onnx} (LangChain4j's naming).</li>
+ *       {@code <name>-tokenizer.json} for weights {@code <name>.onnx} (LangChain4j's naming), else for
+ *       an export in {@code onnx/} the repository's {@code tokenizer.json} one folder up.</li>
  * </ul>
  */
 record ModelFiles(Path weights, Path config, Path tokenizer) {
@@ -44,11 +45,8 @@ record ModelFiles(Path weights, Path config, Path tokenizer) {
         return new ModelFiles(weights, config, tokenizer != null ? requireFile(tokenizer) : tokenizerBeside(weights));
     }
 
-    /** The encoder's configuration: config.json when there is one, else read off the ONNX graph. */
-    BertConfig bertConfig(WeightSource source) throws IOException {
-        if (config != null) {
-            return BertConfig.fromJson(config);
-        }
+    /** The encoder's configuration: config.json when there is one (read first), else read off the ONNX graph. */
+    BertConfig bertConfig(WeightSource source) {
         return ((OnnxBertWeights) source).config();
     }
 
@@ -81,8 +79,11 @@ record ModelFiles(Path weights, Path config, Path tokenizer) {
         Path folder = weights.toAbsolutePath().getParent();
         String name = weights.getFileName().toString();
         String stem = name.substring(0, name.lastIndexOf('.'));
+        // a Hugging Face repository keeps its export in onnx/ and the tokenizer at the top
+        Path repository = folder.getFileName() != null && folder.getFileName().toString().equals("onnx")
+                ? folder.getParent() : null;
         for (Path candidate : new Path[] {folder.resolve("tokenizer.json"), folder.resolve(stem + "-tokenizer.json"),
-                folder.getParent() == null ? null : folder.getParent().resolve("tokenizer.json")}) {
+                repository == null ? null : repository.resolve("tokenizer.json")}) {
             if (candidate != null && Files.isRegularFile(candidate)) {
                 return candidate;
             }
