@@ -6,13 +6,28 @@ final class PackedBatch {
     int[] cuSeqlens = new int[1];
 
     /**
-     * Packs texts from {@code first} on until adding the next would pass {@code budget} tokens (at least
-     * one text per batch); returns the end (exclusive).
+     * Where each batch of at most {@code budget} tokens starts (a text longer than that is a batch of its
+     * own), then the text count: batch {@code b} is texts {@code firsts[b] .. firsts[b + 1]}.
      */
-    int pack(int[][] texts, int first, int budget) {
-        int end = first, tokens = 0;
-        while (end < texts.length && (end == first || tokens + texts[end].length <= budget)) {
-            tokens += texts[end++].length;
+    static int[] firsts(int[][] texts, int budget) {
+        int[] firsts = new int[texts.length + 1];
+        int batches = 0;
+        for (int first = 0; first < texts.length; ) {
+            firsts[batches++] = first;
+            int tokens = texts[first++].length;
+            while (first < texts.length && tokens + texts[first].length <= budget) {
+                tokens += texts[first++].length;
+            }
+        }
+        firsts[batches] = texts.length;
+        return java.util.Arrays.copyOf(firsts, batches + 1);
+    }
+
+    /** Packs texts {@code first .. end}. */
+    void pack(int[][] texts, int first, int end) {
+        int tokens = 0;
+        for (int i = first; i < end; i++) {
+            tokens += texts[i].length;
         }
         if (ids.length < tokens) {
             ids = new int[tokens];
@@ -23,6 +38,5 @@ final class PackedBatch {
             at += texts[i].length;
             cuSeqlens[i - first + 1] = at;
         }
-        return end;
     }
 }
