@@ -5,6 +5,7 @@ import org.attention4j.cli.embed.EmbedCommand;
 import org.attention4j.cli.gate.GateCommand;
 import org.attention4j.cli.heatmap.HeatmapCommand;
 import org.attention4j.cli.profile.ProfileCommand;
+import org.attention4j.cli.serve.ServeCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "FlashAttention-style SIMD attention for the JVM: profile it, run it on your tensors, gate CI on it, look at its weights.",
         subcommands = {InfoCommand.class, ProfileCommand.class, RunCommand.class, LayerCommand.class, GateCommand.class,
-            HeatmapCommand.class, EmbedCommand.class,
+            HeatmapCommand.class, EmbedCommand.class, ServeCommand.class,
             AutoComplete.GenerateCompletion.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.attention4j.Tensor;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
 import org.attention4j.cli.io.SafeTensors;
+import org.attention4j.cli.serve.AttentionService;
 import org.attention4j.reference.ReferenceAttention;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +55,8 @@ class AttentionServiceLoadTest {
     @BeforeAll
     static void start() throws IOException {
         engine = AttentionEngine.builder().threads(2).memoryBudget(64L << 20).build();
-        service = new AttentionService(0, engine, 16L << 20, 30_000);
+        service = AttentionService.builder(engine).port(0).maxBodyBytes(16L << 20).deadline(Duration.ofSeconds(30))
+                .queue(1024).build();
         service.start();
         client = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     }
