@@ -32,7 +32,7 @@ public final class BertEncoder implements AutoCloseable {
     /** The phases being profiled by the one call that passed them, else null. */
     private volatile EncoderPhases profiled;
 
-    private BertEncoder(BertConfig config, BertWeights weights, int threads) {
+    private BertEncoder(BertConfig config, BertWeights weights, int threads, BertEncoder packedBy) {
         this.config = config;
         this.weights = weights;
         this.engine = AttentionEngine.builder().threads(threads).listener(this::attentionTimed).build();
@@ -41,6 +41,11 @@ public final class BertEncoder implements AutoCloseable {
         for (int i = 0; i < attention.length; i++) {
             attention[i] = MultiHeadAttention.builder(weights.layers[i].attention()).engine(engine).gemm(gemm).build();
         }
+        if (packedBy != null && packedBy.gemm.kernel() == gemm.kernel()) { // packed for the same kernel: shared
+            this.intermediateWeights = packedBy.intermediateWeights;
+            this.outputWeights = packedBy.outputWeights;
+            return;
+        }
         int h = config.hiddenSize(), inter = config.intermediateSize();
         this.intermediateWeights = new Gemm.PackedMatrix[attention.length];
         this.outputWeights = new Gemm.PackedMatrix[attention.length];
@@ -48,6 +53,18 @@ public final class BertEncoder implements AutoCloseable {
             intermediateWeights[i] = gemm.pack(weights.layers[i].intermediateWeight(), 0, inter, h, inter);
             outputWeights[i] = gemm.pack(weights.layers[i].outputWeight(), 0, h, inter, h);
         }
+    }
+
+    /**
+     * An encoder with the same weights (and their packed feed-forward copies) on {@code threads} threads
+     * per call, with its own workers: e.g. one-thread encoders running batches side by side, next to
+     * one that splits each call. Close it separately.
+     */
+    public BertEncoder withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
+        }
+        return new BertEncoder(config, weights, threads, this);
     }
 
     /**
@@ -60,7 +77,7 @@ public final class BertEncoder implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
         }
-        return new BertEncoder(config, BertWeights.load(weights, config), threads);
+        return new BertEncoder(config, BertWeights.load(weights, config), threads, null);
     }
 
     public BertConfig config() {

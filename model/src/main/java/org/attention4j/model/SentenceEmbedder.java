@@ -25,8 +25,9 @@ import org.attention4j.model.tokenizer.WordPieceTokenizer;
  *
  * <p>Threads: one batch (a short list, one text) runs on all of the encoder's threads (each GEMM and
  * attention call split among them: the lowest latency for a request); a list of several batches runs
- * its batches side by side, one per thread, so the serial steps of each (LayerNorm, the per-sequence
- * attention calls) overlap too. Thread-safe; calls may run concurrently.
+ * its batches side by side, one per thread, each on a one-thread encoder sharing the weights (no
+ * synchronization inside a batch: its serial steps — LayerNorm, the per-sequence attention calls —
+ * overlap with the other threads' work). Thread-safe; calls may run concurrently.
  */
 public final class SentenceEmbedder implements AutoCloseable {
     private final WordPieceTokenizer tokenizer;
@@ -36,6 +37,8 @@ public final class SentenceEmbedder implements AutoCloseable {
     private final int batchTokens;
     /** Threads − 1 daemon threads that encode batches beside the caller's; null on one thread. */
     private final ExecutorService helpers;
+    /** The encoder of batches run side by side: one thread per call (null on one thread). */
+    private final BertEncoder batchEncoder;
 
     private SentenceEmbedder(WordPieceTokenizer tokenizer, BertEncoder encoder, Builder b) {
         this.tokenizer = tokenizer;
@@ -43,6 +46,7 @@ public final class SentenceEmbedder implements AutoCloseable {
         this.pooling = b.pooling;
         this.normalize = b.normalize;
         this.batchTokens = b.batchTokens;
+        this.batchEncoder = b.threads == 1 ? null : encoder.withThreads(1);
         this.helpers = b.threads == 1 ? null : Executors.newFixedThreadPool(b.threads - 1, runnable -> {
             Thread t = new Thread(runnable, "attention4j-embed-" + HELPER_IDS.incrementAndGet());
             t.setDaemon(true);
@@ -107,20 +111,21 @@ public final class SentenceEmbedder implements AutoCloseable {
         if (helpers == null || phases != null || firsts.length < 3) { // one batch, or profiling: on this thread
             PackedBatch batch = new PackedBatch();
             for (int b = 0; b + 1 < firsts.length; b++) {
-                embedBatch(batch, ids, firsts[b], firsts[b + 1], out, phases);
+                embedBatch(encoder, batch, ids, firsts[b], firsts[b + 1], out, phases);
             }
             return;
         }
-        new ParallelBatches(firsts, (batch, first, end) -> embedBatch(batch, ids, first, end, out, null)).run(helpers,
-                encoder.threads() - 1);
+        new ParallelBatches(firsts, (batch, first, end) -> embedBatch(batchEncoder, batch, ids, first, end, out, null))
+                .run(helpers, encoder.threads() - 1);
     }
 
     /** Texts {@code first .. end} packed and encoded, their vectors written to their rows of {@code out}. */
-    private void embedBatch(PackedBatch batch, int[][] ids, int first, int end, float[] out, EncoderPhases phases) {
+    private void embedBatch(BertEncoder by, PackedBatch batch, int[][] ids, int first, int end, float[] out,
+                            EncoderPhases phases) {
         int d = dimension();
         batch.pack(ids, first, end);
         float[] vectors = new float[(end - first) * d];
-        encoder.embed(batch.ids, null, batch.cuSeqlens, pooling, normalize, vectors, phases);
+        by.embed(batch.ids, null, batch.cuSeqlens, pooling, normalize, vectors, phases);
         System.arraycopy(vectors, 0, out, first * d, vectors.length);
     }
 
@@ -166,6 +171,7 @@ public final class SentenceEmbedder implements AutoCloseable {
     public void close() {
         if (helpers != null) {
             helpers.shutdownNow();
+            batchEncoder.close();
         }
         encoder.close();
     }
