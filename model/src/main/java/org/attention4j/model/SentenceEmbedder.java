@@ -3,6 +3,7 @@ package org.attention4j.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.attention4j.bench.JitQuiet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,19 +131,18 @@ public final class SentenceEmbedder implements AutoCloseable {
     }
 
     /**
-     * Runs the model on synthetic texts of many lengths ({@link SyntheticTexts}) until {@code budget} has
-     * passed, so the JIT has compiled the hot paths before the first real request (a cold first call is
-     * tens of times slower). Returns the texts embedded.
+     * Runs the model on synthetic texts ({@link SyntheticTexts}: one text, then lists of several batches,
+     * so both thread paths compile) until {@code budget} has passed and the JIT has compiled nothing for
+     * 0.3 s, for at most 4 × {@code budget} (as {@code AttentionEngine.warmUp}): before C2 has compiled
+     * the kernels a call runs several times slower. Returns the calls made.
      */
     public int warmUp(java.time.Duration budget) {
-        long end = System.nanoTime() + budget.toNanos();
-        int texts = 0;
-        for (long seed = 1; texts == 0 || System.nanoTime() < end; seed++) {
-            List<String> batch = SyntheticTexts.mix(32, seed);
-            embed(batch, new float[batch.size() * dimension()]);
-            texts += batch.size();
-        }
-        return texts;
+        long nanos = budget.toNanos();
+        long[] seed = {0};
+        return JitQuiet.runUntilCompiled(() -> {
+            List<String> texts = SyntheticTexts.mix(++seed[0] % 2 == 0 ? 1 : 32, seed[0]);
+            embed(texts, new float[texts.size() * dimension()]);
+        }, 3, nanos, 4 * nanos, 300_000_000L);
     }
 
     /** Tokens of {@code text} after truncation, [CLS] and [SEP] included. */

@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
                 + "and attention (POST /v1/attention). Without --model, only /v1/attention is served.",
             "Example: attention4j serve --model all-minilm-l6-v2.onnx --port 8080"})
 public final class ServeCommand implements Callable<Integer> {
-    /** Warm-up: at least this long, then until the JIT is quiet, at most {@link #WARM_UP_MAX}. */
-    private static final Duration WARM_UP_MIN = Duration.ofSeconds(1), WARM_UP_MAX = Duration.ofSeconds(3);
+    /** Warm-up: at least this long, then until the JIT is quiet, at most 4 × this. */
+    private static final Duration WARM_UP_MIN = Duration.ofSeconds(1);
     private static final long ATTENTION_MEMORY_BUDGET = 256L << 20;
 
     @Spec
@@ -93,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             long t0 = System.nanoTime();
             if (embedder != null) {
-                ServeWarmUp.model(embedder, WARM_UP_MIN, WARM_UP_MAX);
+                ServeWarmUp.model(embedder, WARM_UP_MIN);
             }
             engine = AttentionEngine.builder().threads(threadCount()).memoryBudget(ATTENTION_MEMORY_BUDGET).build();
             AttentionService service = listen(engine, embedder);

@@ -10,16 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.attention4j.bench.JitQuiet;
 import org.attention4j.model.SentenceEmbedder;
 
 /**
  * Makes the first request after start-up as fast as the later ones, in two steps:
  * <ol>
- * <li>{@link #model}: embeds one short text and a batch of 8 texts of mixed lengths (one past the
- *     tokenizer's limit) again and again, for at least {@code min}, then until the JIT has compiled
- *     nothing for 0.3 s, at most until {@code max} (on 2 busy cores all-MiniLM-L6-v2 reached its steady
- *     speed after about 2 s; the JIT compiles odds and ends for long after);</li>
+ * <li>{@link #model}: {@link SentenceEmbedder#warmUp} — one text and lists of several batches, for at
+ *     least {@code min}, then until the JIT has compiled nothing for 0.3 s, at most 4 × {@code min} (on
+ *     2 busy cores all-MiniLM-L6-v2 reached its steady speed after about 2 s);</li>
  * <li>{@link #requests}: a few real requests through the started server, over the loopback, so that the
  *     HTTP server, the JSON parser and writer and the model's own thread are loaded and compiled too
  *     (without it the first request took 230–330 ms, the next ones 12–22 ms).</li>
@@ -31,14 +29,9 @@ public final class ServeWarmUp {
 
     private ServeWarmUp() {}
 
-    /** Step 1; returns the number of rounds run. */
-    public static int model(SentenceEmbedder embedder, Duration min, Duration max) {
-        List<String> one = List.of("warm-up: a short sentence to embed");
-        List<String> batch = texts(8);
-        return JitQuiet.runUntilCompiled(() -> {
-            embedder.embed(one);
-            embedder.embed(batch);
-        }, 3, min.toNanos(), max.toNanos(), JIT_QUIET_NANOS);
+    /** Step 1 ({@link SentenceEmbedder#warmUp}: at least {@code min}, then until the JIT is quiet); returns the calls. */
+    public static int model(SentenceEmbedder embedder, Duration min) {
+        return embedder.warmUp(min);
     }
 
     /**
@@ -54,7 +47,7 @@ public final class ServeWarmUp {
         }
         InetSocketAddress server = new InetSocketAddress(address, port);
         StringBuilder batch = new StringBuilder("{\"input\": [");
-        List<String> texts = texts(32);   // a larger batch than step 1's: the JSON writer's loops
+        List<String> texts = texts(32);   // the JSON writer's loops
         for (int i = 0; i < texts.size(); i++) {
             batch.append(i == 0 ? "\"" : ", \"").append(texts.get(i)).append('"');
         }
