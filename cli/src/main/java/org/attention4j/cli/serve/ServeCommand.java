@@ -13,11 +13,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.attention4j.AttentionEngine;
 import org.attention4j.cli.BadInputException;
+import org.attention4j.cli.embed.EmbedderOptions;
 import org.attention4j.cli.VersionProvider;
-import org.attention4j.model.Pooling;
 import org.attention4j.model.SentenceEmbedder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,10 +46,6 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Without it, /v1/embeddings answers 404.")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
-            description = "The Hugging Face tokenizer.json (WordPiece); default: the one beside the model.")
-    Path tokenizer;
-
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
             description = "Port to listen on; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -57,19 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE} (this machine only).")
     String host;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads per model call; default: available processors.")
-    Integer threads;
-
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Tokens per text at most ([CLS] and [SEP] included); default: the tokenizer file's truncation.")
-    Integer maxLength;
-
-    @Option(names = "--pooling", defaultValue = "mean", paramLabel = "mean|cls",
-            description = "Mean over the tokens (sentence-transformers' usual) or the [CLS] state. Default: ${DEFAULT-VALUE}.")
-    String pooling;
-
-    @Option(names = "--no-normalize", description = "Keep the pooled vectors as they are (default: unit L2 norm).")
-    boolean noNormalize;
+    @Mixin
+    EmbedderOptions embedderOptions;
 
     @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "N",
             description = "Larger request bodies get a 413. Default: ${DEFAULT-VALUE} (1 MiB).")
@@ -85,9 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Pooling mode = checkOptions();
+        checkOptions();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        SentenceEmbedder embedder = model == null ? null : load(mode);
+        SentenceEmbedder embedder = model == null ? null : embedderOptions.load(model);
         AttentionEngine engine = null;
         Runnable shutdown = null;
         try {
@@ -164,15 +150,9 @@ public final class ServeCommand implements Callable<Integer> {
         };
     }
 
-    private Pooling checkOptions() {
+    private void checkOptions() {
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port " + port + ": expected 0..65535");
-        }
-        if (threads != null && threads < 1) {
-            throw new BadInputException("--threads " + threads + ": expected >= 1");
-        }
-        if (maxLength != null && maxLength < 2) {
-            throw new BadInputException("--max-length " + maxLength + ": expected >= 2 ([CLS] and [SEP])");
         }
         if (maxBodyBytes < 1) {
             throw new BadInputException("--max-body-bytes " + maxBodyBytes + ": expected >= 1");
@@ -183,7 +163,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (queue < 1) {
             throw new BadInputException("--queue " + queue + ": expected >= 1");
         }
-        if (model == null && tokenizer != null) {
+        if (model == null && embedderOptions.tokenizer != null) {
             throw new BadInputException("--tokenizer without --model: give the model too");
         }
         try {
@@ -191,29 +171,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new BadInputException("--host " + host + ": unknown host");
         }
-        return switch (pooling.toLowerCase(Locale.ROOT)) {
-            case "mean" -> Pooling.MEAN;
-            case "cls" -> Pooling.CLS;
-            default -> throw new BadInputException("--pooling " + pooling + ": expected mean or cls");
-        };
-    }
-
-    private SentenceEmbedder load(Pooling mode) {
-        SentenceEmbedder.Builder b = SentenceEmbedder.builder(model).pooling(mode).normalize(!noNormalize)
-                .threads(threadCount());
-        if (tokenizer != null) {
-            b.tokenizer(tokenizer);
-        }
-        if (maxLength != null) {
-            b.maxLength(maxLength);
-        }
-        try {
-            return b.build();
-        } catch (NoSuchFileException e) {
-            throw new BadInputException("--model " + model + ": cannot read " + e.getFile(), e);
-        } catch (IOException e) {
-            throw new BadInputException("--model " + model + ": cannot read it (" + e + ")", e);
-        }
+        embedderOptions.check();
     }
 
     private AttentionService listen(AttentionEngine engine, SentenceEmbedder embedder) {
@@ -233,7 +191,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private int threadCount() {
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        return embedderOptions.threadCount();
     }
 
     /** The name responses carry: the model file's name without its extension, or its folder's name. */
