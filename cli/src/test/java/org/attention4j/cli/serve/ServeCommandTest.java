@@ -1,5 +1,6 @@
 package org.attention4j.cli.serve;
 
+import org.attention4j.model.MiniLmFiles;
 import static org.attention4j.cli.serve.ServeClient.error;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +55,7 @@ class ServeCommandTest {
         Path missing = dir.resolve("missing.onnx");
         Path broken = Files.createDirectories(dir.resolve("broken"));
         Files.writeString(broken.resolve("model.onnx"), "not an ONNX file");
-        Files.copy(MiniLm.folder().resolve(MiniLm.TOKENIZER), broken.resolve("tokenizer.json"));
+        Files.copy(MiniLmFiles.folder().resolve(MiniLmFiles.TOKENIZER), broken.resolve("tokenizer.json"));
         Path empty = Files.createDirectories(dir.resolve("empty"));
         for (Path model : new Path[] {missing, broken.resolve("model.onnx"), broken, empty}) {
             CliRun run = CliRun.of("serve", "--model", model.toString(), "--port", "0");

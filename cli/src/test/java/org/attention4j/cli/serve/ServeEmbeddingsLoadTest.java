@@ -1,5 +1,6 @@
 package org.attention4j.cli.serve;
 
+import org.attention4j.model.MiniLmFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,7 @@ class ServeEmbeddingsLoadTest {
     @Test
     void concurrentClientsGetExactlyTheDirectAnswers() throws Exception {
         int requests = Integer.getInteger("attention4j.serve.load.requests", 96);
-        try (SentenceEmbedder embedder = SentenceEmbedder.builder(MiniLm.model()).threads(2).build();
+        try (SentenceEmbedder embedder = SentenceEmbedder.builder(MiniLmFiles.model()).threads(2).build();
              AttentionEngine engine = AttentionEngine.create(1);
              AttentionService service = AttentionService.builder(engine).port(0).embedder(embedder, "minilm").build()) {
             service.start();

@@ -1,5 +1,6 @@
 package org.attention4j.cli.serve;
 
+import org.attention4j.model.MiniLmFiles;
 import static org.attention4j.cli.serve.ServeClient.base64Vectors;
 import static org.attention4j.cli.serve.ServeClient.embeddings;
 import static org.attention4j.cli.serve.ServeClient.error;
@@ -49,9 +50,9 @@ class ServeEmbeddingsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServeRun.start("serve", "--model", MiniLm.model().toString(), "--port", "0", "--threads", "2");
+        server = ServeRun.start("serve", "--model", MiniLmFiles.model().toString(), "--port", "0", "--threads", "2");
         client = new ServeClient(server.port());
-        direct = SentenceEmbedder.builder(MiniLm.model()).threads(2).build();
+        direct = SentenceEmbedder.builder(MiniLmFiles.model()).threads(2).build();
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package org.attention4j.cli.serve;
 
+import org.attention4j.model.MiniLmFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class ServeLauncherIT {
 
     @Test
     void sigtermLetsTheRequestInFlightFinish() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "serve", "--model", MiniLm.model().toString(),
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "serve", "--model", MiniLmFiles.model().toString(),
                 "--port", "0", "--threads", "1");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("JAVA_OPTS", "");

@@ -1,5 +1,6 @@
 package org.attention4j.langchain4j;
 
+import org.attention4j.model.MiniLmFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
