@@ -3,10 +3,10 @@ package org.attention4j.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.attention4j.bench.JitQuiet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.attention4j.bench.JitQuiet;
 import org.attention4j.model.tokenizer.WordPieceTokenizer;
 
 /**
@@ -31,6 +31,8 @@ import org.attention4j.model.tokenizer.WordPieceTokenizer;
  * overlap with the other threads' work). Thread-safe; calls may run concurrently.
  */
 public final class SentenceEmbedder implements AutoCloseable {
+    private static final AtomicInteger HELPER_IDS = new AtomicInteger();
+
     private final WordPieceTokenizer tokenizer;
     private final BertEncoder encoder;
     private final Pooling pooling;
@@ -54,8 +56,6 @@ public final class SentenceEmbedder implements AutoCloseable {
             return t;
         });
     }
-
-    private static final AtomicInteger HELPER_IDS = new AtomicInteger();
 
     /** Options for the model at {@code model}: a {@code .onnx} or {@code .safetensors} file, or a folder (see {@link #build}). */
     public static Builder builder(Path model) {

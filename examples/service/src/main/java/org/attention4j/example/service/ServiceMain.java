@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.cli.serve.AttentionService;
-import org.attention4j.cli.serve.ServeWarmUp;
 import org.attention4j.model.SentenceEmbedder;
 
 /**
@@ -33,7 +32,7 @@ public final class ServiceMain {
         SentenceEmbedder embedder = null;
         if (model != null) {                                      // also serve POST /v1/embeddings
             embedder = SentenceEmbedder.builder(model).build();
-            ServeWarmUp.model(embedder, Duration.ofSeconds(1), Duration.ofSeconds(3));
+            embedder.warmUp(Duration.ofSeconds(1));               // until the JIT is quiet: a fast first request
             server.embedder(embedder, model.getFileName().toString());
         }
         AttentionService service = server.build();
