@@ -134,7 +134,9 @@ public final class BertEncoder implements AutoCloseable {
         EncoderArguments.requireFloats("out", out, (long) sequences * hiddenSize);
         Scratch s = acquire(total);
         try {
-            profiled = phases;
+            if (phases != null) {
+                profiled = phases;
+            }
             run(s, tokenIds, tokenTypes, cuSeqlens, total, phases);
             long start = System.nanoTime();
             EncoderMath.pool(s.x, cuSeqlens, hiddenSize, pooling, normalize, out);
@@ -144,7 +146,9 @@ public final class BertEncoder implements AutoCloseable {
                 phases.tokens += total;
             }
         } finally {
-            profiled = null;
+            if (phases != null) {
+                profiled = null;
+            }
             release(s);
         }
     }

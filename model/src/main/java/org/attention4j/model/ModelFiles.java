@@ -45,8 +45,8 @@ record ModelFiles(Path weights, Path config, Path tokenizer) {
         return new ModelFiles(weights, config, tokenizer != null ? requireFile(tokenizer) : tokenizerBeside(weights));
     }
 
-    /** The encoder's configuration: config.json when there is one (read first), else read off the ONNX graph. */
-    BertConfig bertConfig(WeightSource source) {
+    /** The configuration read off an ONNX export's graph, for a model without config.json. */
+    static BertConfig onnxConfig(WeightSource source) {
         return ((OnnxBertWeights) source).config();
     }
 

@@ -260,7 +260,7 @@ public final class SentenceEmbedder implements AutoCloseable {
             WordPieceTokenizer words = WordPieceTokenizer.load(files.tokenizer());
             BertConfig declared = files.config() == null ? null : BertConfig.fromJson(files.config());
             WeightSource weights = files.openWeights();
-            BertConfig config = declared != null ? declared : files.bertConfig(weights);
+            BertConfig config = declared != null ? declared : ModelFiles.onnxConfig(weights);
             if (maxLength > 0) {
                 words = words.withMaxLength(maxLength);
             }

@@ -79,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             long t0 = System.nanoTime();
             if (embedder != null) {
-                ServeWarmUp.model(embedder, WARM_UP_MIN);
+                embedder.warmUp(WARM_UP_MIN);
             }
             engine = AttentionEngine.builder().threads(threadCount()).memoryBudget(ATTENTION_MEMORY_BUDGET).build();
             AttentionService service = listen(engine, embedder);

@@ -7,15 +7,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.attention4j.model.SentenceEmbedder;
 
 /**
- * Makes the first request after start-up as fast as the later ones, in two steps:
+ * Makes the first request after start-up as fast as the later ones, in two steps (the command runs the first):
  * <ol>
- * <li>{@link #model}: {@link SentenceEmbedder#warmUp} — one text and lists of several batches, for at
+ * <li>the model: {@link SentenceEmbedder#warmUp} — one text and lists of several batches, for at
  *     least {@code min}, then until the JIT has compiled nothing for 0.3 s, at most 4 × {@code min} (on
  *     2 busy cores all-MiniLM-L6-v2 reached its steady speed after about 2 s);</li>
  * <li>{@link #requests}: a few real requests through the started server, over the loopback, so that the
@@ -24,18 +23,12 @@ import org.attention4j.model.SentenceEmbedder;
  * </ol>
  */
 public final class ServeWarmUp {
-    private static final long JIT_QUIET_NANOS = 300_000_000L;
     private static final int ROUNDS_THROUGH_HTTP = 3;
 
     private ServeWarmUp() {}
 
-    /** Step 1 ({@link SentenceEmbedder#warmUp}: at least {@code min}, then until the JIT is quiet); returns the calls. */
-    public static int model(SentenceEmbedder embedder, Duration min) {
-        return embedder.warmUp(min);
-    }
-
     /**
-     * Step 2: requests to the server listening at {@code host:port} (a wildcard address: the loopback),
+     * Requests to the server listening at {@code host:port} (a wildcard address: the loopback),
      * embeddings ones only when it has a model.
      *
      * @throws IOException when the server cannot be reached or answers an unexpected status

@@ -66,7 +66,7 @@ class ServeEmbeddingsLoadTest {
 
             // The expected answers from compiled code, as the server's are: cold calls can differ from later
             // ones in the last bit (up to 2.5e-7 seen). So: warm up, run every request, then call directly.
-            ServeWarmUp.model(embedder, Duration.ofSeconds(1));
+            embedder.warmUp(Duration.ofSeconds(1));
             run(client, embedder, valid, malformed, 2 * valid.size(), new ConcurrentLinkedQueue<>());
             for (Call call : valid) {
                 call.expected()[0] = embedder.embed(call.texts());

@@ -9,14 +9,19 @@ final class GemmBuffers {
     float[] packedB = new float[0];
     float[] edge = new float[0];
 
-    /** Makes the buffers large enough for regions of up to {@code rows × cols} at depth {@code depth}. */
-    void prepare(GemmKernel kernel, int rows, int cols, int depth) {
+    /**
+     * Makes the buffers large enough for regions of up to {@code rows × cols} at depth {@code depth}; the
+     * B block only when the call packs B itself ({@code packsB}: not when it was packed ahead).
+     */
+    void prepare(GemmKernel kernel, int rows, int cols, int depth, boolean packsB) {
         int mr = kernel.tileRows(), nr = kernel.tileCols();
         int kc = Math.min(kernel.depthBlock(), depth);
         int mc = roundUp(Math.min(kernel.rowBlock(), rows), mr);
         int nc = roundUp(Math.min(kernel.colBlock(), cols), nr);
         packedA = atLeast(packedA, mc * kc);
-        packedB = atLeast(packedB, kc * nc);
+        if (packsB) {
+            packedB = atLeast(packedB, kc * nc);
+        }
         edge = atLeast(edge, mr * nr);
     }
 

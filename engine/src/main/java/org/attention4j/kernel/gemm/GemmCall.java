@@ -114,7 +114,7 @@ final class GemmCall implements Runnable {
                     try {
                         if (buffer == null) {
                             buffer = buffers.acquire();
-                            buffer.prepare(kernel, Math.min(bandRows, m), Math.min(bandCols, n), k);
+                            buffer.prepare(kernel, Math.min(bandRows, m), Math.min(bandCols, n), k, packed == null);
                         }
                         runItem(item, buffer);
                     } catch (Throwable t) {
