@@ -152,7 +152,11 @@ class Attention4jEmbeddingModelTest {
         assertEquals(2, response.content().size());
         assertEquals(1, requests.get());
         assertEquals(1, responses.get());
-        assertEquals(model.embedAll(List.of(TextSegment.from("one"))).content().get(0), response.content().get(0));
+        // the same vector as a direct call, to 1e-6: bit for bit once compiled, but a path still at an earlier
+        // JIT tier sums the Vector API's lanes in another order (last-bit differences)
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                model.embedAll(List.of(TextSegment.from("one"))).content().get(0).vector(),
+                response.content().get(0).vector(), 1e-6f);
     }
 
     @Test
