@@ -286,10 +286,11 @@ public final class AttentionEngine implements AutoCloseable {
             event.heads = spec.heads();
             event.kvHeads = spec.kvHeads();
             event.headDim = spec.headDim();
+            event.valueHeadDim = spec.valueHeadDim();
             event.causal = spec.causal();
             event.kernel = ops.name();
             event.threads = threads;
-            long elements = 2L * spec.batch() * spec.headDim()
+            long elements = (long) spec.batch() * (spec.headDim() + spec.valueHeadDim())
                     * ((long) spec.queryLength() * spec.heads() + (long) spec.keyLength() * spec.kvHeads());
             event.tensorBytes = elements * Float.BYTES;
             event.workspaceBytes = workspaceBytes(spec);
@@ -309,14 +310,15 @@ public final class AttentionEngine implements AutoCloseable {
         int calls = 0;
         long budgetNanos = budget.toNanos();
         for (AttentionSpec spec : specs) {
-            int b = spec.batch(), d = spec.headDim();
+            int b = spec.batch(), d = spec.headDim(), dv = spec.valueHeadDim();
             float[] q = random(Tensor.elements(b, spec.queryLength(), spec.heads(), d), 1);
             float[] k = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 2);
-            float[] v = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 3);
+            float[] v = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), dv), 3);
             Tensor tq = Tensor.bshd(q, spec.queryLength(), spec.heads(), d);
             Tensor tk = Tensor.bshd(k, spec.keyLength(), spec.kvHeads(), d);
-            Tensor tv = Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), d);
-            Tensor to = Tensor.bshd(new float[q.length], spec.queryLength(), spec.heads(), d);
+            Tensor tv = Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), dv);
+            float[] o = new float[Tensor.elements(b, spec.queryLength(), spec.heads(), dv)];
+            Tensor to = Tensor.bshd(o, spec.queryLength(), spec.heads(), dv);
             calls += JitQuiet.runUntilCompiled(() -> forward(spec, tq, tk, tv, to), 3, budgetNanos, 4 * budgetNanos,
                     WARMUP_JIT_QUIET_NANOS);
         }

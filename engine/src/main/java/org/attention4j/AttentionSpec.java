@@ -3,8 +3,11 @@ package org.attention4j;
 /**
  * The shape and options of one attention problem: {@code O = softmax(Q·Kᵀ·scale + mask)·V}.
  *
- * <p>Q and O are {@code [batch, queryLength, heads, headDim]}; K and V are
- * {@code [batch, keyLength, kvHeads, headDim]}. {@code heads % kvHeads == 0}: query head {@code h} reads
+ * <p>Q is {@code [batch, queryLength, heads, headDim]}, K {@code [batch, keyLength, kvHeads, headDim]},
+ * V {@code [batch, keyLength, kvHeads, valueHeadDim]} and O {@code [batch, queryLength, heads, valueHeadDim]}.
+ * The value head size defaults to {@code headDim}; it may differ (as ONNX {@code Attention}, PyTorch's
+ * {@code scaled_dot_product_attention} and multi-head latent attention allow: DeepSeek's query/key heads of
+ * 192 with value heads of 128). {@code heads % kvHeads == 0}: query head {@code h} reads
  * key/value head {@code h / (heads / kvHeads)} (MHA when equal, GQA when a divisor, MQA when 1).
  *
  * <h2>Causal masking</h2>
@@ -39,7 +42,7 @@ package org.attention4j;
  * <p>Instances are immutable and validated on construction; build them with {@link #builder()}.
  */
 public final class AttentionSpec {
-    /** Largest supported head dimension. */
+    /** Largest supported head dimension, of queries/keys and of values alike. */
     public static final int MAX_HEAD_DIM = 256;
 
     private final int batch;
@@ -48,6 +51,7 @@ public final class AttentionSpec {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
+    private final int valueHeadDim;
     private final float scale;
     private final boolean causal;
     private final int windowLeft;
@@ -70,6 +74,11 @@ public final class AttentionSpec {
             throw new IllegalArgumentException("headDim = " + b.headDim + ": expected 1.." + MAX_HEAD_DIM);
         }
         this.headDim = b.headDim;
+        int valueDim = b.valueHeadDimSet ? b.valueHeadDim : headDim;
+        if (valueDim < 1 || valueDim > MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("valueHeadDim = " + valueDim + ": expected 1.." + MAX_HEAD_DIM);
+        }
+        this.valueHeadDim = valueDim;
         float s = b.scaleSet ? b.scale : (float) (1.0 / Math.sqrt(headDim));
         if (!Float.isFinite(s)) {
             throw new IllegalArgumentException("scale = " + s + ": expected a finite number");
@@ -143,9 +152,11 @@ public final class AttentionSpec {
 
     /** A builder pre-filled with this spec's values. */
     public Builder toBuilder() {
-        return new Builder().batch(batch).queryLength(queryLength).keyLength(keyLength)
+        Builder b = new Builder().batch(batch).queryLength(queryLength).keyLength(keyLength)
                 .heads(heads).kvHeads(kvHeads).headDim(headDim).scale(scale).causal(causal)
                 .window(windowLeft, windowRight).softcap(softcap).alibiSlopes(alibiSlopes).blockSparse(layout);
+        // Only a value head size of its own is carried over: one that follows headDim keeps following it.
+        return valueHeadDim == headDim ? b : b.valueHeadDim(valueHeadDim);
     }
 
     public int batch() { return batch; }
@@ -153,7 +164,10 @@ public final class AttentionSpec {
     public int keyLength() { return keyLength; }
     public int heads() { return heads; }
     public int kvHeads() { return kvHeads; }
+    /** Head size of queries and keys: the depth of the scores {@code Q·Kᵀ}. */
     public int headDim() { return headDim; }
+    /** Head size of values and of the output (equal to {@link #headDim()} unless set otherwise). */
+    public int valueHeadDim() { return valueHeadDim; }
     public float scale() { return scale; }
     public boolean causal() { return causal; }
     /** Keys visible before the diagonal, or −1 for all of them. */
@@ -277,21 +291,24 @@ public final class AttentionSpec {
         return visiblePairs() / ((long) batch * heads);
     }
 
-    /** FLOPs of the forward pass: 4·D per visible pair (2 for Q·Kᵀ, 2 for P·V), all heads. */
+    /**
+     * FLOPs of the forward pass: {@code 2·(D + Dv)} per visible pair (2·D for Q·Kᵀ, 2·Dv for P·V; 4·D when
+     * the value head size equals the key's), all heads.
+     */
     public double flops() {
-        return 4.0 * headDim * visiblePairs();
+        return 2.0 * (headDim + valueHeadDim) * visiblePairs();
     }
 
     /** As {@link #flops()}, counting only the pairs {@code mask} lets through. */
     public double flops(AttentionMask mask) {
-        return 4.0 * headDim * visiblePairs(mask);
+        return 2.0 * (headDim + valueHeadDim) * visiblePairs(mask);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof AttentionSpec s && batch == s.batch && queryLength == s.queryLength
                 && keyLength == s.keyLength && heads == s.heads && kvHeads == s.kvHeads
-                && headDim == s.headDim && Float.compare(scale, s.scale) == 0 && causal == s.causal
+                && headDim == s.headDim && valueHeadDim == s.valueHeadDim && Float.compare(scale, s.scale) == 0 && causal == s.causal
                 && windowLeft == s.windowLeft && windowRight() == s.windowRight()
                 && Float.compare(softcap, s.softcap) == 0 && java.util.Arrays.equals(alibiSlopes, s.alibiSlopes)
                 && layout == s.layout;
@@ -305,6 +322,7 @@ public final class AttentionSpec {
         h = 31 * h + heads;
         h = 31 * h + kvHeads;
         h = 31 * h + headDim;
+        h = 31 * h + valueHeadDim;
         h = 31 * h + Float.floatToIntBits(scale);
         h = 31 * h + windowLeft;
         h = 31 * h + windowRight();
@@ -318,6 +336,7 @@ public final class AttentionSpec {
     public String toString() {
         return "AttentionSpec[batch=" + batch + ", queryLength=" + queryLength + ", keyLength=" + keyLength
                 + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim=" + headDim
+                + (valueHeadDim != headDim ? ", valueHeadDim=" + valueHeadDim : "")
                 + ", scale=" + scale + ", causal=" + causal
                 + (hasWindow() ? ", window=(" + windowLeft + ", " + windowRight() + ")" : "")
                 + (softcap > 0 ? ", softcap=" + softcap : "")
@@ -334,6 +353,8 @@ public final class AttentionSpec {
         private int kvHeads;
         private boolean kvHeadsSet;
         private int headDim = 0;
+        private int valueHeadDim;
+        private boolean valueHeadDimSet;
         private float scale;
         private boolean scaleSet;
         private boolean causal;
@@ -353,7 +374,14 @@ public final class AttentionSpec {
         public Builder heads(int heads) { this.heads = heads; return this; }
         /** Key/value heads; defaults to {@code heads} (MHA). */
         public Builder kvHeads(int kvHeads) { this.kvHeads = kvHeads; this.kvHeadsSet = true; return this; }
+        /** Head size of queries and keys. */
         public Builder headDim(int headDim) { this.headDim = headDim; return this; }
+        /** Head size of values and of the output; defaults to {@link #headDim}. */
+        public Builder valueHeadDim(int valueHeadDim) {
+            this.valueHeadDim = valueHeadDim;
+            this.valueHeadDimSet = true;
+            return this;
+        }
         /** Softmax scale; defaults to {@code 1/√headDim}. */
         public Builder scale(float scale) { this.scale = scale; this.scaleSet = true; return this; }
         public Builder causal(boolean causal) { this.causal = causal; return this; }

@@ -21,12 +21,12 @@ public final class ForwardArguments {
         requireNonNull(k, "k");
         requireNonNull(v, "v");
         requireNonNull(out, "out");
-        int d = spec.headDim();
+        int d = spec.headDim(), dv = spec.valueHeadDim();
         long qMax = lastIndex("q", q, spec.batch(), spec.queryLength(), spec.heads(), d);
         long kMax = lastIndex("k", k, spec.batch(), spec.keyLength(), spec.kvHeads(), d);
-        long vMax = lastIndex("v", v, spec.batch(), spec.keyLength(), spec.kvHeads(), d);
-        long oMax = lastIndex("out", out, spec.batch(), spec.queryLength(), spec.heads(), d);
-        requireWritableWithoutSelfOverlap("out", out, spec.batch(), spec.queryLength(), spec.heads(), d);
+        long vMax = lastIndex("v", v, spec.batch(), spec.keyLength(), spec.kvHeads(), dv);
+        long oMax = lastIndex("out", out, spec.batch(), spec.queryLength(), spec.heads(), dv);
+        requireWritableWithoutSelfOverlap("out", out, spec.batch(), spec.queryLength(), spec.heads(), dv);
         requireDisjoint("out", out, oMax, "q", q, qMax);
         requireDisjoint("out", out, oMax, "k", k, kMax);
         requireDisjoint("out", out, oMax, "v", v, vMax);

@@ -31,6 +31,8 @@ final class ForwardEvent extends Event {
     int kvHeads;
     @Label("Head Dim")
     int headDim;
+    @Label("Value Head Dim")
+    int valueHeadDim;
     @Label("Causal")
     boolean causal;
     @Label("Kernel")

@@ -39,7 +39,8 @@ public final class TestSupport {
         @Override
         public String toString() {
             return "B" + spec.batch() + " Lq" + spec.queryLength() + " Lk" + spec.keyLength() + " H" + spec.heads()
-                    + "/" + spec.kvHeads() + " D" + spec.headDim() + (spec.causal() ? " causal" : "") + " " + layout
+                    + "/" + spec.kvHeads() + " D" + spec.headDim()
+                    + (spec.valueHeadDim() != spec.headDim() ? " Dv" + spec.valueHeadDim() : "") + (spec.causal() ? " causal" : "") + " " + layout
                     + " " + storage + (withLse ? " +lse" : "") + (inputScale != 1f ? " x" + inputScale : "");
         }
     }
@@ -62,10 +63,10 @@ public final class TestSupport {
     public static Problem problem(Case c) {
         AttentionSpec s = c.spec();
         SplittableRandom random = new SplittableRandom(c.seed());
-        Tensor q = tensor(c, s.queryLength(), s.heads(), random, c.inputScale());
-        Tensor k = tensor(c, s.keyLength(), s.kvHeads(), random, c.inputScale());
-        Tensor v = tensor(c, s.keyLength(), s.kvHeads(), random, 1f);
-        Tensor out = tensor(c, s.queryLength(), s.heads(), null, Float.NaN);
+        Tensor q = tensor(c, s.queryLength(), s.heads(), s.headDim(), random, c.inputScale());
+        Tensor k = tensor(c, s.keyLength(), s.kvHeads(), s.headDim(), random, c.inputScale());
+        Tensor v = tensor(c, s.keyLength(), s.kvHeads(), s.valueHeadDim(), random, 1f);
+        Tensor out = tensor(c, s.queryLength(), s.heads(), s.valueHeadDim(), null, Float.NaN);
         Tensor lse = null;
         if (c.withLse()) {
             int n = s.batch() * s.heads() * s.queryLength();
@@ -74,8 +75,7 @@ public final class TestSupport {
         return new Problem(c, q, k, v, out, lse);
     }
 
-    private static Tensor tensor(Case c, int seq, int heads, SplittableRandom random, float scale) {
-        int d = c.spec().headDim();
+    private static Tensor tensor(Case c, int seq, int heads, int d, SplittableRandom random, float scale) {
         int n = c.spec().batch() * seq * heads * d;
         MemorySegment data = fill(segment(c.storage(), n), random, scale);
         if (c.storage() == Storage.ARRAY) {
@@ -132,7 +132,7 @@ public final class TestSupport {
             for (int h = 0; h < s.heads(); h++) {
                 double maxRef = 0, maxDiff = 0;
                 for (int i = 0; i < s.queryLength(); i++) {
-                    for (int d = 0; d < s.headDim(); d++) {
+                    for (int d = 0; d < s.valueHeadDim(); d++) {
                         float got = p.out.get(b, i, h, d);
                         if (!Float.isFinite(got)) {
                             fail(p.c + ": out[" + b + "," + i + "," + h + "," + d + "] = " + got);

@@ -123,15 +123,15 @@ public final class NaiveAttention implements AutoCloseable {
 
     /** One (batch, head): S, mask, softmax, P·V, each over the whole matrix. */
     private void head(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, int b, int h, Scratch s) {
-        int lq = spec.queryLength(), lk = spec.keyLength(), dim = spec.headDim();
+        int lq = spec.queryLength(), lk = spec.keyLength(), dim = spec.headDim(), valueDim = spec.valueHeadDim();
         int kvHead = h / spec.groupSize();
-        s.ensure(lq, lk, dim);
+        s.ensure(lq, lk, Math.max(dim, valueDim));
         for (int j = 0; j < lk; j++) { // K transposed, so a score row streams contiguous keys
             Rows.read(k, b, j, kvHead, s.row, 0, dim);
             for (int d = 0; d < dim; d++) {
                 s.keysT[d * lk + j] = s.row[d];
             }
-            Rows.read(v, b, j, kvHead, s.values, j * dim, dim);
+            Rows.read(v, b, j, kvHead, s.values, j * valueDim, valueDim);
         }
         float queryScale = spec.scale() * LOG2E; // base-2 scores: the softmax uses exp2
         for (int i = 0; i < lq; i++) {
@@ -154,8 +154,8 @@ public final class NaiveAttention implements AutoCloseable {
             ops.softmaxRow(s.scores, i * lk, lk);
         }
         for (int i = 0; i < lq; i++) {
-            ops.weightedSum(s.scores, i * lk, lk, s.values, dim, s.row, 0);
-            Rows.write(s.row, dim, out, b, i, h);
+            ops.weightedSum(s.scores, i * lk, lk, s.values, valueDim, s.row, 0);
+            Rows.write(s.row, valueDim, out, b, i, h);
         }
     }
 

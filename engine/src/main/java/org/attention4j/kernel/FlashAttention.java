@@ -69,7 +69,7 @@ public final class FlashAttention {
         // made it cost as much as a full one.
         int paddedRows = TilePlan.roundUp(rows, ops.panelWidth());
         int headDim = spec.headDim();
-        int paddedDim = TilePlan.paddedDim(headDim, ops);
+        int paddedValueDim = TilePlan.paddedValueDim(spec, ops); // the accumulators' depth (Dv)
         int width = ops.panelWidth();
 
         boolean byRow = TilePlan.rowByRow(spec, ops);
@@ -80,7 +80,7 @@ public final class FlashAttention {
         }
         Arrays.fill(ws.rowMax, 0, paddedRows, Float.NEGATIVE_INFINITY);
         Arrays.fill(ws.rowSum, 0, paddedRows, 0f);
-        Arrays.fill(ws.accT, 0, paddedRows * paddedDim, 0f);
+        Arrays.fill(ws.accT, 0, paddedRows * paddedValueDim, 0f);
         BlockSparseLayout layout = spec.blockSparse();
         if (layout != null) {
             ScoreMasks.markActiveKeyBlocks(spec, kvHead, firstQuery, ws);
@@ -182,7 +182,7 @@ public final class FlashAttention {
                     accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
                 } else {
                     ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
-                            paddedDim, ws.accT, halfKeys);
+                            paddedValueDim, ws.accT, halfKeys);
                 }
             }
         }
@@ -191,7 +191,7 @@ public final class FlashAttention {
         } else if (byRow) {
             writeQueryRows(spec, out, lse, b, kvHead, firstQuery, queries, rows, ws);
         } else {
-            writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedDim, ws);
+            writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedValueDim, ws);
         }
     }
 
@@ -252,17 +252,20 @@ public final class FlashAttention {
         }
     }
 
-    /** Row by row: the value product of {@link #scoreRows}, on row-major accumulators in {@code ws.accT}. */
+    /**
+     * Row by row: the value product of {@link #scoreRows}, on row-major accumulators in {@code ws.accT}
+     * ({@code valueHeadDim} floats per row).
+     */
     private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor v, int b, int kvHead,
                                             int firstKey, int keyCount, int rows, int[] panelKeys, Workspace ws) {
-        int headDim = spec.headDim();
+        int valueDim = spec.valueHeadDim();
         int from = panelKeys == null ? 0 : panelKeys[0], to = panelKeys == null ? keyCount : panelKeys[1];
         if (readsInPlace(v)) {
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
-                    (int) v.seqStride(), headDim, ws.accT);
+                    (int) v.seqStride(), valueDim, ws.accT);
         } else {
-            copyRows(ops, v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
-            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, headDim, headDim, ws.accT);
+            copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0);
+            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim, valueDim, ws.accT);
         }
     }
 
@@ -327,7 +330,7 @@ public final class FlashAttention {
         int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
         copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
         Arrays.fill(keys, keyFirst + keyCount * headDim, keyFirst + keyRows * headDim, 0f);
-        transposeValues(ops, v, b, kvHead, firstKey, keyCount, headDim, ws, valuesT, valuesFirst);
+        transposeValues(ops, v, b, kvHead, firstKey, keyCount, spec.valueHeadDim(), ws, valuesT, valuesFirst);
     }
 
     /**
@@ -346,22 +349,23 @@ public final class FlashAttention {
     }
 
     /**
-     * {@code valuesT[at + d·KEY_BLOCK + c] = V[b, firstKey + c, kvHead, d]}: one value block transposed.
+     * {@code valuesT[at + d·KEY_BLOCK + c] = V[b, firstKey + c, kvHead, d]} for {@code d < valueDim}: one
+     * value block transposed.
      * Kernels that transpose whole rows as vectors ({@link TileOps#transposesRowsInPlace}) read a
      * {@code float[]} where it lies; otherwise the rows are first copied contiguously, then transposed
      * inside L1: reading the source directly stalled on every row (a scalar loop took 20 % of the run,
      * vector gathers from a {@code float[]} made a decode call 20–28 % slower and a windowed one 4 %).
      */
     private static void transposeValues(TileOps ops, Tensor v, int b, int kvHead, int firstKey, int keyCount,
-                                        int headDim, Workspace ws, float[] valuesT, int at) {
+                                        int valueDim, Workspace ws, float[] valuesT, int at) {
         if (ops.transposesRowsInPlace() && readsInPlace(v)) {
             ws.setLaneOffsets(ws.valueLanes, (int) v.seqStride());
             ops.transposeValueBlock(v.array(), v.arrayIndex(b, firstKey, kvHead), (int) v.seqStride(), ws.valueLanes,
-                    keyCount, headDim, valuesT, at);
+                    keyCount, valueDim, valuesT, at);
             return;
         }
-        copyRows(ops, v, b, kvHead, firstKey, keyCount, headDim, ws.valueRows, 0);
-        ops.transposeValueBlock(ws.valueRows, 0, headDim, ws.denseLanes, keyCount, headDim, valuesT, at);
+        copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0);
+        ops.transposeValueBlock(ws.valueRows, 0, valueDim, ws.denseValueLanes, keyCount, valueDim, valuesT, at);
     }
 
     /**
@@ -426,15 +430,15 @@ public final class FlashAttention {
     /** Row by row: {@link #writeRows} from row-major accumulators. */
     private static void writeQueryRows(AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
                                        int queries, int rows, Workspace ws) {
-        int headDim = spec.headDim();
+        int valueDim = spec.valueHeadDim();
         for (int r = 0; r < rows; r++) {
             float sum = ws.rowSum[r];
             float inverse = sum > 0f ? 1f / sum : 0f;
-            for (int i = r * headDim; i < (r + 1) * headDim; i++) {
+            for (int i = r * valueDim; i < (r + 1) * valueDim; i++) {
                 ws.accT[i] *= inverse;
             }
             int head = kvHead * spec.groupSize() + r / queries;
-            Rows.write(ws.accT, r * headDim, headDim, out, b, firstQuery + r % queries, head);
+            Rows.write(ws.accT, r * valueDim, valueDim, out, b, firstQuery + r % queries, head);
             if (lse != null) {
                 lse.segment().setAtIndex(FLOAT, lse.index(b, firstQuery + r % queries, head), logSumExp(ws, r));
             }
@@ -458,7 +462,7 @@ public final class FlashAttention {
      */
     private static void writeRows(TileOps ops, AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
                                   int queries, int rows, int paddedDim, Workspace ws) {
-        int headDim = spec.headDim();
+        int valueDim = spec.valueHeadDim();
         int width = ops.panelWidth();
         float[] panel = ws.valueRows, inverse = ws.alpha; // alpha is free once the last block is done
         boolean direct = readsInPlace(out);
@@ -470,13 +474,13 @@ public final class FlashAttention {
             }
             if (direct && (first + real - 1) / queries == first / queries) {
                 int head = kvHead * spec.groupSize() + first / queries;
-                ops.unpackOutputPanel(ws.accT, first * paddedDim, real, headDim, inverse, out.array(),
+                ops.unpackOutputPanel(ws.accT, first * paddedDim, real, valueDim, inverse, out.array(),
                         out.arrayIndex(b, firstQuery + first % queries, head), (int) out.seqStride());
             } else {
-                ops.unpackOutputPanel(ws.accT, first * paddedDim, real, headDim, inverse, panel, 0, headDim);
+                ops.unpackOutputPanel(ws.accT, first * paddedDim, real, valueDim, inverse, panel, 0, valueDim);
                 for (int j = 0; j < real; j++) {
                     int r = first + j;
-                    Rows.write(panel, j * headDim, headDim, out, b, firstQuery + r % queries,
+                    Rows.write(panel, j * valueDim, valueDim, out, b, firstQuery + r % queries,
                             kvHead * spec.groupSize() + r / queries);
                 }
             }

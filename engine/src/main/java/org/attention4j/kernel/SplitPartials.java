@@ -17,7 +17,7 @@ import org.attention4j.Tensor;
  *
  * <p>Layout: item {@code group · splits + split} owns {@link #slotFloats} floats from
  * {@code item · slotFloats}: the rows' maxima, then their sums ({@code slotRows} each: the most rows an
- * item can have), then their accumulators row after row ({@code headDim} each).
+ * item can have), then their accumulators row after row ({@code valueHeadDim} each).
  */
 public final class SplitPartials {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -36,7 +36,7 @@ public final class SplitPartials {
     }
 
     private static int slotFloats(AttentionSpec spec, TileOps ops) {
-        return slotRows(spec, ops) * (spec.headDim() + 2);
+        return slotRows(spec, ops) * (spec.valueHeadDim() + 2);
     }
 
     /**
@@ -45,16 +45,16 @@ public final class SplitPartials {
      */
     static void store(AttentionSpec spec, TileOps ops, Workspace ws, int rows, boolean byRow, float[] partials,
                       int item) {
-        int slotRows = slotRows(spec, ops), at = item * slotFloats(spec, ops), headDim = spec.headDim();
+        int slotRows = slotRows(spec, ops), at = item * slotFloats(spec, ops), valueDim = spec.valueHeadDim();
         System.arraycopy(ws.rowMax, 0, partials, at, rows);
         System.arraycopy(ws.rowSum, 0, partials, at + slotRows, rows);
         if (byRow) {
-            System.arraycopy(ws.accT, 0, partials, at + 2 * slotRows, rows * headDim);
+            System.arraycopy(ws.accT, 0, partials, at + 2 * slotRows, rows * valueDim);
             return;
         }
-        int paddedDim = TilePlan.paddedDim(headDim, ops), width = ops.panelWidth();
-        for (int r = 0, row = at + 2 * slotRows; r < rows; r++, row += headDim) {
-            for (int d = 0; d < headDim; d++) {
+        int paddedDim = TilePlan.paddedValueDim(spec, ops), width = ops.panelWidth();
+        for (int r = 0, row = at + 2 * slotRows; r < rows; r++, row += valueDim) {
+            for (int d = 0; d < valueDim; d++) {
                 partials[row + d] = ws.accT[TilePlan.panelIndex(r, d, paddedDim, width)];
             }
         }
@@ -63,7 +63,7 @@ public final class SplitPartials {
     /** Merges every row group's parts and writes its rows of {@code out} (and {@code lse} when not null). */
     public static void merge(AttentionSpec spec, TileOps ops, float[] partials, Tensor out, Tensor lse) {
         int splits = TilePlan.keySplits(spec, ops), slot = slotFloats(spec, ops), slotRows = slotRows(spec, ops);
-        int headDim = spec.headDim();
+        int valueDim = spec.valueHeadDim();
         for (int group = 0; group < TilePlan.rowGroups(spec, ops); group++) {
             int head = TilePlan.groupHead(spec, ops, group);
             int b = head / spec.kvHeads(), kvHead = head % spec.kvHeads();
@@ -76,22 +76,22 @@ public final class SplitPartials {
                     max = Math.max(max, partials[first + s * slot + r]);
                 }
                 double sum = 0;
-                int row = first + 2 * slotRows + r * headDim;
+                int row = first + 2 * slotRows + r * valueDim;
                 for (int s = 0; s < splits; s++) {
                     int at = first + s * slot;
                     float weight = max == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp((partials[at + r] - max) * LN2);
                     sum += partials[at + slotRows + r] * weight;
-                    for (int d = 0, from = at + 2 * slotRows + r * headDim; d < headDim; d++) {
+                    for (int d = 0, from = at + 2 * slotRows + r * valueDim; d < valueDim; d++) {
                         partials[row + d] = s == 0 ? partials[from + d] * weight : partials[row + d] + partials[from + d] * weight;
                     }
                 }
                 float inverse = sum > 0 ? (float) (1 / sum) : 0f;
-                for (int d = 0; d < headDim; d++) {
+                for (int d = 0; d < valueDim; d++) {
                     partials[row + d] *= inverse;
                 }
                 long query = firstQuery + r % queries;
                 int queryHead = kvHead * spec.groupSize() + r / queries;
-                Rows.write(partials, row, headDim, out, b, query, queryHead);
+                Rows.write(partials, row, valueDim, out, b, query, queryHead);
                 if (lse != null) {
                     lse.segment().setAtIndex(FLOAT, lse.index(b, query, queryHead), FlashAttention.logSumExp(max, sum));
                 }

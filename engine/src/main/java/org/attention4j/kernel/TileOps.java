@@ -18,8 +18,10 @@ package org.attention4j.kernel;
  *   <li>{@code valuesT [paddedDim][keyBlock]} from {@code valuesFirst}: one value block, transposed
  *       (not panel-major);</li>
  * </ul>
- * {@code paddedRows} is a multiple of W, {@code paddedDim} of {@link #tileRows()}; padding rows and
- * dims hold values that are never written out.
+ * {@code paddedRows} is a multiple of W; {@code paddedDim} is the <em>value</em> head size rounded up to
+ * a multiple of {@link #tileRows()} (the scores' depth is the query/key head size {@code headDim}; the
+ * two differ when V has heads of its own size); padding rows and dims hold values that are never written
+ * out. Where a primitive on value rows or output rows takes a {@code headDim}, it is the value head size.
  */
 public interface TileOps {
 

@@ -71,9 +71,9 @@ public final class TilePlan {
         return roundUp(keyBlock(spec, ops), ops.tileRows()) * spec.headDim();
     }
 
-    /** Floats of one cached value block: {@code paddedDim × keyBlock}, transposed (see {@link TileOps}). */
+    /** Floats of one cached value block: {@code paddedValueDim × keyBlock}, transposed (see {@link TileOps}). */
     public static int slotValueFloats(AttentionSpec spec, TileOps ops) {
-        return paddedDim(spec.headDim(), ops) * ops.keyBlock();
+        return paddedValueDim(spec, ops) * ops.keyBlock();
     }
 
     /**
@@ -138,6 +138,14 @@ public final class TilePlan {
     }
 
     /**
+     * The value head size rounded up to whole micro-tiles: the depth of the output accumulators
+     * {@code accT} and the rows of a transposed value block (the scores' depth is the key head size).
+     */
+    public static int paddedValueDim(AttentionSpec spec, TileOps ops) {
+        return paddedDim(spec.valueHeadDim(), ops);
+    }
+
+    /**
      * Index of (row, k) in a panel-major tile of depth {@code depth} and panel width {@code width}: rows
      * are cut into panels of {@code width}; within a panel, the rows for one k are contiguous.
      */
@@ -149,7 +157,9 @@ public final class TilePlan {
     public static int queryBlock(AttentionSpec spec, TileOps ops) {
         int multiple = ops.panelWidth();
         int maxRows = Math.max(multiple, MAX_ROWS / multiple * multiple);
-        int targetRows = Math.clamp(ROW_TILE_FLOATS / paddedDim(spec.headDim(), ops), MIN_ROWS, maxRows);
+        // The wider of the query tile (depth D) and the output accumulators (depth Dv) sets the bound.
+        int widest = Math.max(paddedDim(spec.headDim(), ops), paddedValueDim(spec, ops));
+        int targetRows = Math.clamp(ROW_TILE_FLOATS / widest, MIN_ROWS, maxRows);
         if (spec.windowLeft() >= 0) {
             // A band: an item visits its rows' band plus the rows themselves, and the scores outside the
             // band are computed then masked. Rows ≈ band / 4 keep that waste near 20 % (256 rows against a

@@ -53,10 +53,12 @@ public final class Workspace {
 
     /**
      * Gather offsets {@code {0, s, 2s, …}} (16 entries: the widest vectors): {@code denseLanes} for rows
-     * {@code headDim} apart in this workspace's buffers, {@code sourceLanes} for a caller's query tensor,
-     * {@code valueLanes} for its value tensor.
+     * {@code headDim} apart in this workspace's buffers, {@code denseValueLanes} for rows
+     * {@code valueHeadDim} apart, {@code sourceLanes} for a caller's query tensor, {@code valueLanes} for
+     * its value tensor.
      */
     final int[] denseLanes = new int[16];
+    final int[] denseValueLanes = new int[16];
     final int[] sourceLanes = new int[16];
     final int[] valueLanes = new int[16];
 
@@ -85,15 +87,16 @@ public final class Workspace {
     /** {@link #prepare(AttentionSpec, TileOps)} with a cache of at most {@code cacheBytes} (tests). */
     void prepare(AttentionSpec spec, TileOps ops, long cacheBytes) {
         int rows = TilePlan.paddedRows(spec, ops);
-        int dim = TilePlan.paddedDim(spec.headDim(), ops);
+        int valueDim = TilePlan.paddedValueDim(spec, ops);
         int keyBlock = ops.keyBlock();
         queriesT = atLeast(queriesT, spec.headDim() * rows);
         queryRows = atLeast(queryRows, spec.headDim() * TilePlan.ROW_BY_ROW_MAX_ROWS);
         keys = atLeast(keys, keyBlock * spec.headDim());
-        valueRows = atLeast(valueRows, keyBlock * spec.headDim());
-        valuesT = atLeast(valuesT, dim * keyBlock);
+        valueRows = atLeast(valueRows, keyBlock * rowBufferDim(spec));
+        valuesT = atLeast(valuesT, valueDim * keyBlock);
         scoresT = atLeast(scoresT, keyBlock * rows);
-        accT = atLeast(accT, rows * dim);
+        // Row by row, the accumulators are rows × Dv, row-major; tiled, rows × paddedValueDim.
+        accT = atLeast(accT, rows * valueDim);
         rowMax = atLeast(rowMax, rows);
         rowSum = atLeast(rowSum, rows);
         alpha = atLeast(alpha, rows);
@@ -125,16 +128,27 @@ public final class Workspace {
         }
         Arrays.fill(slotCall, -1); // a grown or reused workspace holds nothing packed for the next call
         setLaneOffsets(denseLanes, spec.headDim());
+        setLaneOffsets(denseValueLanes, spec.valueHeadDim());
+    }
+
+    /**
+     * Floats per row of {@code valueRows}, which holds value rows (Dv) before a transpose or in the
+     * row-by-row path, a panel of query rows (D) being packed, and a panel of output rows (Dv).
+     */
+    private static int rowBufferDim(AttentionSpec spec) {
+        return Math.max(spec.headDim(), spec.valueHeadDim());
     }
 
     /** Bytes one workspace needs for {@code spec} on {@code ops} (what {@link #prepare} allocates). */
     public static long bytesFor(AttentionSpec spec, TileOps ops) {
         long rows = TilePlan.paddedRows(spec, ops);
-        long dim = TilePlan.paddedDim(spec.headDim(), ops);
+        long valueDim = TilePlan.paddedValueDim(spec, ops);
         long keyBlock = ops.keyBlock();
-        // Per panel of rows, 8 ints of key ranges: panelKeys, panelSharedKeys (2 each), halfKeys (4).
-        long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + 2 * keyBlock * spec.headDim() + keyBlock * dim + keyBlock * rows
-                + rows * dim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 8 * rows / ops.panelWidth();
+        // queriesT + queryRows, keys, valueRows, valuesT, scoresT, accT, five per-row arrays, and per panel
+        // of rows 8 ints of key ranges: panelKeys, panelSharedKeys (2 each), halfKeys (4).
+        long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + keyBlock * spec.headDim()
+                + keyBlock * rowBufferDim(spec) + keyBlock * valueDim + keyBlock * rows
+                + rows * valueDim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 8 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         long cacheBytes = (long) TilePlan.packSlots(spec, ops)
                 * ((TilePlan.slotKeyFloats(spec, ops) + TilePlan.slotValueFloats(spec, ops)) * Float.BYTES + 16);

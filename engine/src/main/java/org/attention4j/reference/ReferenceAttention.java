@@ -18,14 +18,14 @@ import org.attention4j.Tensor;
 public final class ReferenceAttention {
     private ReferenceAttention() {}
 
-    /** Output {@code [batch][queryLength][heads][headDim]} and, in {@code lse}, {@code [batch][heads][queryLength]}. */
+    /** Output {@code [batch][queryLength][heads][valueHeadDim]} and, in {@code lse}, {@code [batch][heads][queryLength]}. */
     public static Result compute(AttentionSpec spec, Tensor q, Tensor k, Tensor v) {
         return compute(spec, null, q, k, v);
     }
 
     /** As {@link #compute(AttentionSpec, Tensor, Tensor, Tensor)} under a call's masks ({@code mask} may be null). */
     public static Result compute(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v) {
-        int batch = spec.batch(), lq = spec.queryLength(), heads = spec.heads(), dim = spec.headDim();
+        int batch = spec.batch(), lq = spec.queryLength(), heads = spec.heads(), dim = spec.valueHeadDim();
         double[] out = new double[Math.multiplyExact(Math.multiplyExact(batch * lq, heads), dim)];
         double[] lse = new double[batch * heads * lq];
         double[] weights = new double[spec.keyLength()];
@@ -99,7 +99,7 @@ public final class ReferenceAttention {
     /** Reference output (BSHD, contiguous) and log-sum-exp (BHS, contiguous), in float64. */
     public record Result(AttentionSpec spec, double[] out, double[] lse) {
         public double out(int b, int i, int h, int d) {
-            return out[((b * spec.queryLength() + i) * spec.heads() + h) * spec.headDim() + d];
+            return out[((b * spec.queryLength() + i) * spec.heads() + h) * spec.valueHeadDim() + d];
         }
 
         public double lse(int b, int h, int i) {

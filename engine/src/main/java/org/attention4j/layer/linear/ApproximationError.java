@@ -37,7 +37,7 @@ public final class ApproximationError {
         if (spec == null) {
             throw new IllegalArgumentException("spec = null: expected a non-null value");
         }
-        int lq = spec.queryLength(), heads = spec.heads(), dim = spec.headDim();
+        int lq = spec.queryLength(), heads = spec.heads(), dim = spec.valueHeadDim(); // the output's head size
         float[] approximate = new float[Tensor.elements(spec.batch(), lq, heads, dim)];
         float[] reference = new float[approximate.length];
         exact.forward(spec, q, k, v, Tensor.bshd(reference, lq, heads, dim));

@@ -26,7 +26,7 @@ final class FavorPass {
 
     private final Gemm gemm;
     private final AttentionSpec spec;
-    private final int m, dim, chunk;
+    private final int m, dim, valueDim, chunk;
     /** Key index minus query index on the causal diagonal (bottom-right alignment). */
     private final int diagonalOffset;
     /** W·√|scale| [m × D] (keys), and its transpose [D × m] with the sign of the scale (queries). */
@@ -41,6 +41,7 @@ final class FavorPass {
         this.spec = spec;
         this.m = m;
         this.dim = spec.headDim();
+        this.valueDim = spec.valueHeadDim();
         this.chunk = spec.causal() ? CAUSAL_CHUNK : CHUNK;
         this.diagonalOffset = spec.keyLength() - spec.queryLength();
         // exp(q·k·s) = exp(x·y) with x = q·sign(s)·√|s|, y = k·√|s|: a negative scale flips the queries.
@@ -57,13 +58,13 @@ final class FavorPass {
         row = new float[dim];
         keysT = new float[dim * chunk];
         keyHalfNorms = new float[chunk];
-        values = new float[chunk * dim];
+        values = new float[chunk * valueDim];
         keyFeaturesT = new float[m * chunk];
-        state = new float[m * dim];
+        state = new float[m * valueDim];
         normalizer = new float[m];
         queries = new float[chunk * dim];
         queryFeatures = new float[chunk * m];
-        numerators = new float[chunk * dim];
+        numerators = new float[chunk * valueDim];
         denominators = new float[chunk];
         diagonal = spec.causal() ? new float[chunk * chunk] : null;
     }
@@ -116,7 +117,7 @@ final class FavorPass {
      */
     private void featurizeKeys(int b, int kvHead, int first, int count, Tensor k, Tensor v) {
         HeadRows.readTransposed(k, b, kvHead, first, count, dim, row, keysT, chunk);
-        HeadRows.read(v, b, kvHead, first, count, dim, values);
+        HeadRows.read(v, b, kvHead, first, count, valueDim, values);
         float halfScale = Math.abs(spec.scale()) * 0.5f;
         Arrays.fill(keyHalfNorms, 0, count, 0f);
         for (int d = 0; d < dim; d++) {
@@ -139,7 +140,7 @@ final class FavorPass {
         if (blockMax > keyMax) {
             // S = S · exp(keyMax_old − keyMax_new), z likewise (0 on the first chunk: exp(−∞) = 0)
             float rescale = (float) Math.exp(keyMax - blockMax);
-            scale(state, m * dim, rescale);
+            scale(state, m * valueDim, rescale);
             scale(normalizer, m, rescale);
             keyMax = blockMax;
         }
@@ -159,7 +160,7 @@ final class FavorPass {
             }
             normalizer[f] += sum;
         }
-        gemm.multiply(m, dim, count, keyFeaturesT, 0, chunk, values, 0, dim, state, 0, dim, true);
+        gemm.multiply(m, valueDim, count, keyFeaturesT, 0, chunk, values, 0, valueDim, state, 0, valueDim, true);
     }
 
     /**
@@ -171,7 +172,7 @@ final class FavorPass {
         HeadRows.read(q, b, h, first, rows, dim, queries);
         gemm.multiply(rows, m, dim, queries, 0, dim, queryProjectionT, 0, m, queryFeatures, 0, m, false);
         featurizeQueries(rows);
-        gemm.multiply(rows, dim, m, queryFeatures, 0, m, state, 0, dim, numerators, 0, dim, false);
+        gemm.multiply(rows, valueDim, m, queryFeatures, 0, m, state, 0, valueDim, numerators, 0, valueDim, false);
         for (int r = 0; r < rows; r++) {
             float sum = 0;
             for (int f = 0; f < m; f++) {
@@ -186,11 +187,11 @@ final class FavorPass {
             // A division, not a multiply by 1/den: with a subnormal den, 1/den overflows to ∞, while num/den,
             // a weighted mean of the values, stays finite. No visible key, or every product underflowed: O = 0.
             float denominator = denominators[r];
-            for (int d = 0; d < dim; d++) {
-                numerators[r * dim + d] = denominator > 0 ? numerators[r * dim + d] / denominator : 0f;
+            for (int d = 0; d < valueDim; d++) {
+                numerators[r * valueDim + d] = denominator > 0 ? numerators[r * valueDim + d] / denominator : 0f;
             }
         }
-        HeadRows.write(numerators, out, b, h, first, rows, dim);
+        HeadRows.write(numerators, out, b, h, first, rows, valueDim);
     }
 
     /** φ(q) per row, shifted by the row's own maximum exponent (a row constant: it cancels in the ratio). */
@@ -220,7 +221,8 @@ final class FavorPass {
             }
             denominators[r] += sum;
         }
-        gemm.multiply(rows, dim, diagonalCount, diagonal, 0, chunk, values, 0, dim, numerators, 0, dim, true);
+        gemm.multiply(rows, valueDim, diagonalCount, diagonal, 0, chunk, values, 0, valueDim, numerators, 0, valueDim,
+                true);
     }
 
     private static void scale(float[] a, int count, float factor) {

@@ -125,24 +125,25 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
         if (spec.queryLength() == 0) {
             return;
         }
-        int kvHeads = spec.kvHeads(), dim = spec.headDim();
+        int kvHeads = spec.kvHeads(), dim = spec.headDim(), valueDim = spec.valueHeadDim();
         float[] keysPrime = new float[Tensor.elements(spec.batch(), projectedLength, kvHeads, dim)];
-        float[] valuesPrime = new float[keysPrime.length];
-        float[] rows = new float[Tensor.elements(1, keyLength, 1, dim)];
+        float[] valuesPrime = new float[Tensor.elements(spec.batch(), projectedLength, kvHeads, valueDim)];
+        float[] rows = new float[Tensor.elements(1, keyLength, 1, Math.max(dim, valueDim))];
         for (int b = 0; b < spec.batch(); b++) {
             for (int h = 0; h < kvHeads; h++) {
                 int at = (b * projectedLength * kvHeads + h) * dim; // row 0 of (b, h) in BSHD [batch, k_proj, kvHeads, D]
                 HeadRows.read(k, b, h, 0, keyLength, dim, rows);
                 gemm.multiply(projectedLength, dim, keyLength, e, 0, keyLength, rows, 0, dim, keysPrime, at,
                         kvHeads * dim, false);
-                HeadRows.read(v, b, h, 0, keyLength, dim, rows);
-                gemm.multiply(projectedLength, dim, keyLength, f, 0, keyLength, rows, 0, dim, valuesPrime, at,
-                        kvHeads * dim, false);
+                int valuesAt = (b * projectedLength * kvHeads + h) * valueDim;
+                HeadRows.read(v, b, h, 0, keyLength, valueDim, rows);
+                gemm.multiply(projectedLength, valueDim, keyLength, f, 0, keyLength, rows, 0, valueDim, valuesPrime,
+                        valuesAt, kvHeads * valueDim, false);
             }
         }
         AttentionSpec projected = spec.toBuilder().keyLength(projectedLength).build();
         engine.forward(projected, q, Tensor.bshd(keysPrime, projectedLength, kvHeads, dim),
-                Tensor.bshd(valuesPrime, projectedLength, kvHeads, dim), out);
+                Tensor.bshd(valuesPrime, projectedLength, kvHeads, valueDim), out);
     }
 
     /** k_proj, the projected key length. */

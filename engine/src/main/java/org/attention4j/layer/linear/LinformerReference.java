@@ -19,14 +19,14 @@ public final class LinformerReference {
     public static ReferenceAttention.Result compute(AttentionSpec spec, Tensor q, Tensor k, Tensor v, float[] e,
                                                     float[] f, int projectedLength) {
         int batch = spec.batch(), lq = spec.queryLength(), lk = spec.keyLength(), heads = spec.heads();
-        int dim = spec.headDim(), kp = projectedLength;
-        double[] out = new double[batch * lq * heads * dim];
+        int dim = spec.headDim(), valueDim = spec.valueHeadDim(), kp = projectedLength;
+        double[] out = new double[batch * lq * heads * valueDim];
         double[] lse = new double[batch * heads * lq];
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int kvHead = h / spec.groupSize();
                 double[][] keys = project(e, k, b, kvHead, kp, lk, dim);
-                double[][] values = project(f, v, b, kvHead, kp, lk, dim);
+                double[][] values = project(f, v, b, kvHead, kp, lk, valueDim);
                 double[] scores = new double[kp];
                 for (int i = 0; i < lq; i++) {
                     double max = Double.NEGATIVE_INFINITY;
@@ -44,8 +44,8 @@ public final class LinformerReference {
                         sum += scores[p];
                     }
                     for (int p = 0; p < kp; p++) {
-                        for (int d = 0; d < dim; d++) {
-                            out[((b * lq + i) * heads + h) * dim + d] += scores[p] / sum * values[p][d];
+                        for (int d = 0; d < valueDim; d++) {
+                            out[((b * lq + i) * heads + h) * valueDim + d] += scores[p] / sum * values[p][d];
                         }
                     }
                     lse[(b * heads + h) * lq + i] = max + Math.log(sum);

@@ -18,14 +18,14 @@ import org.attention4j.reference.ReferenceAttention;
 public final class PerformerReference {
     private PerformerReference() {}
 
-    /** Output {@code [batch][queryLength][heads][headDim]}, BSHD, contiguous, in a {@link ReferenceAttention.Result} (lse unused: NaN). */
+    /** Output {@code [batch][queryLength][heads][valueHeadDim]}, BSHD, contiguous, in a {@link ReferenceAttention.Result} (lse unused: NaN). */
     public static ReferenceAttention.Result compute(AttentionSpec spec, Tensor q, Tensor k, Tensor v,
                                                     float[] projection, int features) {
         int batch = spec.batch(), lq = spec.queryLength(), lk = spec.keyLength(), heads = spec.heads();
-        int dim = spec.headDim();
+        int dim = spec.headDim(), valueDim = spec.valueHeadDim();
         double root = Math.sqrt(Math.abs(spec.scale()));
         double sign = spec.scale() < 0 ? -1 : 1;
-        double[] out = new double[batch * lq * heads * dim];
+        double[] out = new double[batch * lq * heads * valueDim];
         double[] lse = new double[batch * heads * lq];
         java.util.Arrays.fill(lse, Double.NaN);
         for (int b = 0; b < batch; b++) {
@@ -38,19 +38,19 @@ public final class PerformerReference {
                 for (int i = 0; i < lq; i++) {
                     double[] queryFeatures = features(q, b, i, h, dim, sign * root, projection, features);
                     double denominator = 0;
-                    double[] numerator = new double[dim];
+                    double[] numerator = new double[valueDim];
                     for (int j = (int) spec.firstVisibleKey(i); j <= spec.lastVisibleKey(i); j++) {
                         double weight = 0;
                         for (int f = 0; f < features; f++) {
                             weight += queryFeatures[f] * keyFeatures[j][f];
                         }
                         denominator += weight;
-                        for (int d = 0; d < dim; d++) {
+                        for (int d = 0; d < valueDim; d++) {
                             numerator[d] += weight * v.get(b, j, kvHead, d);
                         }
                     }
-                    for (int d = 0; d < dim; d++) {
-                        out[((b * lq + i) * heads + h) * dim + d] = denominator > 0 ? numerator[d] / denominator : 0;
+                    for (int d = 0; d < valueDim; d++) {
+                        out[((b * lq + i) * heads + h) * valueDim + d] = denominator > 0 ? numerator[d] / denominator : 0;
                     }
                 }
             }
