@@ -363,7 +363,7 @@ public final class AttentionEngine implements AutoCloseable {
      * Bytes of engine workspace a call with {@code spec} needs, for all of this engine's threads: the
      * tiles (independent of the sequence lengths) plus the per-head K/V pack, which grows with the key
      * length up to 32 MiB per thread and is not used beyond; a call split over its keys adds its parts'
-     * partial results (at most 16 parts × the rows of an item × (head dim + 2) floats).
+     * partial results (at most 16 parts × the rows of an item × (value head dim + 2) floats).
      */
     public long workspaceBytes(AttentionSpec spec) {
         return Workspace.bytesFor(spec, ops) * threads + (long) Float.BYTES * SplitPartials.floats(spec, ops);

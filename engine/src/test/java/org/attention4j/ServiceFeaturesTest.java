@@ -138,7 +138,11 @@ class ServiceFeaturesTest {
                 AttentionSpec.builder().length(1000).heads(8).kvHeads(1).headDim(64).causal(true).window(511, 0)
                         .build(),
                 AttentionSpec.builder().length(1000).heads(4).headDim(128)
-                        .alibiSlopes(AttentionSpec.standardAlibiSlopes(4)).build()};
+                        .alibiSlopes(AttentionSpec.standardAlibiSlopes(4)).build(),
+                AttentionSpec.builder().length(700).heads(4).headDim(192).valueHeadDim(128).causal(true).build(),
+                AttentionSpec.builder().length(300).heads(2).headDim(24).valueHeadDim(100).build(),
+                AttentionSpec.builder().queryLength(1).keyLength(5000).heads(2).kvHeads(1).headDim(40)
+                        .valueHeadDim(72).build()};
         for (AttentionSpec spec : specs) {
             try (AttentionEngine engine = AttentionEngine.create(1)) {
                 TestSupport.Problem p = problem(spec, 9);

@@ -50,4 +50,21 @@ class VectorWidthTest {
             }
         }
     }
+
+    /** Value heads of their own size at every width: the tiled path, the row-by-row path and a key split. */
+    @Test
+    void forcedWidthHandlesValueHeadsOfTheirOwnSize() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        try (AttentionEngine engine = AttentionEngine.builder().kernel(Kernel.VECTOR).threads(2).build()) {
+            int[][] shapes = { // Lq, Lk, H, Hkv, D, Dv, causal
+                {97, 61, 4, 2, 40, 72, 1}, {130, 130, 2, 1, 192, 128, 0}, {33, 80, 2, 2, 8, 10, 1},
+                {4, 300, 4, 1, 59, 111, 0}, {1, 4500, 2, 1, 24, 17, 0}};
+            for (int[] s : shapes) {
+                AttentionSpec spec = AttentionSpec.builder().queryLength(s[0]).keyLength(s[1]).heads(s[2])
+                        .kvHeads(s[3]).headDim(s[4]).valueHeadDim(s[5]).causal(s[6] == 1).build();
+                TestSupport.checkAgainstReference(engine,
+                        new Case(spec, Layout.values()[s[0] % 2], Storage.values()[s[1] % 3], true, 1f, s[4]));
+            }
+        }
+    }
 }

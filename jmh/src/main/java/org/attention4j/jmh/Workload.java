@@ -17,15 +17,15 @@ final class Workload {
 
     Workload(AttentionSpec spec, long seed) {
         this.spec = spec;
-        int n = spec.queryLength(), h = spec.heads(), d = spec.headDim();
+        int n = spec.queryLength(), h = spec.heads(), d = spec.headDim(), dv = spec.valueHeadDim();
         SplittableRandom random = new SplittableRandom(seed);
         q = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), n, h, d), random), n, h, d);
         k = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), d), random),
                 spec.keyLength(), spec.kvHeads(), d);
-        v = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), d), random),
-                spec.keyLength(), spec.kvHeads(), d);
-        outData = new float[Tensor.elements(spec.batch(), n, h, d)];
-        out = Tensor.bshd(outData, n, h, d);
+        v = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), dv), random),
+                spec.keyLength(), spec.kvHeads(), dv);
+        outData = new float[Tensor.elements(spec.batch(), n, h, dv)];
+        out = Tensor.bshd(outData, n, h, dv);
     }
 
     private static float[] gaussian(int n, SplittableRandom random) {
@@ -44,7 +44,7 @@ final class Workload {
      */
     void verify(AttentionEngine engine, int rows) {
         engine.forward(spec, q, k, v, out);
-        int n = spec.queryLength(), h = spec.heads(), d = spec.headDim();
+        int n = spec.queryLength(), h = spec.heads(), d = spec.headDim(), dv = spec.valueHeadDim();
         int first = n - Math.min(rows, n);
         AttentionSpec tail = spec.toBuilder().queryLength(n - first).build();
         Tensor tailQ = Tensor.of(qData(), (long) first * h * d, 0, (long) h * d, d);
@@ -52,7 +52,7 @@ final class Workload {
         double maxRef = 0, maxDiff = 0;
         for (int i = 0; i < tail.queryLength(); i++) {
             for (int head = 0; head < h; head++) {
-                for (int x = 0; x < d; x++) {
+                for (int x = 0; x < dv; x++) {
                     double expected = ref.out(0, i, head, x);
                     maxRef = Math.max(maxRef, Math.abs(expected));
                     maxDiff = Math.max(maxDiff, Math.abs(out.get(0, first + i, head, x) - expected));
