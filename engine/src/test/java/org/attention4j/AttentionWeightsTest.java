@@ -19,14 +19,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * them to the kernel — P·V with these weights is the engine's output, under every option.
  */
 class AttentionWeightsTest {
-    private static final int B = 2, LQ = 45, LK = 61, H = 4, HKV = 2, D = 16;
+    /** Values of their own head size (DV ≠ D): P·V must still reproduce the engine's output. */
+    private static final int B = 2, LQ = 45, LK = 61, H = 4, HKV = 2, D = 16, DV = 24;
 
     enum Variant { PLAIN, CAUSAL, WINDOW, SOFTCAP, ALIBI, KEY_PADDING, BOOLEAN_MASK, ADDITIVE_MASK, BLOCK_SPARSE,
         EVERYTHING }
 
     private static AttentionSpec spec(Variant variant) {
         AttentionSpec.Builder b = AttentionSpec.builder().batch(B).queryLength(LQ).keyLength(LK).heads(H).kvHeads(HKV)
-                .headDim(D);
+                .headDim(D).valueHeadDim(DV);
         return switch (variant) {
             case CAUSAL -> b.causal(true).build();
             case WINDOW -> b.window(7, 3).build();
@@ -87,7 +88,7 @@ class AttentionWeightsTest {
                     }
                     double expectedSum = sum == 0 ? 0 : 1; // rows that see no key are all zeros
                     assertEquals(expectedSum, sum, 1e-5, variant + " row " + i + " sums to " + sum);
-                    for (int d = 0; d < D; d++) {
+                    for (int d = 0; d < DV; d++) {
                         double weighted = 0;
                         for (int j = 0; j < LK; j++) {
                             weighted += (double) w[r * LK + j] * p.v.get(b, j, h / spec.groupSize(), d);
@@ -104,7 +105,7 @@ class AttentionWeightsTest {
     private static double maxAbsOutput(AttentionSpec spec, Problem p, int b, int h) {
         double max = 0;
         for (int i = 0; i < spec.queryLength(); i++) {
-            for (int d = 0; d < spec.headDim(); d++) {
+            for (int d = 0; d < spec.valueHeadDim(); d++) {
                 max = Math.max(max, Math.abs(p.out.get(b, i, h, d)));
             }
         }

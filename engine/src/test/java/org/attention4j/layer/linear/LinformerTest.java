@@ -20,7 +20,8 @@ class LinformerTest {
         List<AttentionSpec> specs = List.of(
                 AttentionSpec.builder().length(100).heads(2).headDim(16).build(),
                 AttentionSpec.builder().queryLength(37).keyLength(129).heads(4).kvHeads(2).headDim(8).build(),
-                AttentionSpec.builder().batch(2).length(50).heads(3).kvHeads(1).headDim(24).scale(0.3f).build());
+                AttentionSpec.builder().batch(2).length(50).heads(3).kvHeads(1).headDim(24).scale(0.3f).build(),
+                AttentionSpec.builder().queryLength(40).keyLength(70).heads(2).headDim(12).valueHeadDim(5).build());
         int index = 0;
         for (AttentionSpec spec : specs) {
             for (int kp : new int[] {1, 16, 64}) {

@@ -36,6 +36,8 @@ class PerformerTest {
             AttentionSpec.builder().queryLength(70).keyLength(200).heads(4).kvHeads(2).headDim(8).causal(true).build(),
             AttentionSpec.builder().queryLength(200).keyLength(70).heads(3).kvHeads(1).headDim(8).causal(true).build(),
             AttentionSpec.builder().queryLength(33).keyLength(270).heads(2).kvHeads(1).headDim(24).build(),
+            AttentionSpec.builder().queryLength(90).keyLength(150).heads(2).headDim(8).valueHeadDim(20).causal(true)
+                    .build(),
             AttentionSpec.builder().batch(2).length(65).heads(2).headDim(8).scale(-0.2f).causal(true).build(),
             AttentionSpec.builder().queryLength(5).keyLength(0).heads(1).headDim(4).build());
 
@@ -65,7 +67,7 @@ class PerformerTest {
             for (int h = 0; h < s.heads(); h++) {
                 double maxRef = 0, maxDiff = 0;
                 for (int i = 0; i < s.queryLength(); i++) {
-                    for (int d = 0; d < s.headDim(); d++) {
+                    for (int d = 0; d < s.valueHeadDim(); d++) {
                         float got = p.out.get(b, i, h, d);
                         assertTrue(Float.isFinite(got), what + ": out[" + b + "," + i + "," + h + "," + d + "] = " + got);
                         maxRef = Math.max(maxRef, Math.abs(ref.out(b, i, h, d)));
