@@ -55,6 +55,21 @@ class AllocationTest {
         assertEquals(0, splitTwoThreads, "bytes per split decode call on 2 threads");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"VECTOR", "SCALAR"})
+    void valueHeadsOfTheirOwnSizeAllocateNothing(Kernel kernel) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(TestSupport.kernels()).contains(kernel));
+        AttentionSpec tiled = AttentionSpec.builder().length(1024).heads(2).headDim(48).valueHeadDim(80).causal(true)
+                .build();
+        AttentionSpec split = AttentionSpec.builder().queryLength(1).keyLength(8192).heads(4).kvHeads(1).headDim(40)
+                .valueHeadDim(24).build();
+        long tiledBytes = bytesPerCall(kernel, 2, tiled), splitBytes = bytesPerCall(kernel, 2, split);
+        System.out.printf("AllocationTest %s Dv != D: %d B/call tiled, %d B/call split decode (2 threads)%n", kernel,
+                tiledBytes, splitBytes);
+        assertEquals(0, tiledBytes, "bytes per tiled call with Dv != D");
+        assertEquals(0, splitBytes, "bytes per split decode call with Dv != D");
+    }
+
     private static long bytesPerCall(Kernel kernel, int threads, int n) {
         return bytesPerCall(kernel, threads, AttentionSpec.builder().length(n).heads(2).headDim(32).causal(true).build());
     }
@@ -70,18 +85,20 @@ class AllocationTest {
      */
     private static long bytesPerCall(Kernel kernel, int threads, AttentionSpec spec) {
         int lq = spec.queryLength(), n = spec.keyLength(), h = spec.heads(), kv = spec.kvHeads(), d = spec.headDim();
-        float[] x = new float[n * h * d];
-        float[] o = new float[lq * h * d];
+        int dv = spec.valueHeadDim();
+        float[] x = new float[n * h * Math.max(d, dv)];
+        float[] o = new float[lq * h * dv];
         float[] lse = new float[h * lq];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) Math.sin(i * 0.37);
         }
-        Tensor tq = Tensor.bshd(x, lq, h, d), tkv = Tensor.bshd(x, n, kv, d), to = Tensor.bshd(o, lq, h, d);
+        Tensor tq = Tensor.bshd(x, lq, h, d), tk = Tensor.bshd(x, n, kv, d), tv = Tensor.bshd(x, n, kv, dv);
+        Tensor to = Tensor.bshd(o, lq, h, dv);
         Tensor tl = Tensor.lse(lse, h, lq);
         try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
             int calls = kernel == Kernel.SCALAR && n > 1000 ? 3 : 10;
             for (int i = 0; i < 3 * calls; i++) {
-                engine.forward(spec, tq, tkv, tkv, to, tl); // warm-up: workspaces grow, code compiles
+                engine.forward(spec, tq, tk, tv, to, tl); // warm-up: workspaces grow, code compiles
             }
             // Other threads of the test JVM (surefire's) allocate now and then: only the engine's are counted.
             long[] workers = Thread.getAllStackTraces().keySet().stream()
@@ -91,7 +108,7 @@ class AllocationTest {
                 long workersBefore = allocatedBy(workers); // reading other threads allocates on this one:
                 long before = THREADS.getCurrentThreadAllocatedBytes(); // outside the caller's window
                 for (int i = 0; i < calls; i++) {
-                    engine.forward(spec, tq, tkv, tkv, to, tl);
+                    engine.forward(spec, tq, tk, tv, to, tl);
                 }
                 long caller = THREADS.getCurrentThreadAllocatedBytes() - before;
                 least = Math.min(least, (caller + allocatedBy(workers) - workersBefore) / calls);
