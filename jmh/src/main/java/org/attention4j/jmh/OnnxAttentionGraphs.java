@@ -80,16 +80,19 @@ final class OnnxAttentionGraphs {
                 .string(7, domain);    // domain ("": ai.onnx)
     }
 
-    /** One node; inputs and output all [B, S, heads·D] float. */
+    /**
+     * One node; query and key [B, S, heads·D], value [B, S, kvHeads·Dv] and output [B, S, heads·Dv] float
+     * (both ops take a value hidden size of its own).
+     */
     private static Message graph(AttentionSpec spec, Message node) {
-        int b = spec.batch(), n = spec.queryLength(), d = spec.headDim();
+        int b = spec.batch(), n = spec.queryLength(), d = spec.headDim(), dv = spec.valueHeadDim();
         return new Message()
                 .message(1, node)                                                    // node
                 .string(2, "attention")                                              // name
                 .message(11, valueInfo(INPUTS.get(0), b, n, (long) spec.heads() * d)) // input
                 .message(11, valueInfo(INPUTS.get(1), b, n, (long) spec.kvHeads() * d))
-                .message(11, valueInfo(INPUTS.get(2), b, n, (long) spec.kvHeads() * d))
-                .message(12, valueInfo(OUTPUT, b, n, (long) spec.heads() * d));        // output
+                .message(11, valueInfo(INPUTS.get(2), b, n, (long) spec.kvHeads() * dv))
+                .message(12, valueInfo(OUTPUT, b, n, (long) spec.heads() * dv));       // output
     }
 
     private static byte[] model(Message graph, Message... opsets) {

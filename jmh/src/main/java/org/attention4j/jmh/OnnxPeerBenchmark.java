@@ -48,6 +48,9 @@ public class OnnxPeerBenchmark {
     public int n;
     @Param({"64", "128"})
     public int headDim;
+    /** Value head size; 0 means {@code headDim} (e.g. {@code -p headDim=192 -p valueHeadDim=128}: MLA). */
+    @Param({"0"})
+    public int valueHeadDim;
     @Param({"false", "true"})
     public boolean causal;
     @Param({"1", "2"})
@@ -61,7 +64,8 @@ public class OnnxPeerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
-        workload = new Workload(AttentionSpec.of(1, n, 8, headDim, causal), 42);
+        workload = new Workload(AttentionSpec.builder().length(n).heads(8).headDim(headDim)
+                .valueHeadDim(valueHeadDim == 0 ? headDim : valueHeadDim).causal(causal).build(), 42);
         engine = Workload.engine(Kernel.VECTOR, threads);
         workload.verify(engine, 4); // the engine's output is the yardstick: it must be right first
         if (peer == Peer.ATTENTION4J) {

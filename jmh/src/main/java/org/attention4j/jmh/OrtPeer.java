@@ -86,8 +86,8 @@ final class OrtPeer implements AutoCloseable {
                 }
             }
         }
-        int rowLength = workload.spec.heads() * workload.spec.headDim();
-        String where = "query " + worst / rowLength + ", head " + worst % rowLength / workload.spec.headDim();
+        int rowLength = workload.spec.heads() * workload.spec.valueHeadDim(); // the output's rows
+        String where = "query " + worst / rowLength + ", head " + worst % rowLength / workload.spec.valueHeadDim();
         if (!(maxDiff <= TOLERANCE * maxOut)) { // also throws on NaN
             throw new IllegalStateException(name + " disagrees with attention4j on " + workload.spec
                     + ": max |diff| " + maxDiff + " (" + where + ") > " + TOLERANCE + " × max |out| " + maxOut);
