@@ -69,6 +69,11 @@ final class OrtPeer implements AutoCloseable {
      * Returns a line stating the difference.
      */
     String check(float[] expected) throws OrtException {
+        return check(expected, TOLERANCE);
+    }
+
+    /** {@link #check(float[])} within {@code tolerance} × max |expected| (tests hold ORT to 1e-5). */
+    String check(float[] expected, double tolerance) throws OrtException {
         double maxOut = 0, maxDiff = 0;
         int worst = 0;
         try (OrtSession.Result result = session.run(inputs)) {
@@ -88,9 +93,9 @@ final class OrtPeer implements AutoCloseable {
         }
         int rowLength = workload.spec.heads() * workload.spec.valueHeadDim(); // the output's rows
         String where = "query " + worst / rowLength + ", head " + worst % rowLength / workload.spec.valueHeadDim();
-        if (!(maxDiff <= TOLERANCE * maxOut)) { // also throws on NaN
+        if (!(maxDiff <= tolerance * maxOut)) { // also throws on NaN
             throw new IllegalStateException(name + " disagrees with attention4j on " + workload.spec
-                    + ": max |diff| " + maxDiff + " (" + where + ") > " + TOLERANCE + " × max |out| " + maxOut);
+                    + ": max |diff| " + maxDiff + " (" + where + ") > " + tolerance + " × max |out| " + maxOut);
         }
         return String.format("%s vs attention4j on %s: max |diff| %.3g (%s), max |out| %.3g", name, workload.spec,
                 maxDiff, where, maxOut);
