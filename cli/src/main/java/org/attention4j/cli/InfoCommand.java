@@ -2,6 +2,7 @@ package org.attention4j.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code attention4j info}: the JDK, the CPU, the kernel the engine chose and why, the FMA peak. */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Print the JDK, CPU, vector species, the kernel the engine chose (and why) and the "
-                + "calibrated fp32 FMA peak on 1 and all cores.")
+        description = "Print the JDK, CPU, vector species, the kernel the engine chose (and why), the supported "
+                + "head sizes and the calibrated fp32 FMA peak on 1 and all cores.")
 public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,6 +32,8 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("Kernel:    " + m.provider() + " (" + m.lanes() + " float lanes, micro-tile " + m.microTile()
                 + " rows x columns)");
         out.println("Why:       " + m.providerReason());
+        out.println("Head size: 1.." + AttentionSpec.MAX_HEAD_DIM + " for Q and K; 1.." + AttentionSpec.MAX_HEAD_DIM
+                + " for V and O, independent of the key head size");
         out.flush();
         if (!noPeak) {
             Calibration peak = Calibration.measure(Kernel.AUTO, m.cores());

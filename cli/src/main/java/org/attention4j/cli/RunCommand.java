@@ -40,14 +40,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--k", paramLabel = "K.npy", description = "Keys: [B, Lk, Hkv, D] (bshd) or [B, Hkv, Lk, D].")
     Path kFile;
 
-    @Option(names = "--v", paramLabel = "V.npy", description = "Values: the shape of K.")
+    @Option(names = "--v", paramLabel = "V.npy", description = "Values: [B, Lk, Hkv, Dv] (bshd) or [B, Hkv, Lk, Dv]: "
+            + "the shape of K, but the head size Dv (1..256) may differ from D.")
     Path vFile;
 
     @Option(names = "--input", paramLabel = "FILE.safetensors",
             description = "One safetensors file with tensors q, k and v (F32, F64, F16 or BF16), instead of --q/--k/--v.")
     Path input;
 
-    @Option(names = "--out", paramLabel = "O.npy", description = "Write the output here (float32, the layout of Q).")
+    @Option(names = "--out", paramLabel = "O.npy",
+            description = "Write the output here (float32, the layout of Q): [B, Lq, H, Dv] (bshd) or [B, H, Lq, Dv].")
     Path out;
 
     @Option(names = "--lse", paramLabel = "LSE.npy",
@@ -115,12 +117,14 @@ public final class RunCommand implements Callable<Integer> {
         AttentionMask mask = variants.mask(attention);
         int[] cuQ = cuSeqlensQ == null ? null : offsets("--cu-seqlens-q", cuSeqlensQ);
         int[] cuK = cuSeqlensK == null ? null : offsets("--cu-seqlens-k", cuSeqlensK);
+        long[] outShape = q.shape().clone(); // Q's shape with V's head size
+        outShape[3] = attention.valueHeadDim();
         FloatArray expected = expect == null ? null : Npy.read(expect);
-        if (expected != null && !Arrays.equals(expected.shape(), q.shape())) {
+        if (expected != null && !Arrays.equals(expected.shape(), outShape)) {
             throw new BadInputException("--expect " + expect + ": shape " + expected.shapeText() + ", expected the "
-                    + "output's " + q.shapeText());
+                    + "output's " + Arrays.toString(outShape));
         }
-        float[] o = new float[q.data().length];
+        float[] o = new float[(int) FloatArray.elements("the output", outShape)];
         float[] lse = new float[attention.batch() * attention.heads() * attention.queryLength()];
         long[] nanos = new long[repeat];
         compute(attention, mask, cuQ, cuK, q, k, v, o, lse, bhsd, nanos);
@@ -134,10 +138,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         int code = Main.EXIT_OK;
         if (expected != null) {
-            code = compare(o, expected, q.shape(), spec.commandLine().getOut());
+            code = compare(o, expected, outShape, spec.commandLine().getOut());
         }
         if (out != null) {
-            Npy.write(out, q.shape(), o);
+            Npy.write(out, outShape, o);
         }
         if (lseFile != null) {
             Npy.write(lseFile, new long[] {attention.batch(), attention.heads(), attention.queryLength()}, lse);
@@ -222,8 +226,8 @@ public final class RunCommand implements Callable<Integer> {
                          FloatArray v, float[] o, float[] lse, boolean bhsd, long[] nanos) {
         Tensor tq = view(q.data(), s.queryLength(), s.heads(), s.headDim(), bhsd);
         Tensor tk = view(k.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
-        Tensor tv = view(v.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
-        Tensor to = view(o, s.queryLength(), s.heads(), s.headDim(), bhsd);
+        Tensor tv = view(v.data(), s.keyLength(), s.kvHeads(), s.valueHeadDim(), bhsd);
+        Tensor to = view(o, s.queryLength(), s.heads(), s.valueHeadDim(), bhsd);
         Tensor tl = Tensor.lse(lse, s.heads(), s.queryLength());
         String which = kernel.toLowerCase(Locale.ROOT);
         if (which.equals("reference")) {
@@ -259,7 +263,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private static void copyReference(AttentionSpec s, ReferenceAttention.Result ref, float[] o, float[] lse,
                                       boolean bhsd) {
-        int lq = s.queryLength(), h = s.heads(), d = s.headDim();
+        int lq = s.queryLength(), h = s.heads(), d = s.valueHeadDim();
         for (int b = 0; b < s.batch(); b++) {
             for (int i = 0; i < lq; i++) {
                 for (int head = 0; head < h; head++) {

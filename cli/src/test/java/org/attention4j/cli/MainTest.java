@@ -45,5 +45,6 @@ class MainTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("CPU:"), run.out());
         assertTrue(run.out().contains("Why:"), run.out());
+        assertTrue(run.out().contains("1..256 for V and O, independent of the key head size"), run.out());
     }
 }

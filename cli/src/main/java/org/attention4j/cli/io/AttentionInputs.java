@@ -1,6 +1,5 @@
 package org.attention4j.cli.io;
 
-import java.util.Arrays;
 import org.attention4j.AttentionSpec;
 import org.attention4j.cli.BadInputException;
 
@@ -10,8 +9,9 @@ public final class AttentionInputs {
 
     /**
      * The spec of 4-D {@code q}, {@code k}, {@code v} in BSHD ({@code [B, L, H, D]}) or BHSD layout, with
-     * the mask and scale options already set on {@code options}. Every disagreement names the input (by
-     * the given names) and the expected value.
+     * the mask and scale options already set on {@code options}. V has K's shape but for its head size,
+     * which becomes the spec's value head size (the output's). Every disagreement names the input (by the
+     * given names) and the expected value.
      */
     public static AttentionSpec spec(FloatArray q, FloatArray k, FloatArray v, boolean bhsd, String qName,
                                      String kName, String vName, AttentionSpec.Builder options) {
@@ -22,12 +22,20 @@ public final class AttentionInputs {
                         + "expected 4: " + (bhsd ? "[B, H, L, D]" : "[B, L, H, D]"));
             }
         }
-        if (!Arrays.equals(k.shape(), v.shape())) {
-            throw new BadInputException(vName + ": shape " + v.shapeText() + " differs from " + kName + "'s "
-                    + k.shapeText() + "; expected the same");
-        }
-        long[] qs = q.shape(), ks = k.shape();
+        long[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int seqAxis = bhsd ? 2 : 1, headAxis = bhsd ? 1 : 2;
+        for (int axis = 0; axis < 3; axis++) { // V has K's shape but for its head size (the last axis)
+            if (vs[axis] != ks[axis]) {
+                String what = axis == 0 ? "batch" : axis == seqAxis ? "sequence length" : "key/value heads";
+                throw new BadInputException(vName + ": shape " + v.shapeText() + " differs from " + kName + "'s "
+                        + k.shapeText() + " in its " + what + " (" + vs[axis] + ", expected " + ks[axis]
+                        + "); expected the same but for the head size");
+            }
+        }
+        if (vs[3] < 1 || vs[3] > AttentionSpec.MAX_HEAD_DIM) {
+            throw new BadInputException(vName + ": value head size " + vs[3] + ", expected 1.."
+                    + AttentionSpec.MAX_HEAD_DIM);
+        }
         if (qs[0] != ks[0]) {
             throw new BadInputException(kName + ": batch " + ks[0] + ", expected " + qs[0] + " as in " + qName);
         }
@@ -40,7 +48,8 @@ public final class AttentionInputs {
         }
         try {
             return options.batch((int) qs[0]).queryLength((int) qs[seqAxis]).keyLength((int) ks[seqAxis])
-                    .heads((int) qs[headAxis]).kvHeads((int) ks[headAxis]).headDim((int) qs[3]).build();
+                    .heads((int) qs[headAxis]).kvHeads((int) ks[headAxis]).headDim((int) qs[3])
+                    .valueHeadDim((int) vs[3]).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(qName + ": " + e.getMessage());
         }

@@ -95,6 +95,11 @@ final class LayerProfile {
         if (plan.kernels().size() != 1 || plan.kernels().get(0) != KernelChoice.FLASH) {
             throw new BadInputException("--kernel: only flash with --layer (the block runs the engine's best kernel)");
         }
+        AttentionSpec first = plan.specs().get(0);
+        if (first.valueHeadDim() != first.headDim()) {
+            throw new BadInputException("--value-head-dim " + first.valueHeadDim() + ": not with --layer (the block's V "
+                    + "projection has the head size of Q and K, --head-dim " + first.headDim() + ")");
+        }
         if (plan.bhsd() || plan.offheap()) {
             throw new BadInputException("--layout bhsd / --offheap: not with --layer (the block's buffers are "
                     + "row-major float[], BSHD by construction)");

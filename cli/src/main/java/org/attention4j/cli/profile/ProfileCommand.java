@@ -64,6 +64,11 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--head-dim", defaultValue = "64", description = "Head dimension D. Default: ${DEFAULT-VALUE}.")
     int headDim;
 
+    @Option(names = "--value-head-dim", paramLabel = "DV",
+            description = "Head dimension Dv of V and O, 1..256 (e.g. 128 with --head-dim 192, as DeepSeek's MLA); "
+                    + "default: --head-dim.")
+    Integer valueHeadDim;
+
     @Option(names = "--causal", description = "Causal mask (bottom-right aligned when q-len < seq).")
     boolean causal;
 
@@ -222,6 +227,10 @@ public final class ProfileCommand implements Callable<Integer> {
         if (chart != null && !ProfileChart.supported(chart.getFileName().toString())) {
             throw new BadInputException("--chart " + chart + ": expected a file name ending in .svg or .png");
         }
+        if (valueHeadDim != null && (valueHeadDim < 1 || valueHeadDim > AttentionSpec.MAX_HEAD_DIM)) {
+            throw new BadInputException("--value-head-dim " + valueHeadDim + ": expected 1.."
+                    + AttentionSpec.MAX_HEAD_DIM);
+        }
         OutputFiles.requireWritableDirectory("--output", output);
         OutputFiles.requireWritableDirectory("--chart", chart);
         long naiveLimit = ByteSizes.parse("--naive-max-mem", naiveMaxMemory);
@@ -234,6 +243,9 @@ public final class ProfileCommand implements Callable<Integer> {
                     .causal(causal).window(band[0], band[1]);
             if (kvHeads != null) {
                 b.kvHeads(kvHeads);
+            }
+            if (valueHeadDim != null) {
+                b.valueHeadDim(valueHeadDim);
             }
             AttentionSpec spec = variants.apply(b.build());
             specs.add(spec);
@@ -277,6 +289,7 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("heads", heads);
         m.put("kvHeads", kvHeads == null ? heads : kvHeads);
         m.put("headDim", headDim);
+        m.put("valueHeadDim", valueHeadDim == null ? headDim : valueHeadDim);
         m.put("causal", causal);
         m.put("window", window);
         m.put("variants", variants.describe());
@@ -290,7 +303,8 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("offheap", offheap);
         m.put("naiveMaxMemoryBytes", ByteSizes.parse("--naive-max-mem", naiveMaxMemory));
         m.put("shape", "batch " + batch + ", heads " + heads + "/" + (kvHeads == null ? heads : kvHeads) + ", D "
-                + headDim + (causal ? ", causal" : "") + (window == null ? "" : ", window " + window) + (queryLength == null ? "" : ", q-len " + queryLength)
+                + headDim + (valueHeadDim == null || valueHeadDim == headDim ? "" : ", Dv " + valueHeadDim)
+                + (causal ? ", causal" : "") + (window == null ? "" : ", window " + window) + (queryLength == null ? "" : ", q-len " + queryLength)
                 + (variants.any() ? ", " + variants.describe() : "") + ", "
                 + layout.toLowerCase(Locale.ROOT) + (offheap ? ", off-heap" : ""));
         return m;

@@ -25,14 +25,14 @@ public final class ProfileInputs implements AutoCloseable {
         this.arena = offheap ? Arena.ofShared() : null;
         this.q = tensor(spec.batch(), spec.queryLength(), spec.heads(), spec.headDim(), bhsd, seed * 3 + 1);
         this.k = tensor(spec.batch(), spec.keyLength(), spec.kvHeads(), spec.headDim(), bhsd, seed * 3 + 2);
-        this.v = tensor(spec.batch(), spec.keyLength(), spec.kvHeads(), spec.headDim(), bhsd, seed * 3 + 3);
-        this.out = tensor(spec.batch(), spec.queryLength(), spec.heads(), spec.headDim(), bhsd, -1);
+        this.v = tensor(spec.batch(), spec.keyLength(), spec.kvHeads(), spec.valueHeadDim(), bhsd, seed * 3 + 3);
+        this.out = tensor(spec.batch(), spec.queryLength(), spec.heads(), spec.valueHeadDim(), bhsd, -1);
     }
 
-    /** Bytes of Q, K, V and O. */
+    /** Bytes of Q, K (head size D), V and O (head size Dv). */
     public static long tensorBytes(AttentionSpec s) {
-        long qo = 2L * s.batch() * s.queryLength() * s.heads() * s.headDim();
-        long kv = 2L * s.batch() * s.keyLength() * s.kvHeads() * s.headDim();
+        long qo = (long) s.batch() * s.queryLength() * s.heads() * (s.headDim() + s.valueHeadDim());
+        long kv = (long) s.batch() * s.keyLength() * s.kvHeads() * (s.headDim() + s.valueHeadDim());
         return (qo + kv) * Float.BYTES;
     }
 

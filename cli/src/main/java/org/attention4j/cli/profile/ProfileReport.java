@@ -131,16 +131,16 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
     private String csv() {
         StringBuilder sb = new StringBuilder();
         List<String> header = new ArrayList<>(List.of("seq", "queryLength", "batch", "heads", "kvHeads", "headDim",
-                "causal", "layout", "kernel", "implementation", "threads", "status", "iterations", "minMs", "p50Ms",
-                "p90Ms", "p99Ms", "maxMs", "gflops", "percentOfPeak", "tokensPerSecond", "allocatedBytesPerCall",
-                "workingBytes", "tensorBytes", "peakRssBytes", "naiveMatrixBytes", "note"));
+                "valueHeadDim", "causal", "layout", "kernel", "implementation", "threads", "status", "iterations",
+                "minMs", "p50Ms", "p90Ms", "p99Ms", "maxMs", "gflops", "percentOfPeak", "tokensPerSecond",
+                "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes", "naiveMatrixBytes", "note"));
         sb.append(String.join(",", header)).append('\n');
         for (ProfileRow r : rows) {
             List<String> v = List.of(String.valueOf(r.spec().keyLength()), String.valueOf(r.spec().queryLength()),
                     String.valueOf(r.spec().batch()), String.valueOf(r.spec().heads()),
                     String.valueOf(r.spec().kvHeads()), String.valueOf(r.spec().headDim()),
-                    String.valueOf(r.spec().causal()), r.layout(), r.kernel(), r.implementation(),
-                    String.valueOf(r.threads()), r.status(), String.valueOf(r.iterations()),
+                    String.valueOf(r.spec().valueHeadDim()), String.valueOf(r.spec().causal()), r.layout(), r.kernel(),
+                    r.implementation(), String.valueOf(r.threads()), r.status(), String.valueOf(r.iterations()),
                     raw(r, LatencyStats::min), raw(r, LatencyStats::p50), raw(r, LatencyStats::p90),
                     raw(r, LatencyStats::p99), raw(r, LatencyStats::max),
                     r.measured() ? String.valueOf(r.gflops()) : "", r.measured() ? String.valueOf(r.percentOfPeak()) : "",

@@ -27,6 +27,10 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         return OK.equals(status);
     }
 
+    /** {@code 2·(D + Dv)} per useful pair, as {@link AttentionSpec#flops()} counts them: Q·Kᵀ and P·V. */
+    static double flopsPerCall(AttentionSpec spec, long usefulPairs) {
+        return 2.0 * (spec.headDim() + spec.valueHeadDim()) * usefulPairs;
+    }
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -36,6 +40,7 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         m.put("heads", spec.heads());
         m.put("kvHeads", spec.kvHeads());
         m.put("headDim", spec.headDim());
+        m.put("valueHeadDim", spec.valueHeadDim());
         m.put("causal", spec.causal());
         m.put("windowLeft", spec.windowLeft());
         m.put("windowRight", spec.windowRight());
@@ -56,7 +61,7 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         m.put("alibi", spec.hasAlibi());
         m.put("blockSparseDensity", spec.blockSparse() == null ? null : spec.blockSparse().density());
         m.put("usefulPairs", usefulPairs);
-        m.put("flopsPerCall", 4.0 * spec.headDim() * usefulPairs);
+        m.put("flopsPerCall", flopsPerCall(spec, usefulPairs));
         m.put("allocatedBytesPerCall", allocatedBytesPerCall);
         m.put("workingBytes", workingBytes);
         m.put("tensorBytes", tensorBytes);

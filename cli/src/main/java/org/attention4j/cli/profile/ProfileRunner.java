@@ -106,7 +106,7 @@ final class ProfileRunner {
                 : r.note().isEmpty() ? COLD_NOTE : COLD_NOTE + "; " + r.note();
         LatencyStats latency = LatencyStats.of(r.nanos(), r.count());
         double seconds = latency.p50() / 1e3;
-        double gflops = 4.0 * spec.headDim() * pairs / seconds / 1e9; // useful pairs only (AttentionSpec.flops)
+        double gflops = ProfileRow.flopsPerCall(spec, pairs) / seconds / 1e9; // useful pairs only
         double percent = 100 * gflops / calibration.peakFor(threads);
         double tokens = (double) spec.batch() * spec.queryLength() / seconds;
         return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,

@@ -93,15 +93,17 @@ final class AttentionHandler {
 
     private byte[] forward(Call c) {
         AttentionSpec spec = c.spec();
-        float[] o = new float[c.q().data().length];
+        long[] outShape = c.q().shape().clone(); // Q's shape with V's head size
+        outShape[3] = spec.valueHeadDim();
+        float[] o = new float[(int) FloatArray.elements("the output", outShape)];
         engine.forward(spec, view(c.q().data(), spec.queryLength(), spec.heads(), spec.headDim(), c.bhsd()),
                 view(c.k().data(), spec.keyLength(), spec.kvHeads(), spec.headDim(), c.bhsd()),
-                view(c.v().data(), spec.keyLength(), spec.kvHeads(), spec.headDim(), c.bhsd()),
-                view(o, spec.queryLength(), spec.heads(), spec.headDim(), c.bhsd()), null,
+                view(c.v().data(), spec.keyLength(), spec.kvHeads(), spec.valueHeadDim(), c.bhsd()),
+                view(o, spec.queryLength(), spec.heads(), spec.valueHeadDim(), c.bhsd()), null,
                 System.nanoTime() + deadlineNanos);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 4 * o.length);
         try {
-            Npy.writeTo(out, c.q().shape(), o);
+            Npy.writeTo(out, outShape, o);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }

@@ -50,7 +50,7 @@ class ProfileCommandTest {
         JsonNode rows = root.get("rows");
         assertEquals(2 * 3 * 2, rows.size());
         Set<String> expectedFields = new TreeSet<>(List.of("seq", "queryLength", "batch", "heads", "kvHeads",
-                "headDim", "causal", "windowLeft", "windowRight", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
+                "headDim", "valueHeadDim", "causal", "windowLeft", "windowRight", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
                 "warmup", "iterations", "latencyMs", "gflops", "percentOfPeak", "tokensPerSecond", "usefulPairs",
                 "flopsPerCall", "softcap", "alibi", "blockSparseDensity", "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes",
                 "peakRssReset", "naiveMatrixBytes"));
@@ -68,9 +68,43 @@ class ProfileCommandTest {
         }
         JsonNode first = rows.get(0); // seq 16, causal: 16·17/2 pairs per head, 2 heads
         assertEquals(16 * 17 / 2 * 2, first.get("usefulPairs").asLong());
+        assertEquals(8, first.get("valueHeadDim").asInt());
         assertEquals(4.0 * 8 * 16 * 17 / 2 * 2, first.get("flopsPerCall").asDouble());
         assertEquals(4L * (2 * 16 * 2 * 8 + 2 * 16 * 1 * 8), first.get("tensorBytes").asLong());
         assertEquals(4L * 16 * 16 * 2, first.get("naiveMatrixBytes").asLong());
+    }
+
+    @Test
+    void aValueHeadSizeOfItsOwnIsProfiledCountedAndShown() throws IOException {
+        CliRun run = profile("--seq", "16", "--heads", "2", "--kv-heads", "1", "--head-dim", "8", "--value-head-dim",
+                "12", "--causal", "--kernel", "flash,naive,scalar", "--threads", "1", "--format", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertEquals(12, root.get("options").get("valueHeadDim").asInt());
+        assertTrue(root.get("options").get("shape").asText().contains("D 8, Dv 12"), root.get("options").toString());
+        JsonNode rows = root.get("rows");
+        assertEquals(3, rows.size());
+        for (JsonNode row : rows) {
+            assertEquals("ok", row.get("status").asText(), row.toString());
+            assertEquals(8, row.get("headDim").asInt());
+            assertEquals(12, row.get("valueHeadDim").asInt());
+            assertEquals(2.0 * (8 + 12) * 16 * 17 / 2 * 2, row.get("flopsPerCall").asDouble()); // 2·pairs·(D + Dv)
+            assertEquals(4L * (2 * 16 * (8 + 12) + 16 * (8 + 12)), row.get("tensorBytes").asLong()); // Q+O, K+V
+        }
+        CliRun csv = profile("--seq", "8", "--heads", "1", "--head-dim", "4", "--value-head-dim", "6", "--threads", "1",
+                "--format", "csv");
+        assertEquals(0, csv.exitCode(), csv.toString());
+        List<String> lines = csv.out().lines().toList();
+        List<String> header = List.of(lines.get(0).split(","));
+        int d = header.indexOf("headDim"), dv = header.indexOf("valueHeadDim");
+        assertTrue(d >= 0 && dv >= 0, lines.get(0));
+        assertEquals("4", lines.get(1).split(",")[d]);
+        assertEquals("6", lines.get(1).split(",")[dv]);
+        CliRun table = profile("--seq", "8", "--heads", "1", "--head-dim", "4", "--value-head-dim", "6", "--threads", "1");
+        assertEquals(0, table.exitCode(), table.toString());
+        assertTrue(table.out().contains("shape: batch 1, heads 1/1, D 4, Dv 6,"), table.out());
+        CliRun same = profile("--seq", "8", "--heads", "1", "--head-dim", "4", "--threads", "1");
+        assertFalse(same.out().contains("Dv"), "Dv only when it differs from D:\n" + same.out());
     }
 
     @Test
@@ -140,6 +174,10 @@ class ProfileCommandTest {
             {"--naive-max-mem", "lots", "--naive-max-mem lots"},
             {"--heads", "3", "--kv-heads", "2", "kvHeads"},
             {"--head-dim", "0", "headDim"},
+            {"--value-head-dim", "0", "--value-head-dim 0: expected 1..256"},
+            {"--value-head-dim", "257", "--value-head-dim 257: expected 1..256"},
+            {"--value-head-dim", "-3", "--value-head-dim -3: expected 1..256"},
+            {"--layer", "--value-head-dim", "48", "--value-head-dim 48: not with --layer"},
             {"--iterations", "0", "--iterations 0"},
             {"--window", "5", "--window 5: expected LEFT,RIGHT"},
             {"--causal", "--window", "5,3", "window right = 3 with causal"}};

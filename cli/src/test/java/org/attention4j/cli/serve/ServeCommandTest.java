@@ -45,6 +45,17 @@ class ServeCommandTest {
             // causal: the first row sees only itself, so its output is its own value
             float[] o = Npy.read(attention.body(), "o").data();
             assertArrayEquals(new float[] {0, 1, 2, 3}, java.util.Arrays.copyOf(o, 4));
+            // V with a head size of its own (6, Q and K have 4): O has V's
+            float[] y = new float[2 * 6];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = i;
+            }
+            SafeTensors.write(qkv, Map.of("q", t, "k", t, "v", new FloatArray("y", new long[] {1, 2, 1, 6}, y)));
+            attention = client.postForBytes("/v1/attention?causal=true", Files.readAllBytes(qkv));
+            assertEquals(200, attention.statusCode(), new String(attention.body()));
+            FloatArray wide = Npy.read(attention.body(), "o");
+            assertArrayEquals(new long[] {1, 2, 1, 6}, wide.shape());
+            assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, java.util.Arrays.copyOf(wide.data(), 6));
             assertEquals(200, client.get("/healthz").statusCode());
             assertEquals(0, server.stop(), server.err());
         }
