@@ -227,6 +227,9 @@ public final class ProfileCommand implements Callable<Integer> {
         if (chart != null && !ProfileChart.supported(chart.getFileName().toString())) {
             throw new BadInputException("--chart " + chart + ": expected a file name ending in .svg or .png");
         }
+        if (headDim < 1 || headDim > AttentionSpec.MAX_HEAD_DIM) {
+            throw new BadInputException("--head-dim " + headDim + ": expected 1.." + AttentionSpec.MAX_HEAD_DIM);
+        }
         if (valueHeadDim != null && (valueHeadDim < 1 || valueHeadDim > AttentionSpec.MAX_HEAD_DIM)) {
             throw new BadInputException("--value-head-dim " + valueHeadDim + ": expected 1.."
                     + AttentionSpec.MAX_HEAD_DIM);

@@ -173,7 +173,7 @@ class ProfileCommandTest {
             {"--chart", dir.resolve("c.gif").toString(), ".svg or .png"},
             {"--naive-max-mem", "lots", "--naive-max-mem lots"},
             {"--heads", "3", "--kv-heads", "2", "kvHeads"},
-            {"--head-dim", "0", "headDim"},
+            {"--head-dim", "0", "--head-dim 0: expected 1..256"},
             {"--value-head-dim", "0", "--value-head-dim 0: expected 1..256"},
             {"--value-head-dim", "257", "--value-head-dim 257: expected 1..256"},
             {"--value-head-dim", "-3", "--value-head-dim -3: expected 1..256"},
