@@ -21,16 +21,17 @@ import org.attention4j.Tensor;
  * <p>Data flow of one call, all row-major {@code float[]}:
  * <ol>
  *   <li>optional absolute {@link PositionalEncoding} added to a copy of X (the caller's X is not changed);
- *   <li>Q, K, V projected by {@link Gemm}: one GEMM over the fused {@code [dModel, (H + 2·Hkv)·D]} matrix
- *       for self-attention, two (Q; K|V) for cross-attention;
+ *   <li>Q, K, V projected by {@link Gemm}: one GEMM over the fused {@code [dModel, H·D + Hkv·(D + Dv)]}
+ *       matrix for self-attention, two (Q; K|V) for cross-attention ({@code Dv}: the weights' value head
+ *       size, {@code D} unless set);
  *   <li>optional {@link RotaryEmbedding} applied to Q and K in place;
  *   <li>{@link AttentionEngine#forward} on tensor views straight over the projection buffer (a row of
  *       the buffer is a token, its columns the heads: BSHD with strides, no copy);
- *   <li>{@code Y = O·W_O + b_O}, written into the caller's {@code y}.
+ *   <li>{@code Y = O·W_O + b_O} (O is {@code [rows, H·Dv]}), written into the caller's {@code y}.
  * </ol>
  * Kernel options (causal, sliding window, scale, and whatever {@link AttentionSpec.Builder} gains later)
  * pass through {@link Builder#kernelOptions}: the layer applies them to the spec builder of every call,
- * then sets the shape (batch, lengths, heads, head dimension) from the weights and the call.
+ * then sets the shape (batch, lengths, heads, head dimensions) from the weights and the call.
  *
  * <p>Positions: row {@code i} of the queries is at position {@code queryPosition + i}, row {@code j} of
  * the keys at {@code keyPosition + j} (each batch item restarts there). Self-attention uses one offset
@@ -75,7 +76,7 @@ public final class MultiHeadAttention implements AutoCloseable {
         this.ownsGemm = b.gemm == null;
         this.engine = ownsEngine ? AttentionEngine.create(b.threads) : b.engine;
         this.gemm = ownsGemm ? Gemm.create(b.threads) : b.gemm;
-        int d = weights.dModel(), width = weights.qkvWidth(), attended = weights.heads() * weights.headDim();
+        int d = weights.dModel(), width = weights.qkvWidth(), attended = weights.heads() * weights.valueHeadDim();
         this.packedQkv = gemm.pack(weights.qkvMatrix(), 0, width, d, width);
         this.packedOutput = gemm.pack(weights.outputMatrix(), 0, d, attended, d);
     }
@@ -204,26 +205,26 @@ public final class MultiHeadAttention implements AutoCloseable {
 
     /** Sizes the buffers for this shape and (re)builds the spec and views when the shape changed. */
     private void prepare(LayerBuffers b, boolean self, int batch, int lq, int lk) {
-        int d = weights.dModel(), qWidth = weights.heads() * weights.headDim();
-        int kvWidth = weights.kvHeads() * weights.headDim();
+        int d = weights.dModel(), h = weights.headDim(), dv = weights.valueHeadDim();
+        int qWidth = weights.heads() * h, kWidth = weights.kvHeads() * h, vWidth = weights.kvHeads() * dv;
+        int outWidth = weights.heads() * dv;
         if (positions != null) {
             b.queryInput = LayerBuffers.atLeast(b.queryInput, (long) batch * lq * d);
             b.keyInput = self ? b.keyInput : LayerBuffers.atLeast(b.keyInput, (long) batch * lk * d);
         }
         b.projections = LayerBuffers.atLeast(b.projections, projectionFloats(self, batch, lq, lk));
-        b.attended = LayerBuffers.atLeast(b.attended, (long) batch * lq * qWidth);
+        b.attended = LayerBuffers.atLeast(b.attended, (long) batch * lq * outWidth);
         if (b.viewsFit(self, batch, lq, lk)) {
             return;
         }
-        int h = weights.headDim();
         // Self: one row per token holds Q | K | V. Cross: Q rows [batch·lq, qWidth], then K | V rows.
-        int qLd = self ? weights.qkvWidth() : qWidth, kvLd = self ? weights.qkvWidth() : 2 * kvWidth;
+        int qLd = self ? weights.qkvWidth() : qWidth, kvLd = self ? weights.qkvWidth() : kWidth + vWidth;
         long kOffset = self ? qWidth : (long) batch * lq * qWidth;
         b.spec = attentionSpec(batch, lq, lk);
         b.q = Tensor.of(b.projections, 0, (long) lq * qLd, qLd, h);
         b.k = Tensor.of(b.projections, kOffset, (long) lk * kvLd, kvLd, h);
-        b.v = Tensor.of(b.projections, kOffset + kvWidth, (long) lk * kvLd, kvLd, h);
-        b.out = Tensor.of(b.attended, 0, (long) lq * qWidth, qWidth, h);
+        b.v = Tensor.of(b.projections, kOffset + kWidth, (long) lk * kvLd, kvLd, dv);
+        b.out = Tensor.of(b.attended, 0, (long) lq * outWidth, outWidth, dv);
         b.remember(self, batch, lq, lk);
     }
 
@@ -231,8 +232,8 @@ public final class MultiHeadAttention implements AutoCloseable {
         if (self) {
             return (long) batch * lq * weights.qkvWidth();
         }
-        int h = weights.headDim();
-        return (long) batch * lq * weights.heads() * h + (long) batch * lk * 2 * weights.kvHeads() * h;
+        int h = weights.headDim(), dv = weights.valueHeadDim();
+        return (long) batch * lq * weights.heads() * h + (long) batch * lk * weights.kvHeads() * (h + dv);
     }
 
     /** The caller's rows, or a copy with the positional encoding added (the caller's X stays unchanged). */
@@ -292,13 +293,13 @@ public final class MultiHeadAttention implements AutoCloseable {
 
     /**
      * The spec this layer passes to the engine for a call of this shape: the kernel options, then the
-     * shape from the weights (so an option cannot contradict them).
+     * shape from the weights: heads, kvHeads, headDim, valueHeadDim (so an option cannot contradict them).
      */
     public AttentionSpec attentionSpec(int batch, int queryLength, int keyLength) {
         AttentionSpec.Builder b = AttentionSpec.builder();
         kernelOptions.accept(b);
         return b.batch(batch).queryLength(queryLength).keyLength(keyLength).heads(weights.heads())
-                .kvHeads(weights.kvHeads()).headDim(weights.headDim()).build();
+                .kvHeads(weights.kvHeads()).headDim(weights.headDim()).valueHeadDim(weights.valueHeadDim()).build();
     }
 
     /** The absolute positional encoding added to X, or null. */
@@ -317,7 +318,7 @@ public final class MultiHeadAttention implements AutoCloseable {
      */
     public long scratchBytes(int batch, int queryLength, int keyLength, boolean selfAttention) {
         long floats = projectionFloats(selfAttention, batch, queryLength, keyLength)
-                + (long) batch * queryLength * weights.heads() * weights.headDim();
+                + (long) batch * queryLength * weights.heads() * weights.valueHeadDim();
         if (positions != null) {
             floats += (long) batch * weights.dModel() * (queryLength + (selfAttention ? 0 : keyLength));
         }

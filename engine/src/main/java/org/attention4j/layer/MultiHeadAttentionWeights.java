@@ -8,25 +8,28 @@ import org.attention4j.AttentionSpec;
  * <pre>
  *   W_Q [dModel, heads·headDim]      b_Q [heads·headDim]     (optional)
  *   W_K [dModel, kvHeads·headDim]    b_K [kvHeads·headDim]   (optional)
- *   W_V [dModel, kvHeads·headDim]    b_V [kvHeads·headDim]   (optional)
- *   W_O [heads·headDim, dModel]      b_O [dModel]            (optional)
+ *   W_V [dModel, kvHeads·Dv]         b_V [kvHeads·Dv]        (optional)
+ *   W_O [heads·Dv, dModel]           b_O [dModel]            (optional)
  * </pre>
+ * {@code Dv} is the value head size ({@link Builder#valueHeadDim}, default {@code headDim}): it sets the
+ * width of V and of the attention output, so of W_V and W_O; queries and keys keep {@code headDim}.
  * Column {@code h·headDim + d} of W_Q is dimension {@code d} of head {@code h} (the layout of PyTorch's
  * {@code view(n, heads, headDim)}). Hugging Face {@code nn.Linear} stores {@code [out, in]}: transpose
  * it first ({@link SafeTensorsWeights} does).
  *
  * <p>{@link #build()} copies W_Q, W_K and W_V side by side into one fused matrix
- * {@code [dModel, (heads + 2·kvHeads)·headDim]} (and their biases into one vector), so self-attention
- * projects Q, K and V with a single GEMM that packs X once. The arrays given are not kept.
+ * {@code [dModel, heads·headDim + kvHeads·(headDim + Dv)]} (and their biases into one vector), so
+ * self-attention projects Q, K and V with a single GEMM that packs X once. The arrays given are not kept.
  */
 public final class MultiHeadAttentionWeights {
     private final int dModel;
     private final int heads;
     private final int kvHeads;
     private final int headDim;
+    private final int valueHeadDim;
     private final float[] qkv;      // [dModel, qkvWidth]: W_Q | W_K | W_V
     private final float[] qkvBias;  // [qkvWidth] or null
-    private final float[] output;   // [heads·headDim, dModel]
+    private final float[] output;   // [heads·valueHeadDim, dModel]
     private final float[] outputBias; // [dModel] or null
 
     private MultiHeadAttentionWeights(Builder b) {
@@ -41,21 +44,28 @@ public final class MultiHeadAttentionWeights {
             throw new IllegalArgumentException("headDim = " + b.headDim + ": expected 1.." + AttentionSpec.MAX_HEAD_DIM);
         }
         this.headDim = b.headDim;
-        int q = heads * headDim, kv = kvHeads * headDim;
+        int valueDim = b.valueHeadDimSet ? b.valueHeadDim : headDim;
+        if (valueDim < 1 || valueDim > AttentionSpec.MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("valueHeadDim = " + valueDim + ": expected 1.."
+                    + AttentionSpec.MAX_HEAD_DIM);
+        }
+        this.valueHeadDim = valueDim;
+        int q = heads * headDim, kv = kvHeads * headDim, v = kvHeads * valueDim, o = heads * valueDim;
+        String dv = valueDim == headDim ? "headDim" : "valueHeadDim"; // messages name the size that sets the length
         requireLength("wQ", b.wq, (long) dModel * q, "dModel·heads·headDim");
         requireLength("wK", b.wk, (long) dModel * kv, "dModel·kvHeads·headDim");
-        requireLength("wV", b.wv, (long) dModel * kv, "dModel·kvHeads·headDim");
-        requireLength("wO", b.wo, (long) q * dModel, "heads·headDim·dModel");
+        requireLength("wV", b.wv, (long) dModel * v, "dModel·kvHeads·" + dv);
+        requireLength("wO", b.wo, (long) o * dModel, "heads·" + dv + "·dModel");
         requireOptionalLength("bQ", b.bq, q, "heads·headDim");
         requireOptionalLength("bK", b.bk, kv, "kvHeads·headDim");
-        requireOptionalLength("bV", b.bv, kv, "kvHeads·headDim");
+        requireOptionalLength("bV", b.bv, v, "kvHeads·" + dv);
         requireOptionalLength("bO", b.bo, dModel, "dModel");
-        int width = q + 2 * kv;
+        int width = q + kv + v;
         this.qkv = new float[Math.multiplyExact(dModel, width)];
         for (int r = 0; r < dModel; r++) {
             System.arraycopy(b.wq, r * q, qkv, r * width, q);
             System.arraycopy(b.wk, r * kv, qkv, r * width + q, kv);
-            System.arraycopy(b.wv, r * kv, qkv, r * width + q + kv, kv);
+            System.arraycopy(b.wv, r * v, qkv, r * width + q + kv, v);
         }
         boolean anyBias = b.bq != null || b.bk != null || b.bv != null;
         this.qkvBias = anyBias ? new float[width] : null;
@@ -66,7 +76,7 @@ public final class MultiHeadAttentionWeights {
             System.arraycopy(b.bk, 0, qkvBias, q, kv);
         }
         if (b.bv != null) {
-            System.arraycopy(b.bv, 0, qkvBias, q + kv, kv);
+            System.arraycopy(b.bv, 0, qkvBias, q + kv, v);
         }
         this.output = b.wo.clone();
         this.outputBias = b.bo == null ? null : b.bo.clone();
@@ -95,7 +105,7 @@ public final class MultiHeadAttentionWeights {
 
     /**
      * A builder for weights of {@code heads} heads of dimension {@code headDim} over a model dimension
-     * {@code dModel}; {@code kvHeads} defaults to {@code heads}.
+     * {@code dModel}; {@code kvHeads} defaults to {@code heads}, the value head size to {@code headDim}.
      */
     public static Builder builder(int dModel, int heads, int headDim) {
         return new Builder(dModel, heads, headDim);
@@ -104,10 +114,13 @@ public final class MultiHeadAttentionWeights {
     public int dModel() { return dModel; }
     public int heads() { return heads; }
     public int kvHeads() { return kvHeads; }
+    /** Head size of queries and keys (of W_Q's and W_K's heads). */
     public int headDim() { return headDim; }
+    /** Head size of values and of the attention output (W_V's and W_O's heads); {@link #headDim()} by default. */
+    public int valueHeadDim() { return valueHeadDim; }
 
-    /** Columns of the fused Q|K|V projection: {@code (heads + 2·kvHeads)·headDim}. */
-    public int qkvWidth() { return (heads + 2 * kvHeads) * headDim; }
+    /** Columns of the fused Q|K|V projection: {@code heads·headDim + kvHeads·(headDim + valueHeadDim)}. */
+    public int qkvWidth() { return (heads + kvHeads) * headDim + kvHeads * valueHeadDim; }
 
     /** Element {@code (row, column)} of W_Q (row < dModel, column < heads·headDim). */
     public float query(int row, int column) { return qkv[row * qkvWidth() + column]; }
@@ -115,12 +128,12 @@ public final class MultiHeadAttentionWeights {
     /** Element {@code (row, column)} of W_K (row < dModel, column < kvHeads·headDim). */
     public float key(int row, int column) { return qkv[row * qkvWidth() + heads * headDim + column]; }
 
-    /** Element {@code (row, column)} of W_V (row < dModel, column < kvHeads·headDim). */
+    /** Element {@code (row, column)} of W_V (row < dModel, column < kvHeads·valueHeadDim). */
     public float value(int row, int column) {
         return qkv[row * qkvWidth() + (heads + kvHeads) * headDim + column];
     }
 
-    /** Element {@code (row, column)} of W_O (row < heads·headDim, column < dModel). */
+    /** Element {@code (row, column)} of W_O (row < heads·valueHeadDim, column < dModel). */
     public float output(int row, int column) { return output[row * dModel + column]; }
 
     /** Bias of fused column {@code column} (Q, then K, then V columns); 0 without biases. */
@@ -138,7 +151,8 @@ public final class MultiHeadAttentionWeights {
     @Override
     public String toString() {
         return "MultiHeadAttentionWeights[dModel=" + dModel + ", heads=" + heads + ", kvHeads=" + kvHeads + ", headDim="
-                + headDim + ", biases=" + (qkvBias != null || outputBias != null) + "]";
+                + headDim + (valueHeadDim != headDim ? ", valueHeadDim=" + valueHeadDim : "") + ", biases="
+                + (qkvBias != null || outputBias != null) + "]";
     }
 
     /** Collects the matrices and optional biases; {@link #build()} checks every length and names the wrong one. */
@@ -147,6 +161,8 @@ public final class MultiHeadAttentionWeights {
         private final int heads;
         private final int headDim;
         private int kvHeads;
+        private int valueHeadDim;
+        private boolean valueHeadDimSet;
         private float[] wq, wk, wv, wo, bq, bk, bv, bo;
 
         private Builder(int dModel, int heads, int headDim) {
@@ -158,16 +174,23 @@ public final class MultiHeadAttentionWeights {
         /** Key/value heads (GQA when a divisor of heads, MQA when 1); default: heads. */
         public Builder kvHeads(int kvHeads) { this.kvHeads = kvHeads; return this; }
 
+        /** Head size of values and of the attention output (1..{@link AttentionSpec#MAX_HEAD_DIM}); default headDim. */
+        public Builder valueHeadDim(int valueHeadDim) {
+            this.valueHeadDim = valueHeadDim;
+            this.valueHeadDimSet = true;
+            return this;
+        }
+
         /** W_Q {@code [dModel, heads·headDim]} and b_Q (null: none). */
         public Builder query(float[] weight, float[] bias) { this.wq = weight; this.bq = bias; return this; }
 
         /** W_K {@code [dModel, kvHeads·headDim]} and b_K (null: none). */
         public Builder key(float[] weight, float[] bias) { this.wk = weight; this.bk = bias; return this; }
 
-        /** W_V {@code [dModel, kvHeads·headDim]} and b_V (null: none). */
+        /** W_V {@code [dModel, kvHeads·valueHeadDim]} and b_V (null: none). */
         public Builder value(float[] weight, float[] bias) { this.wv = weight; this.bv = bias; return this; }
 
-        /** W_O {@code [heads·headDim, dModel]} and b_O (null: none). */
+        /** W_O {@code [heads·valueHeadDim, dModel]} and b_O (null: none). */
         public Builder output(float[] weight, float[] bias) { this.wo = weight; this.bo = bias; return this; }
 
         public MultiHeadAttentionWeights build() {

@@ -3,6 +3,7 @@ package org.attention4j.layer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.attention4j.AttentionSpec;
 import org.attention4j.io.SafeTensorsFile;
 
 /**
@@ -12,10 +13,12 @@ import org.attention4j.io.SafeTensorsFile;
  * the layer multiplies {@code X·W} with W {@code [in, out]}, so every weight is transposed on load.
  * Biases are loaded when present (BERT has all four, Llama none, Qwen2 has Q/K/V ones).
  *
- * <p>Shapes: {@code dModel} is the query weight's {@code in}, {@code headDim = out_q / heads}, and
- * {@code kvHeads = out_k / headDim} (so GQA/MQA checkpoints need no extra option); V must match K and
- * the output weight must be {@code [dModel, heads·headDim]}. Hugging Face's Llama checkpoints already
- * have Q and K columns in the order its rotate_half RoPE expects, which is {@link RotaryEmbedding}'s.
+ * <p>Shapes: {@code dModel} is the query weight's {@code in}, {@code headDim = out_q / heads},
+ * {@code kvHeads = out_k / headDim} (so GQA/MQA checkpoints need no extra option) and the value head
+ * size {@code valueHeadDim = out_v / kvHeads} (headDim in most checkpoints; multi-head latent
+ * attention's differs); the output weight must be {@code [dModel, heads·valueHeadDim]}. Hugging Face's
+ * Llama checkpoints already have Q and K columns in the order its rotate_half RoPE expects, which is
+ * {@link RotaryEmbedding}'s.
  */
 public final class SafeTensorsWeights {
     private SafeTensorsWeights() {}
@@ -48,9 +51,17 @@ public final class SafeTensorsWeights {
             throw new IllegalArgumentException(file.file() + ": tensor '" + names.weight(names.key()) + "' "
                     + Arrays.toString(k) + ": expected out = kvHeads·headDim, a multiple of headDim = " + headDim);
         }
-        requireShape(file, names.weight(names.value()), v, k[0], dModel, "the shape of the key weight");
-        requireShape(file, names.weight(names.output()), o, dModel, q[0], "[dModel, heads·headDim]");
-        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads((int) (k[0] / headDim))
+        int kvHeads = (int) (k[0] / headDim);
+        requireShape(file, names.weight(names.value()), v, -1, dModel, "[kvHeads·valueHeadDim, dModel]");
+        if (v[0] % kvHeads != 0 || v[0] / kvHeads > AttentionSpec.MAX_HEAD_DIM) {
+            throw new IllegalArgumentException(file.file() + ": tensor '" + names.weight(names.value()) + "' "
+                    + Arrays.toString(v) + ": expected out = kvHeads·valueHeadDim with kvHeads = " + kvHeads
+                    + " (from the key weight) and valueHeadDim 1.." + AttentionSpec.MAX_HEAD_DIM);
+        }
+        int valueHeadDim = (int) (v[0] / kvHeads);
+        requireShape(file, names.weight(names.output()), o, dModel, (long) heads * valueHeadDim,
+                "[dModel, heads·valueHeadDim] with valueHeadDim = " + valueHeadDim + " (from the value weight)");
+        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads).valueHeadDim(valueHeadDim)
                 .query(transposed(file, names.weight(names.query()), q), bias(file, names.bias(names.query()), q[0]))
                 .key(transposed(file, names.weight(names.key()), k), bias(file, names.bias(names.key()), k[0]))
                 .value(transposed(file, names.weight(names.value()), v), bias(file, names.bias(names.value()), v[0]))

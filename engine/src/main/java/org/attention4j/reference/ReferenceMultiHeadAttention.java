@@ -13,6 +13,7 @@ import org.attention4j.layer.MultiHeadAttentionWeights;
  *   O_h = softmax(Q_h·K_{h/g}ᵀ·scale + mask)·V_{h/g}   per head h, g = heads / kvHeads
  *   Y   = [O_0 … O_{H−1}]·W_O + b_O
  * </pre>
+ * Q and K heads have {@code headDim} columns, V and O heads the weights' {@code valueHeadDim}.
  * The mask, scale and lengths come from {@code spec} (its {@code firstVisibleKey}/{@code lastVisibleKey});
  * the weights are read element by element through {@link MultiHeadAttentionWeights}' accessors. Slow and obvious.
  */
@@ -35,19 +36,20 @@ public final class ReferenceMultiHeadAttention {
     public static double[] compute(MultiHeadAttentionWeights w, AttentionSpec spec, float[] xq, long queryPosition,
                                    float[] xkv, long keyPosition, Encoding encoding) {
         int batch = spec.batch(), lq = spec.queryLength(), lk = spec.keyLength(), d = w.dModel();
-        int heads = w.heads(), kvHeads = w.kvHeads(), dim = w.headDim();
+        int heads = w.heads(), kvHeads = w.kvHeads(), dim = w.headDim(), valueDim = w.valueHeadDim();
         double[] y = new double[batch * lq * d];
         for (int b = 0; b < batch; b++) {
             double[][] xqb = rows(xq, b, lq, d, queryPosition, encoding);
             double[][] xkb = rows(xkv, b, lk, d, keyPosition, encoding);
             double[][] q = project(xqb, w, 0, heads * dim, queryPosition, encoding, dim);
             double[][] k = project(xkb, w, heads * dim, kvHeads * dim, keyPosition, encoding, dim);
-            double[][] v = project(xkb, w, (heads + kvHeads) * dim, kvHeads * dim, -1, Encoding.NONE, dim);
-            double[][] o = attention(spec, q, k, v, heads, spec.groupSize(), dim);
+            double[][] v = project(xkb, w, (heads + kvHeads) * dim, kvHeads * valueDim, -1, Encoding.NONE,
+                    valueDim);
+            double[][] o = attention(spec, q, k, v, heads, spec.groupSize(), dim, valueDim);
             for (int i = 0; i < lq; i++) {
                 for (int c = 0; c < d; c++) {
                     double sum = w.outputBias(c);
-                    for (int r = 0; r < heads * dim; r++) {
+                    for (int r = 0; r < heads * valueDim; r++) {
                         sum += o[i][r] * w.output(r, c);
                     }
                     y[(b * lq + i) * d + c] = sum;
@@ -115,10 +117,10 @@ public final class ReferenceMultiHeadAttention {
     }
 
     private static double[][] attention(AttentionSpec spec, double[][] q, double[][] k, double[][] v, int heads,
-                                        int group, int dim) {
-        double[][] o = new double[q.length][heads * dim];
+                                        int group, int dim, int valueDim) {
+        double[][] o = new double[q.length][heads * valueDim];
         for (int h = 0; h < heads; h++) {
-            int kvAt = h / group * dim;
+            int kvAt = h / group * dim, valueAt = h / group * valueDim;
             for (int i = 0; i < q.length; i++) {
                 int first = (int) spec.firstVisibleKey(i), last = (int) spec.lastVisibleKey(i);
                 if (last < first) {
@@ -148,8 +150,8 @@ public final class ReferenceMultiHeadAttention {
                     sum += s[j];
                 }
                 for (int j = first; j <= last; j++) {
-                    for (int x = 0; x < dim; x++) {
-                        o[i][h * dim + x] += s[j - first] / sum * v[j][kvAt + x];
+                    for (int x = 0; x < valueDim; x++) {
+                        o[i][h * valueDim + x] += s[j - first] / sum * v[j][valueAt + x];
                     }
                 }
             }

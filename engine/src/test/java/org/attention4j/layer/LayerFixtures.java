@@ -16,14 +16,20 @@ final class LayerFixtures {
     }
 
     static MultiHeadAttentionWeights weights(int dModel, int heads, int kvHeads, int headDim, boolean biases, long seed) {
+        return weights(dModel, heads, kvHeads, headDim, headDim, biases, seed);
+    }
+
+    /** As above, with value heads of their own size: W_V [dModel, kvHeads·Dv], W_O [heads·Dv, dModel]. */
+    static MultiHeadAttentionWeights weights(int dModel, int heads, int kvHeads, int headDim, int valueHeadDim,
+                                             boolean biases, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double s = 1 / Math.sqrt(dModel);
-        int q = heads * headDim, kv = kvHeads * headDim;
-        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads)
+        int q = heads * headDim, kv = kvHeads * headDim, v = kvHeads * valueHeadDim, o = heads * valueHeadDim;
+        return MultiHeadAttentionWeights.builder(dModel, heads, headDim).kvHeads(kvHeads).valueHeadDim(valueHeadDim)
                 .query(random(dModel * q, s, r), biases ? random(q, 0.5, r) : null)
                 .key(random(dModel * kv, s, r), biases ? random(kv, 0.5, r) : null)
-                .value(random(dModel * kv, s, r), biases ? random(kv, 0.5, r) : null)
-                .output(random(q * dModel, 1 / Math.sqrt(q), r), biases ? random(dModel, 0.5, r) : null)
+                .value(random(dModel * v, s, r), biases ? random(v, 0.5, r) : null)
+                .output(random(o * dModel, 1 / Math.sqrt(o), r), biases ? random(dModel, 0.5, r) : null)
                 .build();
     }
 

@@ -29,6 +29,18 @@ class MultiHeadAttentionAllocationTest {
         }
     }
 
+    /** Value heads of their own size (Dv = 24, D = 16, GQA with RoPE): views and buffers sized by Dv are kept too. */
+    @Test
+    void valueHeadsOfTheirOwnSizeAllocateNothingAfterWarmUp() {
+        MultiHeadAttentionWeights w = LayerFixtures.weights(32, 4, 2, 16, 24, true, 4);
+        try (MultiHeadAttention layer = MultiHeadAttention.builder(w).rope(RotaryEmbedding.of(16)).causal(true)
+                .threads(1).build()) {
+            float[] x = LayerFixtures.random(2 * 30 * 32, 1, new SplittableRandom(5));
+            float[] y = new float[x.length];
+            assertEquals(0, bytesPerCall(() -> layer.forward(2, x, 30, y, 3)), "Dv != D: bytes per call");
+        }
+    }
+
     /**
      * The least of up to 500 windows of 20 calls after 2,000 warm-up calls, stopping at the first clean
      * one: until C2 has compiled the kernels and their callers, Vector API code and short-lived objects
