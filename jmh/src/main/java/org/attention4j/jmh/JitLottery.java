@@ -35,7 +35,7 @@ import org.attention4j.Tensor;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar org.attention4j.jmh.JitLottery \
- *     [--jvms 10] [--history 40] [--seconds 4] [--rounds 4] [--seed 1] [--targets default|quick] [--only "D128 full 1t"]
+ *     [--jvms 10] [--history 40] [--seconds 4] [--rounds 4] [--seed 1] [--targets default|quick|mla] [--only "D128 full 1t"]
  *     [--peer ort|none] [--history-engines shared|own] [--jvm-arg=-XX:...]
  * </pre>
  * Extra {@code --jvm-arg=} options go to every child (e.g. {@code -XX:+PrintCompilation} for a log).
@@ -44,6 +44,13 @@ public final class JitLottery {
     /** The target shapes: name → (spec, threads). Not causal first: the square case users compare first. */
     private static Map<String, Target> targets(String set) {
         Map<String, Target> t = new LinkedHashMap<>();
+        if (set.equals("mla")) { // value heads of their own size (issue 26): DeepSeek's 192/128, prefill
+            for (boolean causal : new boolean[] {false, true}) {
+                t.put("n4096 H16 D192/Dv128 " + (causal ? "causal" : "full") + " 1t", new Target(AttentionSpec.builder()
+                        .length(4096).heads(16).headDim(192).valueHeadDim(128).causal(causal).build(), 1));
+            }
+            return t;
+        }
         t.put("n4096 D128 full 1t", new Target(AttentionSpec.of(1, 4096, 8, 128, false), 1));
         t.put("n4096 D64 full 1t", new Target(AttentionSpec.of(1, 4096, 8, 64, false), 1));
         t.put("n4096 D128 full 2t", new Target(AttentionSpec.of(1, 4096, 8, 128, false), 2));
@@ -334,7 +341,7 @@ public final class JitLottery {
                 options.put(a.substring(2), args[++i]);
             } else {
                 throw new IllegalArgumentException("unknown argument " + a + ": expected --jvms N, --history N, "
-                        + "--seconds S, --rounds N, --seed N, --targets default|quick, --only TEXT, --peer ort|none, --jvm-arg=OPTION; got " + Arrays.toString(args));
+                        + "--seconds S, --rounds N, --seed N, --targets default|quick|mla, --only TEXT, --peer ort|none, --jvm-arg=OPTION; got " + Arrays.toString(args));
             }
         }
         return options;
