@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class MultiHeadAttentionTest {
     static final double TOLERANCE = 2e-6;
 
-    private static void check(MultiHeadAttention layer, int batch, int lq, int lk, boolean self, long qPos, long kPos,
+    static void check(MultiHeadAttention layer, int batch, int lq, int lk, boolean self, long qPos, long kPos,
                               Encoding encoding, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int d = layer.weights().dModel();

@@ -36,25 +36,10 @@ class ValueHeadDimLayerTest {
     @TempDir
     Path dir;
 
+    /** The layer against the float64 oracle (MultiHeadAttentionTest's rule), queries and keys at {@code position}. */
     private static void check(MultiHeadAttention layer, int batch, int lq, int lk, boolean self, long position,
                               Encoding encoding, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int d = layer.weights().dModel();
-        float[] xq = LayerFixtures.random(batch * lq * d, 1, r);
-        float[] xkv = self ? xq : LayerFixtures.random(batch * lk * d, 1, r);
-        float[] y = new float[batch * lq * d];
-        Arrays.fill(y, Float.NaN);
-        if (self) {
-            layer.forward(batch, xq, lq, y, position);
-        } else {
-            layer.forward(batch, xq, lq, position, xkv, lk, position, y);
-        }
-        AttentionSpec spec = layer.attentionSpec(batch, lq, lk);
-        double[] expected = ReferenceMultiHeadAttention.compute(layer.weights(), spec, xq, position, xkv, position,
-                encoding);
-        double error = LayerFixtures.relativeError(y, expected);
-        System.out.printf("ValueHeadDimLayerTest %s B%d Lq%d Lk%d: error %.2e%n", spec, batch, lq, lk, error);
-        assertTrue(error <= MultiHeadAttentionTest.TOLERANCE, spec + ": relative error " + error);
+        MultiHeadAttentionTest.check(layer, batch, lq, lk, self, position, position, encoding, seed);
     }
 
     /** MHA and GQA, causal, with and without RoPE (on Q and K only, by headDim), self- and cross-attention. */

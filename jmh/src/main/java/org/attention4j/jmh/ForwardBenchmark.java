@@ -21,8 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One forward call of the engine: B = 1, H = 8 (MHA), self-attention of length n. The secondary
- * metric {@code flops} is the useful work rate: 4·D per unmasked query–key pair (AttentionSpec#flops),
- * so causal rows count only the pairs the mask keeps. Scalar is slow: keep it to small n.
+ * metric {@code flops} is the useful work rate: 2·(D + Dv) per unmasked query–key pair
+ * (AttentionSpec#flops), so causal rows count only the pairs the mask keeps. Scalar is slow: keep it to
+ * small n. Multi-head latent attention's prefill (value heads of their own size, issue 26), with the
+ * peak in the same run:
+ * {@code scripts/bench.sh --jmh 'ForwardBenchmark.forward|FmaPeakBenchmark.oneThread' -p n=4096 -p heads=16
+ * -p headDim=192,128 -p valueHeadDim=128 -p threads=1} (or {@code ValueHeadDimRace}: both in one JVM).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,6 +39,11 @@ public class ForwardBenchmark {
     public int n;
     @Param({"64", "128"})
     public int headDim;
+    /** Value head size; 0 means {@code headDim}. */
+    @Param({"0"})
+    public int valueHeadDim;
+    @Param({"8"})
+    public int heads;
     @Param({"false", "true"})
     public boolean causal;
     @Param({"1", "2"})
@@ -47,7 +56,8 @@ public class ForwardBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        workload = new Workload(AttentionSpec.of(1, n, 8, headDim, causal), 42);
+        workload = new Workload(AttentionSpec.builder().length(n).heads(heads).headDim(headDim)
+                .valueHeadDim(valueHeadDim == 0 ? headDim : valueHeadDim).causal(causal).build(), 42);
         engine = Workload.engine(kernel, threads);
         workload.verify(engine, 4); // a wrong kernel is never timed
         workload.warm(engine);

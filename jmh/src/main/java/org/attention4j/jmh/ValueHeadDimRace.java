@@ -13,9 +13,9 @@ import org.attention4j.bench.FmaPeak;
  * Value heads of their own size (issue 26) in one JVM, side by side: the MLA prefill shape (H = 16,
  * n = 4096, D = 192, Dv = 128) and the same call with D = Dv = 128, each round timing both (order
  * alternating) and the FMA peak, so a slow phase of the shared machine touches all three alike
- * ({@link ValueHeadDimBenchmark} runs them in separate JVMs, where phases of the machine moved single
- * forks by ±20 %). Prints each round's GFLOP/s ({@code 2·pairs·(D + Dv)}) and % of that round's peak,
- * then the medians.
+ * ({@link ForwardBenchmark} with {@code -p heads=16 -p headDim=192 -p valueHeadDim=128} runs them in
+ * separate JVMs, where phases of the machine moved single forks by ±20 %). Prints each round's GFLOP/s
+ * ({@code 2·pairs·(D + Dv)}) and % of that round's peak, then the medians.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
  * org.attention4j.jmh.ValueHeadDimRace [rounds] [threads]} (defaults 8 and 1); run it in several fresh
