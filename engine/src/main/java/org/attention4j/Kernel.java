@@ -2,7 +2,7 @@ package org.attention4j;
 
 /** Which implementation of the flash kernel an engine runs. */
 public enum Kernel {
-    /** The Vector API kernel when {@code jdk.incubator.vector} is present, else scalar. */
+    /** The Vector API kernel when {@code jdk.incubator.vector} is present and the JIT is HotSpot's C2, else scalar. */
     AUTO,
     /** The Vector API kernel; needs {@code --add-modules jdk.incubator.vector}. */
     VECTOR,

@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code attention4j info}: the JDK, the CPU, the kernel the engine chose and why, the FMA peak. */
+/** {@code attention4j info}: the JDK, its JIT, the CPU, the kernel the engine chose and why, the FMA peak. */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Print the JDK, CPU, vector species, the kernel the engine chose (and why), the supported "
+        description = "Print the JDK, its JIT compiler, CPU, vector species, the kernel the engine chose (and why), the supported "
                 + "head sizes and the calibrated fp32 FMA peak on 1 and all cores.")
 public final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -27,6 +27,7 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("attention4j " + VersionProvider.version());
         out.println("JDK:       " + m.jdk());
         out.println("GC:        " + m.gc());
+        out.println("JIT:       " + m.jit());
         out.println("OS:        " + m.os());
         out.println("CPU:       " + m.cpuModel() + ", " + m.cores() + " logical cores");
         out.println("Kernel:    " + m.provider() + " (" + m.lanes() + " float lanes, micro-tile " + m.microTile()

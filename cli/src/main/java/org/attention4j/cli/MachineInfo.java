@@ -14,15 +14,15 @@ import org.attention4j.bench.KernelInfo;
  * The machine and JVM a measurement ran on: printed by {@code info}, written into profile JSON and gate
  * baselines (where a different CPU or JDK means the numbers are not comparable).
  */
-public record MachineInfo(String cpuModel, int cores, String os, String jdk, String gc, String provider, int lanes,
-                          String microTile, String providerReason) {
+public record MachineInfo(String cpuModel, int cores, String os, String jdk, String gc, String jit, String provider,
+                          int lanes, String microTile, String providerReason) {
     private static final String[] COLLECTORS = {"Serial", "Parallel", "G1", "Z", "Shenandoah", "Epsilon"};
 
     public static MachineInfo current() {
         return new MachineInfo(readCpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                collector(), KernelInfo.provider(), KernelInfo.lanes(), KernelInfo.microTile(), KernelInfo.reason());
+                collector(), KernelInfo.jit(), KernelInfo.provider(), KernelInfo.lanes(), KernelInfo.microTile(), KernelInfo.reason());
     }
 
     /**
@@ -66,6 +66,7 @@ public record MachineInfo(String cpuModel, int cores, String os, String jdk, Str
         m.put("os", os);
         m.put("jdk", jdk);
         m.put("gc", gc);
+        m.put("jit", jit);
         m.put("provider", provider);
         m.put("lanes", lanes);
         m.put("microTile", microTile);

@@ -28,6 +28,14 @@ public final class KernelInfo {
         return TileOpsProvider.reason();
     }
 
+    /**
+     * The JVM's JIT compiler as far as the kernel choice is concerned, e.g. {@code "HotSpot C2"} or
+     * {@code "C1 only (no C2)"}: the vector kernel is the default only under C2.
+     */
+    public static String jit() {
+        return TileOpsProvider.jit().name();
+    }
+
     /** True when the Vector API kernel can run in this JVM. */
     public static boolean vectorAvailable() {
         return TileOpsProvider.vectorAvailable();

@@ -5,7 +5,10 @@ import java.lang.System.Logger.Level;
 /**
  * Chooses the tile primitives once per JVM, as Lucene's vectorization provider does: the Vector API
  * implementation is loaded by name only when {@code jdk.incubator.vector} is in the boot layer, so the
- * engine runs (on {@link ScalarTileOps}) in a JVM started without it.
+ * engine runs (on {@link ScalarTileOps}) in a JVM started without it. As in Lucene, the vector kernel is
+ * also the default only where it is fast: on HotSpot with C2 as its top tier ({@link JitCompiler}); on
+ * OpenJ9, under Graal's JVMCI compiler, with {@code -Xint} or {@code -XX:TieredStopAtLevel=1} the default
+ * is the scalar kernel, with one logged line that says why.
  *
  * <p>{@code -Dattention4j.provider=scalar|vector} forces the choice; {@code vector} without the module
  * fails with a message naming the flag to add.
@@ -45,25 +48,35 @@ public final class TileOpsProvider {
         return Holder.REASON;
     }
 
-    /** True when the Vector API primitives can be used in this JVM. */
+    /** True when the Vector API primitives can be used in this JVM (fast or not: see {@link #jit()}). */
     public static boolean vectorAvailable() {
         return Holder.VECTOR != null;
+    }
+
+    /** This JVM's JIT compiler, which decides whether the vector kernel is worth running. */
+    public static JitCompiler jit() {
+        return Holder.JIT;
     }
 
     /** Initialized on first use: no work (or logging) at class-load time of callers, no init cycles. */
     private static final class Holder {
         static final TileOps SCALAR = new ScalarTileOps();
         static final TileOps VECTOR = loadVector();
+        static final JitCompiler JIT = JitCompiler.current();
         static final TileOps BEST = choose();
         static final String REASON = explain();
 
         private static String explain() {
             String forced = System.getProperty(PROVIDER_PROPERTY, "");
             if (!forced.isEmpty()) {
-                return "forced by -D" + PROVIDER_PROPERTY + "=" + forced;
+                return "forced by -D" + PROVIDER_PROPERTY + "=" + forced
+                        + (forced.equals("vector") && !JIT.fastVectors() ? ", although " + JIT.slowReason() : "");
+            }
+            if (!JIT.fastVectors()) {
+                return "scalar because " + JIT.slowReason();
             }
             if (VECTOR != null) {
-                return "jdk.incubator.vector is present; " + VECTOR.lanes() + " float lanes"
+                return "jdk.incubator.vector is present and the JIT is C2; " + VECTOR.lanes() + " float lanes"
                         + (Integer.getInteger("attention4j.vectorBits") != null
                                 ? " (width forced by -Dattention4j.vectorBits)" : " (the JVM's preferred species)");
             }
@@ -95,6 +108,12 @@ public final class TileOpsProvider {
                 default:
                     throw new IllegalArgumentException("-D" + PROVIDER_PROPERTY + "=" + forced
                             + ": expected scalar or vector");
+            }
+            if (!JIT.fastVectors()) {
+                System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,
+                        "attention4j: using the scalar kernel because " + JIT.slowReason()
+                                + " (-D" + PROVIDER_PROPERTY + "=vector to use the vector kernel anyway)");
+                return SCALAR;
             }
             if (VECTOR == null) {
                 System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,

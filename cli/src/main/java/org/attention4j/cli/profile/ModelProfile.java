@@ -18,7 +18,6 @@ import org.attention4j.cli.BadInputException;
 import org.attention4j.cli.Calibration;
 import org.attention4j.cli.MachineInfo;
 import org.attention4j.cli.OutputFiles;
-import org.attention4j.kernel.TileOpsProvider;
 import org.attention4j.model.BertConfig;
 import org.attention4j.model.EncoderPhases;
 import org.attention4j.model.EncoderPhases.Phase;
@@ -47,9 +46,8 @@ final class ModelProfile {
         OutputFiles.requireWritableDirectory("--output", cmd.output);
         List<String> texts = texts(cmd);
         PrintWriter err = cmd.spec.commandLine().getErr();
-        Kernel kernel = TileOpsProvider.vectorAvailable() ? Kernel.VECTOR : Kernel.SCALAR;
         int maxThreads = cmd.threadCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
-        Calibration calibration = Calibration.measure(kernel, maxThreads);
+        Calibration calibration = Calibration.measure(Kernel.AUTO, maxThreads);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int threads : cmd.threadCounts()) {
             if (!cmd.quiet) {
