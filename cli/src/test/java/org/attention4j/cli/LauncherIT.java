@@ -29,7 +29,12 @@ class LauncherIT {
     }
 
     private static Result launchWith(String javaOpts, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        return launchScript(SCRIPT, javaOpts, args);
+    }
+
+    private static Result launchScript(Path script, String javaOpts, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -65,6 +70,31 @@ class LauncherIT {
         Result bad = launch("profile", "--seq", "zero");
         assertEquals(2, bad.exit(), bad.toString());
         assertTrue(bad.err().contains("--seq"), bad.err());
+    }
+
+    /**
+     * The download's layout (scripts/dist.sh): bin/attention4j, lib/attention4j.jar, runtime/. Here the
+     * runtime is this JDK rather than a jlink image: the launcher must run the jar with it and build nothing
+     * (there is no source tree beside it to build from).
+     */
+    @Test
+    void theLauncherOfTheDownloadRunsTheJarWithTheRuntimeBesideIt() throws Exception {
+        Path dist = Files.createTempDirectory("attention4j-dist");
+        Files.createDirectories(dist.resolve("bin"));
+        Files.createDirectories(dist.resolve("lib"));
+        Files.copy(SCRIPT, dist.resolve("bin/attention4j"));
+        Files.createSymbolicLink(dist.resolve("lib/attention4j.jar"), Path.of("target", "attention4j.jar").toAbsolutePath());
+        Files.createSymbolicLink(dist.resolve("runtime"), Path.of(System.getProperty("java.home")));
+        try {
+            Result info = launchScript(dist.resolve("bin/attention4j"), "", "info", "--no-peak");
+            assertEquals(0, info.exit(), info.toString());
+            assertTrue(info.out().contains("Kernel:    vector-"), info.out());
+            assertFalse(info.err().contains("building"), info.err());
+        } finally {
+            for (String p : new String[] {"bin/attention4j", "bin", "lib/attention4j.jar", "lib", "runtime", ""}) {
+                Files.delete(dist.resolve(p)); // the links, not what they point to
+            }
+        }
     }
 
     @Test
