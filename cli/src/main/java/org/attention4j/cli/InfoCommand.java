@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code attention4j info}: the JDK, its JIT, the CPU, the kernel the engine chose and why, the FMA peak. */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Print the JDK, its JIT compiler, CPU, vector species, the kernel the engine chose (and why), the supported "
-                + "head sizes and the calibrated fp32 FMA peak on 1 and all cores.")
+        description = "Print the JDK, its JIT compiler, CPU, vector species, the kernel the engine chose (and why), "
+                + "the supported head sizes and the calibrated fp32 FMA peak on 1 and all cores.")
 public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,7 +22,8 @@ public record MachineInfo(String cpuModel, int cores, String os, String jdk, Str
         return new MachineInfo(readCpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                collector(), KernelInfo.jit(), KernelInfo.provider(), KernelInfo.lanes(), KernelInfo.microTile(), KernelInfo.reason());
+                collector(), KernelInfo.jit(), KernelInfo.provider(), KernelInfo.lanes(), KernelInfo.microTile(),
+                KernelInfo.reason());
     }
 
     /**

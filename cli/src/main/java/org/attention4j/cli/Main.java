@@ -98,7 +98,8 @@ public final class Main implements Runnable {
             err.println(name + ": " + problem.getMessage());
             code = EXIT_BAD_INPUT;
         } else if (problem instanceof IOException || problem instanceof UncheckedIOException) {
-            err.println(name + ": " + (problem instanceof UncheckedIOException ? problem.getCause() : problem));
+            Throwable io = problem instanceof UncheckedIOException ? problem.getCause() : problem;
+            err.println(name + ": I/O error: " + io);
             code = EXIT_BAD_INPUT;
         } else if (problem instanceof OutOfMemoryError) {
             err.println(name + ": out of memory (" + problem.getMessage() + "): this input needs a larger heap "

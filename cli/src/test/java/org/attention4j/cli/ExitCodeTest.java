@@ -121,7 +121,8 @@ class ExitCodeTest {
     @Test
     void otherUsageErrorsAreOneLineWithTheHelpToo() {
         CliRun unknown = CliRun.of("info", "--colour");
-        assertEquals("attention4j info: Unknown option: '--colour'. See 'attention4j info --help'", unknown.err().strip());
+        assertEquals("attention4j info: Unknown option: '--colour'. See 'attention4j info --help'",
+                unknown.err().strip());
         CliRun missing = CliRun.of("profile", "--seq");
         assertEquals(Main.EXIT_BAD_INPUT, missing.exitCode(), missing.toString());
         assertEquals("attention4j profile: Missing required parameter for option '--seq' (LENGTHS). "

@@ -83,7 +83,8 @@ class LauncherIT {
         Files.createDirectories(dist.resolve("bin"));
         Files.createDirectories(dist.resolve("lib"));
         Files.copy(SCRIPT, dist.resolve("bin/attention4j"));
-        Files.createSymbolicLink(dist.resolve("lib/attention4j.jar"), Path.of("target", "attention4j.jar").toAbsolutePath());
+        Files.createSymbolicLink(dist.resolve("lib/attention4j.jar"),
+                Path.of("target", "attention4j.jar").toAbsolutePath());
         Files.createSymbolicLink(dist.resolve("runtime"), Path.of(System.getProperty("java.home")));
         try {
             Result info = launchScript(dist.resolve("bin/attention4j"), "", "info", "--no-peak");
