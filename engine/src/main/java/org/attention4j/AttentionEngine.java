@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.EventType;
 import org.attention4j.bench.JitQuiet;
 import org.attention4j.kernel.FlashAttention;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.ForwardJob;
 import org.attention4j.kernel.SplitPartials;
 import org.attention4j.kernel.TileOps;

@@ -1,5 +1,6 @@
 package org.attention4j;
 
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.reference.ReferenceAttention;
 
 /**

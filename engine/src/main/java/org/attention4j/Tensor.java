@@ -24,7 +24,6 @@ public final class Tensor {
     private final long batchStride;
     private final long seqStride;
     private final long headStride;
-    private final Object heapBase; // the array behind a heap segment, for the overlap check
     private final float[] array;    // the float[] behind a heap segment, or null: kernels read it directly
     private final long arrayOffset; // float index of segment offset 0 in array
 
@@ -34,7 +33,7 @@ public final class Tensor {
         this.batchStride = batchStride;
         this.seqStride = seqStride;
         this.headStride = headStride;
-        this.heapBase = segment.heapBase().orElse(null);
+        Object heapBase = segment.heapBase().orElse(null);
         boolean direct = heapBase instanceof float[] && segment.address() % Float.BYTES == 0;
         this.array = direct ? (float[]) heapBase : null;
         this.arrayOffset = direct ? segment.address() / Float.BYTES : 0;
@@ -107,10 +106,6 @@ public final class Tensor {
     public long batchStride() { return batchStride; }
     public long seqStride() { return seqStride; }
     public long headStride() { return headStride; }
-
-    Object heapBase() {
-        return heapBase;
-    }
 
     /**
      * The {@code float[]} behind this view when it is a writable heap segment over one (then

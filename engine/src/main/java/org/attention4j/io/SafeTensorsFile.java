@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.attention4j.internal.StrictJson;
 
 /**
  * A reader of safetensors files (Hugging Face's format: an 8-byte little-endian header length, a JSON

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.attention4j.bench.JitQuiet;
+import org.attention4j.model.internal.SyntheticTexts;
 import org.attention4j.model.tokenizer.WordPieceTokenizer;
 
 /**
@@ -131,7 +132,7 @@ public final class SentenceEmbedder implements AutoCloseable {
     }
 
     /**
-     * Runs the model on synthetic texts ({@link SyntheticTexts}: one text, then lists of several batches,
+     * Runs the model on seeded synthetic texts (one text, then lists of several batches,
      * so both thread paths compile) until {@code budget} has passed and the JIT has compiled nothing for
      * 0.3 s, for at most 4 × {@code budget} (as {@code AttentionEngine.warmUp}): before C2 has compiled
      * the kernels a call runs several times slower. Returns the calls made.

@@ -2,8 +2,8 @@ package org.attention4j.layer.linear;
 
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
-import org.attention4j.ForwardArguments;
 import org.attention4j.Tensor;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.layer.Gemm;
 
 /**

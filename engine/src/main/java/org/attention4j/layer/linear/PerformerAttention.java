@@ -1,9 +1,9 @@
 package org.attention4j.layer.linear;
 
 import org.attention4j.AttentionSpec;
-import org.attention4j.ForwardArguments;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.layer.Gemm;
 
 /**
