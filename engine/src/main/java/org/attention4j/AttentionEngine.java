@@ -2,6 +2,7 @@ package org.attention4j;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,8 @@ public final class AttentionEngine implements AutoCloseable {
     private static final AtomicLong CALL_IDS = new AtomicLong();
     /** {@link #warmUp} ends once the JIT has compiled nothing for this long (and the budget passed). */
     private static final long WARMUP_JIT_QUIET_NANOS = 300_000_000L;
+    /** Timeouts of 2^62 ns (146 years) or more are no deadline: nanoTime differences stay far from overflow. */
+    private static final long MAX_TIMEOUT_SECONDS = (1L << 62) / 1_000_000_000L;
 
     private static final EventType FORWARD_EVENT = EventType.getEventType(ForwardEvent.class);
     /** An unstarted thread: asks whether a segment may be read by threads other than its owner. */
@@ -125,12 +128,30 @@ public final class AttentionEngine implements AutoCloseable {
     /**
      * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor)}, stopping with
      * {@link AttentionCancelledException} (reason {@code DEADLINE}) when {@link System#nanoTime()} passes
-     * {@code deadlineNanoTime}. The check runs between key blocks (about every 0.1 ms of work per thread);
-     * the output is then unspecified.
+     * {@code deadlineNanoTime}. A deadline already passed when the call starts (after validation) stops
+     * it before anything is written; later the check runs between key blocks (about every 0.1 ms of work
+     * per thread), and the output is then unspecified. The {@link Duration} and {@link Instant} forms
+     * compute this value once and call this one.
      */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
                         long deadlineNanoTime) {
         forward(spec, q, k, v, out, lse, null, deadlineNanoTime);
+    }
+
+    /**
+     * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor, long)} with the deadline
+     * {@code timeout} from now: a service's per-request budget, e.g. {@code Duration.ofMillis(50)}.
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, Duration timeout) {
+        forward(spec, q, k, v, out, lse, null, deadlineAfter(timeout));
+    }
+
+    /**
+     * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor, long)} with a wall-clock
+     * deadline, e.g. one a request carried.
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, Instant deadline) {
+        forward(spec, q, k, v, out, lse, null, deadlineAt(deadline));
     }
 
     /** Attention under a call's {@link AttentionMask masks} (key padding, boolean or additive), without LSE. */
@@ -153,6 +174,62 @@ public final class AttentionEngine implements AutoCloseable {
             mask.checkFits(spec);
         }
         execute(spec, q, k, v, out, lse, mask, null, null, deadlineNanoTime);
+    }
+
+    /**
+     * The full form with the deadline {@code timeout} from now. The monotonic clock is read once, here;
+     * a timeout that is zero or negative has passed (the call throws before anything is written), and
+     * one of more than a century means none.
+     *
+     * @throws IllegalArgumentException also when {@code timeout} is null (nothing is written)
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
+                        Duration timeout) {
+        forward(spec, q, k, v, out, lse, mask, deadlineAfter(timeout));
+    }
+
+    /**
+     * The full form with a wall-clock deadline. It is turned into a {@link System#nanoTime()} deadline
+     * once, here (the wall clock read to the millisecond, without allocating), so a clock adjustment
+     * during the call does not move it; a deadline not after now has passed (the call throws before
+     * anything is written).
+     *
+     * @throws IllegalArgumentException also when {@code deadline} is null (nothing is written)
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
+                        Instant deadline) {
+        forward(spec, q, k, v, out, lse, mask, deadlineAt(deadline));
+    }
+
+    /** The {@link System#nanoTime()} deadline {@code timeout} from now; more than a century: none. */
+    private static long deadlineAfter(Duration timeout) {
+        if (timeout == null) {
+            throw new IllegalArgumentException("timeout = null: expected a Duration (Long.MAX_VALUE nanos: none)");
+        }
+        long now = System.nanoTime();
+        if (timeout.isNegative() || timeout.isZero()) {
+            return now - 1; // already passed, however fast the next clock read
+        }
+        // seconds first: toNanos() throws past 292 years; beyond 2^62 ns (146 years) there is no deadline
+        return timeout.getSeconds() >= MAX_TIMEOUT_SECONDS ? FlashAttention.NO_DEADLINE : now + timeout.toNanos();
+    }
+
+    /** The {@link System#nanoTime()} deadline at the wall-clock instant {@code deadline}. */
+    private static long deadlineAt(Instant deadline) {
+        if (deadline == null) {
+            throw new IllegalArgumentException("deadline = null: expected an Instant (Instant.MAX: none)");
+        }
+        long now = System.nanoTime();
+        long wallMillis = System.currentTimeMillis(); // Instant.now() would allocate
+        long seconds = deadline.getEpochSecond() - Math.floorDiv(wallMillis, 1000); // Instant's range: no overflow
+        long nanos = deadline.getNano() - Math.floorMod(wallMillis, 1000) * 1_000_000L; // in (-1 s, 1 s)
+        if (seconds >= MAX_TIMEOUT_SECONDS) {
+            return FlashAttention.NO_DEADLINE;
+        }
+        if (seconds < 0 || seconds == 0 && nanos <= 0) {
+            return now - 1; // not after now: already passed
+        }
+        return now + seconds * 1_000_000_000L + nanos;
     }
 
     /**
@@ -193,6 +270,10 @@ public final class AttentionEngine implements AutoCloseable {
         long start = listener != null ? System.nanoTime() : 0;
         Throwable failure = null;
         try {
+            if (deadlineNanoTime != FlashAttention.NO_DEADLINE && System.nanoTime() - deadlineNanoTime > 0) {
+                throw new AttentionCancelledException(AttentionCancelledException.Reason.DEADLINE,
+                        "the deadline passed before the call started");
+            }
             if (cuSeqlensQ == null) {
                 run(spec, mask, q, k, v, out, lse, deadlineNanoTime);
             } else {

@@ -1,12 +1,12 @@
 package org.attention4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleDescriptor.Exports;
+import java.lang.module.ModuleFinder;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,12 +18,10 @@ import org.junit.jupiter.api.Test;
  */
 class ApiSurfaceTest {
     @Test
-    void onlyTheApiIsExportedToAllAndTheToolingOnlyToTheModelModule() throws IOException {
-        ModuleDescriptor module;
-        try (InputStream in = AttentionEngine.class.getResourceAsStream("/module-info.class")) {
-            assertNotNull(in, "module-info.class next to the engine's classes");
-            module = ModuleDescriptor.read(in);
-        }
+    void onlyTheApiIsExportedToAllAndTheToolingOnlyToTheModelModule() throws URISyntaxException {
+        // The tests run on the class path: read the descriptor where the engine's classes are.
+        Path classes = Path.of(AttentionEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        ModuleDescriptor module = ModuleFinder.of(classes).find("org.attention4j").orElseThrow().descriptor();
         Map<String, Set<String>> exports = new TreeMap<>();
         for (Exports e : module.exports()) {
             exports.put(e.source(), e.targets());
