@@ -7,5 +7,7 @@
  * error against the exact engine is measured, never assumed: {@link
  * org.attention4j.layer.linear.ApproximationError}. Their float64 oracles (the same estimators,
  * computed literally) live with the others in the engine's non-exported {@code reference} package.
+ *
+ * @since 0.1
  */
 package org.attention4j.layer.linear;
