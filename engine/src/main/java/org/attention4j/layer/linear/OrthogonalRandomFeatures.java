@@ -11,7 +11,8 @@ package org.attention4j.layer.linear;
  * orthogonal, which lowers the estimator's variance. The last block is cut to {@code m mod d} rows.
  *
  * <p>Deterministic: the same {@code (m, d, seed)} gives the same bits on every JVM (its Gaussians are
- * drawn from a {@link java.util.SplittableRandom}, not from {@code Random.nextGaussian}).
+ * Box–Muller draws with {@link StrictMath} from a {@link java.util.SplittableRandom}: the JDK's
+ * {@code nextGaussian} is not specified bit for bit across versions).
  *
  * @since 0.1
  */
