@@ -126,7 +126,7 @@ public final class MultiHeadAttentionWeights {
     public int kvHeads() { return kvHeads; }
     /** {@return head size of queries and keys} (of W_Q's and W_K's heads) */
     public int headDim() { return headDim; }
-    /** {@return head size of values and of the attention output} (W_V's and W_O's heads); {@link #headDim()} by default */
+    /** {@return head size of values and of the attention output} (W_V's and W_O's heads; headDim by default) */
     public int valueHeadDim() { return valueHeadDim; }
 
     /** {@return columns of the fused Q|K|V projection: {@code heads·headDim + kvHeads·(headDim + valueHeadDim)}} */
