@@ -3,7 +3,12 @@
  *
  * <p>The Vector API is optional at run time ({@code requires static}): without
  * {@code --add-modules jdk.incubator.vector} the engine logs one warning and runs its scalar kernel.
+ *
+ * <p>Exported to everyone: what users call ({@code docs/DESIGN.md}, "API surface"). The tooling and
+ * plumbing the project's own modules share are exported to the model module only; the CLI, the JMH
+ * benchmarks and the examples run on the class path, where every package is visible.
  */
+@SuppressWarnings("module") // org.attention4j.model is not observable when the engine compiles alone
 module org.attention4j {
     requires static jdk.incubator.vector;
     requires jdk.jfr;
@@ -14,6 +19,8 @@ module org.attention4j {
     exports org.attention4j.io;
     exports org.attention4j.layer;
     exports org.attention4j.layer.linear;
-    exports org.attention4j.reference;
-    exports org.attention4j.bench;
+
+    exports org.attention4j.bench to org.attention4j.model;     // JitQuiet: SentenceEmbedder.warmUp
+    exports org.attention4j.internal to org.attention4j.model;  // StrictJson: config.json, tokenizer.json
+    exports org.attention4j.reference to org.attention4j.model; // ReferenceMath: the model's tests' oracle
 }

@@ -2,6 +2,7 @@ package org.attention4j;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.EventType;
 import org.attention4j.bench.JitQuiet;
 import org.attention4j.kernel.FlashAttention;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.ForwardJob;
 import org.attention4j.kernel.SplitPartials;
 import org.attention4j.kernel.TileOps;
@@ -45,6 +47,8 @@ import org.attention4j.kernel.WorkspacePool;
  * specs whose workspace would exceed it before any work; {@link #warmUp} compiles the hot paths before
  * traffic arrives; every call emits a JFR event ({@code org.attention4j.Forward}, free when disabled)
  * and calls the {@link Builder#listener listener}, if any.
+ *
+ * @since 0.1
  */
 public final class AttentionEngine implements AutoCloseable {
     private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
@@ -52,6 +56,8 @@ public final class AttentionEngine implements AutoCloseable {
     private static final AtomicLong CALL_IDS = new AtomicLong();
     /** {@link #warmUp} ends once the JIT has compiled nothing for this long (and the budget passed). */
     private static final long WARMUP_JIT_QUIET_NANOS = 300_000_000L;
+    /** Timeouts of 2^62 ns (146 years) or more are no deadline: nanoTime differences stay far from overflow. */
+    private static final long MAX_TIMEOUT_SECONDS = (1L << 62) / 1_000_000_000L;
 
     private static final EventType FORWARD_EVENT = EventType.getEventType(ForwardEvent.class);
     /** An unstarted thread: asks whether a segment may be read by threads other than its owner. */
@@ -89,21 +95,36 @@ public final class AttentionEngine implements AutoCloseable {
         this.jobs = new ForwardJob.Pool(8, threads);
     }
 
-    /** An engine with one thread per available processor and the best kernel of this JVM. */
+    /** {@return an engine with one thread per available processor and the best kernel of this JVM} */
     public static AttentionEngine create() {
         return builder().build();
     }
 
-    /** An engine with {@code threads} threads (the caller's plus {@code threads − 1} workers). */
+    /**
+     * {@return an engine with {@code threads} threads} (the caller's plus {@code threads − 1} workers)
+     *
+     * @param threads threads per call, at least 1
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
     public static AttentionEngine create(int threads) {
         return builder().threads(threads).build();
     }
 
+    /** {@return a builder of an engine with other options: an executor, a memory budget, a listener} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Attention without the log-sum-exp output. */
+    /**
+     * Attention without the log-sum-exp output: see
+     * {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor)}.
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out) {
         forward(spec, q, k, v, out, null, FlashAttention.NO_DEADLINE);
     }
@@ -112,6 +133,12 @@ public final class AttentionEngine implements AutoCloseable {
      * Computes {@code out} (and, when {@code lse} is not null, the natural log-sum-exp of each row's
      * scaled, masked scores, {@code [batch, heads, queryLength]}) from {@code q}, {@code k} and {@code v}.
      *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
      * @throws IllegalArgumentException when an argument does not fit {@code spec}, or the spec's workspace
      *         exceeds the memory budget (nothing is written)
      * @throws AttentionCancelledException when the calling thread is interrupted during the call
@@ -124,15 +151,69 @@ public final class AttentionEngine implements AutoCloseable {
     /**
      * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor)}, stopping with
      * {@link AttentionCancelledException} (reason {@code DEADLINE}) when {@link System#nanoTime()} passes
-     * {@code deadlineNanoTime}. The check runs between key blocks (about every 0.1 ms of work per thread);
-     * the output is then unspecified.
+     * {@code deadlineNanoTime}. A deadline already passed when the call starts (after validation) stops
+     * it before anything is written; later the check runs between key blocks (about every 0.1 ms of work
+     * per thread), and the output is then unspecified. The {@link Duration} and {@link Instant} forms
+     * compute this value once and call this one.
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
+     * @param deadlineNanoTime a {@link System#nanoTime()} value, or {@link Long#MAX_VALUE} for none
      */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
                         long deadlineNanoTime) {
         forward(spec, q, k, v, out, lse, null, deadlineNanoTime);
     }
 
-    /** Attention under a call's {@link AttentionMask masks} (key padding, boolean or additive), without LSE. */
+    /**
+     * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor, long)} with the deadline
+     * {@code timeout} from now: a service's per-request budget, e.g. {@code Duration.ofMillis(50)}. See
+     * the full form {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor, AttentionMask,
+     * Duration)}.
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
+     * @param timeout the time the call may take from now
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, Duration timeout) {
+        forward(spec, q, k, v, out, lse, null, deadlineAfter(timeout));
+    }
+
+    /**
+     * As {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor, long)} with a wall-clock
+     * deadline, e.g. one a request carried. See the full form
+     * {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor, Tensor, AttentionMask, Instant)}.
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
+     * @param deadline the wall-clock instant by which the call must end
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, Instant deadline) {
+        forward(spec, q, k, v, out, lse, null, deadlineAt(deadline));
+    }
+
+    /**
+     * Attention under a call's {@link AttentionMask masks} (key padding, boolean or additive), without LSE.
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param mask the call's masks
+     */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, AttentionMask mask) {
         forward(spec, q, k, v, out, null, mask, FlashAttention.NO_DEADLINE);
     }
@@ -142,6 +223,15 @@ public final class AttentionEngine implements AutoCloseable {
      * be {@link Long#MAX_VALUE} (none). See {@link #forward(AttentionSpec, Tensor, Tensor, Tensor, Tensor,
      * Tensor, long)}.
      *
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
+     * @param mask the call's masks, or null
+     * @param deadlineNanoTime a {@link System#nanoTime()} value, or {@link Long#MAX_VALUE} for none
      * @throws IllegalArgumentException also when the mask does not fit the spec (nothing is written)
      */
     public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
@@ -155,6 +245,78 @@ public final class AttentionEngine implements AutoCloseable {
     }
 
     /**
+     * The full form with the deadline {@code timeout} from now. The monotonic clock is read once, here;
+     * a timeout that is zero or negative has passed (the call throws before anything is written), and
+     * one of more than a century means none.
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
+     * @param mask the call's masks, or null
+     * @param timeout the time the call may take from now
+     * @throws IllegalArgumentException also when {@code timeout} is null (nothing is written)
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
+                        Duration timeout) {
+        forward(spec, q, k, v, out, lse, mask, deadlineAfter(timeout));
+    }
+
+    /**
+     * The full form with a wall-clock deadline. It is turned into a {@link System#nanoTime()} deadline
+     * once, here (the wall clock read to the millisecond, without allocating), so a clock adjustment
+     * during the call does not move it; a deadline not after now has passed (the call throws before
+     * anything is written).
+     *
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @param out the output {@code [batch, queryLength, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [batch, heads, queryLength]}, or null
+     * @param mask the call's masks, or null
+     * @param deadline the wall-clock instant by which the call must end ({@link Instant#MAX}: none)
+     * @throws IllegalArgumentException also when {@code deadline} is null (nothing is written)
+     */
+    public void forward(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionMask mask,
+                        Instant deadline) {
+        forward(spec, q, k, v, out, lse, mask, deadlineAt(deadline));
+    }
+
+    /** The {@link System#nanoTime()} deadline {@code timeout} from now; more than a century: none. */
+    private static long deadlineAfter(Duration timeout) {
+        if (timeout == null) {
+            throw new IllegalArgumentException("timeout = null: expected a Duration (no deadline: a form without one)");
+        }
+        long now = System.nanoTime();
+        if (timeout.isNegative() || timeout.isZero()) {
+            return now - 1; // already passed, however fast the next clock read
+        }
+        // seconds first: toNanos() throws past 292 years; beyond 2^62 ns (146 years) there is no deadline
+        return timeout.getSeconds() >= MAX_TIMEOUT_SECONDS ? FlashAttention.NO_DEADLINE : now + timeout.toNanos();
+    }
+
+    /** The {@link System#nanoTime()} deadline at the wall-clock instant {@code deadline}. */
+    private static long deadlineAt(Instant deadline) {
+        if (deadline == null) {
+            throw new IllegalArgumentException("deadline = null: expected an Instant (no deadline: Instant.MAX)");
+        }
+        long now = System.nanoTime();
+        long wallMillis = System.currentTimeMillis(); // Instant.now() would allocate
+        long seconds = deadline.getEpochSecond() - Math.floorDiv(wallMillis, 1000); // Instant's range: no overflow
+        long nanos = deadline.getNano() - Math.floorMod(wallMillis, 1000) * 1_000_000L; // in (-1 s, 1 s)
+        if (seconds >= MAX_TIMEOUT_SECONDS) {
+            return FlashAttention.NO_DEADLINE;
+        }
+        if (seconds < 0 || seconds == 0 && nanos <= 0) {
+            return now - 1; // not after now: already passed
+        }
+        return now + seconds * 1_000_000_000L + nanos;
+    }
+
+    /**
      * Variable-length packed batch (FlashAttention's varlen API): sequence {@code s} has queries
      * {@code cuSeqlensQ[s] .. cuSeqlensQ[s + 1]} and keys {@code cuSeqlensK[s] .. cuSeqlensK[s + 1]} of the
      * packed tensors, and attends only within itself, so padding costs nothing. {@code spec} describes the
@@ -164,6 +326,14 @@ public final class AttentionEngine implements AutoCloseable {
      * A block-sparse layout cannot be used (its grid is per length). Each sequence runs on all of the
      * engine's threads in turn.
      *
+     * @param spec the packed problem: batch 1, the total lengths
+     * @param cuSeqlensQ cumulative query lengths: {@code sequences + 1} offsets from 0
+     * @param cuSeqlensK cumulative key lengths, as many as {@code cuSeqlensQ}
+     * @param q packed queries {@code [1, total queries, heads, headDim]}
+     * @param k packed keys {@code [1, total keys, kvHeads, headDim]}
+     * @param v packed values {@code [1, total keys, kvHeads, valueHeadDim]}
+     * @param out the packed output {@code [1, total queries, heads, valueHeadDim]}, written in place
+     * @param lse the log-sum-exp output {@code [1, heads, total queries]}, or null
      * @throws IllegalArgumentException when the offsets do not start at 0, decrease, differ in count, or
      *         do not end at the spec's lengths, or any tensor does not fit (nothing is written)
      */
@@ -192,6 +362,10 @@ public final class AttentionEngine implements AutoCloseable {
         long start = listener != null ? System.nanoTime() : 0;
         Throwable failure = null;
         try {
+            if (deadlineNanoTime != FlashAttention.NO_DEADLINE && System.nanoTime() - deadlineNanoTime > 0) {
+                throw new AttentionCancelledException(AttentionCancelledException.Reason.DEADLINE,
+                        "the deadline passed before the call started");
+            }
             if (cuSeqlensQ == null) {
                 run(spec, mask, q, k, v, out, lse, deadlineNanoTime);
             } else {
@@ -304,7 +478,11 @@ public final class AttentionEngine implements AutoCloseable {
      * has compiled nothing for 0.3 s, for at most 4 × {@code budget}, so C2 has compiled the kernel's hot
      * paths and the workspaces are sized before real traffic. Until then calls run C1 code, 3–45× slower
      * and allocating boxed vectors; on a busy machine C2 finishes seconds late, which a fixed budget
-     * missed. Returns the number of calls made.
+     * missed.
+     *
+     * @param budget the least time spent on each spec
+     * @param specs the shapes traffic will have (the kernel compiles per path: causal or not, decode, …)
+     * @return the number of calls made
      */
     public int warmUp(Duration budget, AttentionSpec... specs) {
         int calls = 0;
@@ -344,17 +522,17 @@ public final class AttentionEngine implements AutoCloseable {
         return segment.isAccessibleBy(OTHER_THREAD);
     }
 
-    /** Threads a call may use (including the caller's). */
+    /** {@return threads a call may use} (including the caller's) */
     public int threads() {
         return threads;
     }
 
-    /** The kernel this engine runs: {@link Kernel#VECTOR} or {@link Kernel#SCALAR}, never AUTO. */
+    /** {@return the kernel this engine runs: {@link Kernel#VECTOR} or {@link Kernel#SCALAR}, never AUTO} */
     public Kernel kernel() {
         return kernel;
     }
 
-    /** A description of the kernel for reports, e.g. {@code "vector-256"} or {@code "scalar"}. */
+    /** {@return a description of the kernel for reports}, e.g. {@code "vector-256"} or {@code "scalar"} */
     public String kernelName() {
         return ops.name();
     }
@@ -364,12 +542,15 @@ public final class AttentionEngine implements AutoCloseable {
      * tiles (independent of the sequence lengths) plus the per-head K/V pack, which grows with the key
      * length up to 32 MiB per thread and is not used beyond; a call split over its keys adds its parts'
      * partial results (at most 16 parts × the rows of an item × (value head dim + 2) floats).
+     *
+     * @param spec the problem
+     * @return bytes, as the {@link Builder#memoryBudget memory budget} counts them
      */
     public long workspaceBytes(AttentionSpec spec) {
         return Workspace.bytesFor(spec, ops) * threads + (long) Float.BYTES * SplitPartials.floats(spec, ops);
     }
 
-    /** Bytes of workspace this engine currently holds (grown to the largest spec seen, then reused). */
+    /** {@return bytes of workspace this engine currently holds} (grown to the largest spec seen, then reused) */
     public long workspaceBytesHeld() {
         return workspaces.bytesHeld() + partialsPool.bytesHeld();
     }
@@ -391,7 +572,11 @@ public final class AttentionEngine implements AutoCloseable {
         return "AttentionEngine[kernel=" + ops.name() + ", threads=" + threads + "]";
     }
 
-    /** Options for {@link AttentionEngine}. */
+    /**
+     * Options for {@link AttentionEngine}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private int threads = Runtime.getRuntime().availableProcessors();
         private Kernel kernel = Kernel.AUTO;
@@ -401,13 +586,24 @@ public final class AttentionEngine implements AutoCloseable {
 
         private Builder() {}
 
-        /** Threads per call, including the caller's; default: available processors. */
+        /**
+         * Threads per call, including the caller's; default: available processors.
+         *
+         * @param threads at least 1 (checked by {@link #build})
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
         }
 
-        /** The kernel; default {@link Kernel#AUTO}. */
+        /**
+         * The kernel; default {@link Kernel#AUTO}.
+         *
+         * @param kernel {@code AUTO}, {@code VECTOR} (needs the incubator module) or {@code SCALAR}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code kernel} is null
+         */
         public Builder kernel(Kernel kernel) {
             if (kernel == null) {
                 throw new IllegalArgumentException("kernel = null: expected AUTO, VECTOR or SCALAR");
@@ -420,6 +616,10 @@ public final class AttentionEngine implements AutoCloseable {
          * Run a call's helpers as tasks on {@code executor} (e.g. the service's own pool) instead of the
          * engine's own threads; a call still uses at most {@code threads} threads, its caller included.
          * The engine does not shut it down. A rejected task is not an error: the caller does that share.
+         *
+         * @param executor the pool that runs the helpers
+         * @return this builder
+         * @throws IllegalArgumentException when {@code executor} is null
          */
         public Builder executor(Executor executor) {
             if (executor == null) {
@@ -429,7 +629,14 @@ public final class AttentionEngine implements AutoCloseable {
             return this;
         }
 
-        /** Reject specs whose workspace ({@link AttentionEngine#workspaceBytes}) exceeds {@code bytes}. */
+        /**
+         * Reject specs whose workspace ({@link AttentionEngine#workspaceBytes}) exceeds {@code bytes}, before
+         * any work; default: no limit.
+         *
+         * @param bytes at least 0
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes < 0}
+         */
         public Builder memoryBudget(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("memoryBudget = " + bytes + ": expected >= 0 bytes");
@@ -438,12 +645,24 @@ public final class AttentionEngine implements AutoCloseable {
             return this;
         }
 
-        /** Called after every forward call (see {@link ForwardListener}). */
+        /**
+         * Called after every forward call (see {@link ForwardListener}); default: none.
+         *
+         * @param listener the listener, or null for none
+         * @return this builder
+         */
         public Builder listener(ForwardListener listener) {
             this.listener = listener;
             return this;
         }
 
+        /**
+         * {@return the engine}, whose worker threads (without an executor) start now
+         *
+         * @throws IllegalArgumentException when {@code threads < 1}
+         * @throws IllegalStateException when {@code VECTOR} was asked for and the JVM lacks
+         *     {@code jdk.incubator.vector}
+         */
         public AttentionEngine build() {
             return new AttentionEngine(this);
         }

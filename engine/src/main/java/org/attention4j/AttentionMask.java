@@ -14,6 +14,8 @@ package org.attention4j;
  * not copied: they must not change while a call uses them. A query row left with no visible key gets
  * {@code O = 0} and log-sum-exp −∞, as everywhere in the engine. Tiles that a mask hides entirely are
  * skipped, not computed.
+ *
+ * @since 0.1
  */
 public final class AttentionMask {
     private final boolean[] keyPadded;
@@ -39,14 +41,31 @@ public final class AttentionMask {
         this.maskKeys = maskKeys;
     }
 
-    /** {@code padded[b · keyLength + j]} true: key {@code j} of batch item {@code b} is padding. */
+    /**
+     * A key-padding mask: {@code padded[b · keyLength + j]} true means key {@code j} of batch item
+     * {@code b} is padding.
+     *
+     * @param padded {@code [batch, keyLength]}, row-major; not copied
+     * @param batch the spec's batch size
+     * @param keyLength the spec's key length
+     * @return the mask
+     * @throws IllegalArgumentException when {@code padded} is null or not {@code batch · keyLength} long
+     */
     public static AttentionMask keyPadding(boolean[] padded, int batch, int keyLength) {
         requireLength("key padding mask", padded == null ? -1 : padded.length, (long) batch * keyLength,
                 "[batch " + batch + ", keyLength " + keyLength + "]");
         return new AttentionMask(padded, batch, keyLength, null, null, 0, 0, 0, 0);
     }
 
-    /** Key padding from the number of real keys of each batch item: keys at or after {@code lengths[b]} are padding. */
+    /**
+     * Key padding from the number of real keys of each batch item: keys at or after {@code lengths[b]}
+     * are padding (right-padded batches, as tokenizers produce them).
+     *
+     * @param lengths one length per batch item, each {@code 0 .. keyLength}
+     * @param keyLength the spec's key length
+     * @return the mask, over a new {@code boolean[]}
+     * @throws IllegalArgumentException when {@code lengths} is null or a length is out of range
+     */
     public static AttentionMask keyLengths(int[] lengths, int keyLength) {
         if (lengths == null) {
             throw new IllegalArgumentException("key lengths = null: expected one length per batch item");
@@ -64,7 +83,18 @@ public final class AttentionMask {
         return keyPadding(padded, lengths.length, keyLength);
     }
 
-    /** A boolean mask, {@code true} = may attend, of shape {@code [batch, heads, queryLength, keyLength]} (1 broadcasts). */
+    /**
+     * A boolean mask, {@code true} = may attend, of shape {@code [batch, heads, queryLength, keyLength]};
+     * a batch or heads of 1 broadcasts over the spec's.
+     *
+     * @param allowed the mask, row-major; not copied
+     * @param batch the spec's batch size, or 1
+     * @param heads the spec's query heads, or 1
+     * @param queryLength the spec's query length
+     * @param keyLength the spec's key length
+     * @return the mask
+     * @throws IllegalArgumentException when {@code allowed} is null or its length does not match the shape
+     */
     public static AttentionMask allowed(boolean[] allowed, int batch, int heads, int queryLength, int keyLength) {
         requireLength("boolean mask", allowed == null ? -1 : allowed.length,
                 (long) batch * heads * queryLength * keyLength, shape(batch, heads, queryLength, keyLength));
@@ -74,6 +104,15 @@ public final class AttentionMask {
     /**
      * An additive mask of shape {@code [batch, heads, queryLength, keyLength]} (1 broadcasts), added to the
      * scaled scores; −∞ hides a pair. NaN and +∞ are rejected (checked once, here).
+     *
+     * @param bias the mask, row-major; not copied
+     * @param batch the spec's batch size, or 1
+     * @param heads the spec's query heads, or 1
+     * @param queryLength the spec's query length
+     * @param keyLength the spec's key length
+     * @return the mask
+     * @throws IllegalArgumentException when {@code bias} is null, its length does not match the shape, or
+     *     an element is NaN or +∞
      */
     public static AttentionMask additive(float[] bias, int batch, int heads, int queryLength, int keyLength) {
         requireLength("additive mask", bias == null ? -1 : bias.length, (long) batch * heads * queryLength * keyLength,
@@ -87,7 +126,13 @@ public final class AttentionMask {
         return new AttentionMask(null, 0, 0, null, bias, batch, heads, queryLength, keyLength);
     }
 
-    /** Both masks: a pair is visible only when each allows it. At most one key-padding and one general mask. */
+    /**
+     * Both masks: a pair is visible only when each allows it. At most one key-padding and one general mask.
+     *
+     * @param other the mask of the other kind
+     * @return a mask holding both (no array is copied)
+     * @throws IllegalArgumentException when both have a key-padding mask or both a general one
+     */
     public AttentionMask and(AttentionMask other) {
         if ((keyPadded != null && other.keyPadded != null) || (hasGeneralMask() && other.hasGeneralMask())) {
             throw new IllegalArgumentException("combining two masks of the same kind: expected at most one key-padding"
@@ -98,12 +143,20 @@ public final class AttentionMask {
                 g.maskHeads, g.maskQueries, g.maskKeys);
     }
 
+    /** {@return true when this mask holds a key-padding mask} */
     public boolean hasKeyPadding() { return keyPadded != null; }
+    /** {@return true when this mask holds a boolean or additive mask} */
     public boolean hasGeneralMask() { return allowed != null || additive != null; }
-    /** True for an additive (float) general mask. */
+    /** {@return true for an additive (float) general mask} */
     public boolean isAdditive() { return additive != null; }
 
-    /** Checks that the masks fit {@code spec}: batch and heads equal or 1, lengths equal. */
+    /**
+     * Checks that the masks fit {@code spec}: batch and heads equal or 1, lengths equal. The engine calls
+     * it before any work.
+     *
+     * @param spec the call's spec
+     * @throws IllegalArgumentException naming the mask and both shapes when it does not fit
+     */
     public void checkFits(AttentionSpec spec) {
         if (keyPadded != null && (paddingBatch != spec.batch() || paddingKeys != spec.keyLength())) {
             throw new IllegalArgumentException("key padding mask [" + paddingBatch + ", " + paddingKeys + "]: expected ["
@@ -120,21 +173,35 @@ public final class AttentionMask {
         }
     }
 
-    /** Whether key {@code j} of batch item {@code b} is padding. */
+    /**
+     * {@return whether key {@code j} of batch item {@code b} is padding}
+     *
+     * @param b the batch item
+     * @param j the key index
+     */
     public boolean isPadded(int b, long j) {
         return keyPadded != null && keyPadded[(int) (b * (long) paddingKeys + j)];
     }
 
     /**
-     * Index of element (b, h, i, 0) of the general mask, with broadcasting; valid only when
-     * {@link #hasGeneralMask()}.
+     * {@return the index of element (b, h, i, 0) of the general mask}, with broadcasting; valid only when
+     * {@link #hasGeneralMask()}. For the kernels, which read a row of the mask from there.
+     *
+     * @param b the batch item
+     * @param h the query head
+     * @param i the query index
      */
     public long generalIndex(int b, int h, long i) {
         int mb = maskBatch == 1 ? 0 : b, mh = maskHeads == 1 ? 0 : h;
         return (((long) mb * maskHeads + mh) * maskQueries + i) * maskKeys;
     }
 
-    /** The general mask's value at {@code index}: 0 or −∞ for a boolean mask, the bias for an additive one. */
+    /**
+     * {@return the general mask's value at {@code index}}: 0 or −∞ for a boolean mask, the bias for an
+     * additive one.
+     *
+     * @param index an index from {@link #generalIndex} plus a key index
+     */
     public float biasAt(long index) {
         if (additive != null) {
             return additive[(int) index];
@@ -142,7 +209,11 @@ public final class AttentionMask {
         return allowed[(int) index] ? 0f : Float.NEGATIVE_INFINITY;
     }
 
-    /** Whether the general mask lets the pair at {@code index} through (true when there is none). */
+    /**
+     * {@return whether the general mask lets the pair at {@code index} through} (true when there is none)
+     *
+     * @param index an index from {@link #generalIndex} plus a key index
+     */
     public boolean allowsAt(long index) {
         if (additive != null) {
             return additive[(int) index] != Float.NEGATIVE_INFINITY;
@@ -150,7 +221,15 @@ public final class AttentionMask {
         return allowed == null || allowed[(int) index];
     }
 
-    /** The general mask's pair at (b, h, i, j) lets it through, and key j is not padding. */
+    /**
+     * {@return whether both masks let the pair (b, h, i, j) through}: the general mask allows it and key
+     * {@code j} is not padding.
+     *
+     * @param b the batch item
+     * @param h the query head
+     * @param i the query index
+     * @param j the key index
+     */
     public boolean allows(int b, int h, long i, long j) {
         return !isPadded(b, j) && (!hasGeneralMask() || allowsAt(generalIndex(b, h, i) + j));
     }

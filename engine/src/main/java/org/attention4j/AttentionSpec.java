@@ -40,6 +40,8 @@ package org.attention4j;
  * are data and are passed to {@code forward}, not kept here.
  *
  * <p>Instances are immutable and validated on construction; build them with {@link #builder()}.
+ *
+ * @since 0.1
  */
 public final class AttentionSpec {
     /** Largest supported head dimension, of queries/keys and of values alike. */
@@ -118,6 +120,9 @@ public final class AttentionSpec {
      * The standard ALiBi slopes for {@code heads} heads: the geometric sequence {@code 2^(−8i/n)},
      * i = 1..n, for n a power of two; otherwise those of the nearest lower power of two followed by every
      * other slope of the next one (as in the ALiBi paper's reference code).
+     *
+     * @param heads the number of query heads, at least 1
+     * @return a new array of {@code heads} slopes, for {@link Builder#alibiSlopes}
      */
     public static float[] standardAlibiSlopes(int heads) {
         requireAtLeast("heads", heads, 1);
@@ -139,18 +144,28 @@ public final class AttentionSpec {
         return value;
     }
 
-    /** A builder with batch 1, no heads set, scale 1/√headDim, not causal. */
+    /** {@return a builder with batch 1, no lengths, heads or head size set, scale 1/√headDim, not causal} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Self-attention ({@code queryLength == keyLength}, MHA) with the default scale. */
+    /**
+     * Self-attention ({@code queryLength == keyLength}, MHA) with the default scale.
+     *
+     * @param batch batch items
+     * @param length query and key length
+     * @param heads query heads, and as many key/value heads
+     * @param headDim head size of queries, keys and values
+     * @param causal whether query {@code i} sees only keys {@code j <= i}
+     * @return the spec
+     * @throws IllegalArgumentException naming the first value out of range
+     */
     public static AttentionSpec of(int batch, int length, int heads, int headDim, boolean causal) {
         return builder().batch(batch).queryLength(length).keyLength(length)
                 .heads(heads).headDim(headDim).causal(causal).build();
     }
 
-    /** A builder pre-filled with this spec's values. */
+    /** {@return a builder pre-filled with this spec's values}, to derive a spec that differs in a few */
     public Builder toBuilder() {
         Builder b = new Builder().batch(batch).queryLength(queryLength).keyLength(keyLength)
                 .heads(heads).kvHeads(kvHeads).headDim(headDim).scale(scale).causal(causal)
@@ -159,39 +174,52 @@ public final class AttentionSpec {
         return valueHeadDim == headDim ? b : b.valueHeadDim(valueHeadDim);
     }
 
+    /** {@return batch items} */
     public int batch() { return batch; }
+    /** {@return query rows per batch item and head} */
     public int queryLength() { return queryLength; }
+    /** {@return keys (and values) per batch item and key/value head} */
     public int keyLength() { return keyLength; }
+    /** {@return query heads (and output heads)} */
     public int heads() { return heads; }
+    /** {@return key/value heads: {@code heads} for MHA, a divisor of it for GQA, 1 for MQA} */
     public int kvHeads() { return kvHeads; }
-    /** Head size of queries and keys: the depth of the scores {@code Q·Kᵀ}. */
+    /** {@return head size of queries and keys: the depth of the scores {@code Q·Kᵀ}} */
     public int headDim() { return headDim; }
-    /** Head size of values and of the output (equal to {@link #headDim()} unless set otherwise). */
+    /** {@return head size of values and of the output} (equal to {@link #headDim()} unless set otherwise) */
     public int valueHeadDim() { return valueHeadDim; }
+    /** {@return the factor of the scores {@code Q·Kᵀ} before the softmax} (default {@code 1/√headDim}) */
     public float scale() { return scale; }
+    /** {@return whether query {@code i} sees only keys up to its diagonal} (bottom-right aligned) */
     public boolean causal() { return causal; }
-    /** Keys visible before the diagonal, or −1 for all of them. */
+    /** {@return keys visible before the diagonal, or −1 for all of them} */
     public int windowLeft() { return windowLeft; }
-    /** Keys visible after the diagonal, or −1 for all of them (0 when causal). */
+    /** {@return keys visible after the diagonal, or −1 for all of them} (0 when causal) */
     public int windowRight() { return causal ? 0 : windowRight; }
-    /** True when a sliding window bounds either side. */
+    /** {@return true when a sliding window bounds either side} */
     public boolean hasWindow() { return windowLeft >= 0 || windowRight >= 0; }
 
-    /** Soft-capping constant {@code c} of {@code c · tanh(s / c)}, or 0 when off. */
+    /** {@return the soft-capping constant {@code c} of {@code c · tanh(s / c)}, or 0 when off} */
     public float softcap() { return softcap; }
-    /** True when ALiBi slopes are set. */
+    /** {@return true when ALiBi slopes are set} */
     public boolean hasAlibi() { return alibiSlopes != null; }
-    /** The ALiBi slope of head {@code h} (0 without ALiBi). */
+    /**
+     * {@return the ALiBi slope of head {@code h}} (0 without ALiBi)
+     *
+     * @param h the query head
+     */
     public float alibiSlope(int h) { return alibiSlopes == null ? 0f : alibiSlopes[h]; }
-    /** The block-sparse layout, or null for dense attention. */
+    /** {@return the block-sparse layout, or null for dense attention} */
     public BlockSparseLayout blockSparse() { return layout; }
 
-    /** Query heads that share one key/value head. */
+    /** {@return query heads that share one key/value head} */
     public int groupSize() { return heads / kvHeads; }
 
     /**
-     * The last key index query {@code i} may see (negative: none), following the bottom-right causal
-     * rule; {@code keyLength - 1} when not causal.
+     * {@return the last key index query {@code queryIndex} may see} (negative: none), following the
+     * bottom-right causal rule and the window; {@code keyLength - 1} when neither bounds it.
+     *
+     * @param queryIndex the query row, {@code 0 .. queryLength − 1}
      */
     public long lastVisibleKey(long queryIndex) {
         long last = keyLength - 1L;
@@ -200,8 +228,10 @@ public final class AttentionSpec {
     }
 
     /**
-     * The first key index query {@code i} may see (0 without a left window); the row sees nothing when
-     * it is above {@link #lastVisibleKey}.
+     * {@return the first key index query {@code queryIndex} may see} (0 without a left window); the row
+     * sees nothing when it is above {@link #lastVisibleKey}.
+     *
+     * @param queryIndex the query row, {@code 0 .. queryLength − 1}
      */
     public long firstVisibleKey(long queryIndex) {
         return windowLeft >= 0 ? Math.max(0, queryIndex + keyLength - queryLength - windowLeft) : 0;
@@ -211,6 +241,8 @@ public final class AttentionSpec {
      * Query–key pairs that are not masked by the causal mask, the window or the block-sparse layout, over
      * all batch items and heads (a call's {@link AttentionMask} may hide more: see
      * {@link #visiblePairs(AttentionMask)}).
+     *
+     * @return the number of visible pairs
      */
     public long visiblePairs() {
         return visiblePairs(null);
@@ -219,6 +251,10 @@ public final class AttentionSpec {
     /**
      * As {@link #visiblePairs()}, also counting only the pairs {@code mask} lets through (null: no mask).
      * O(batch · heads · queryLength) with a key-padding mask, O(batch · heads · Lq · Lk) with a general one.
+     *
+     * @param mask the call's masks, or null
+     * @return the number of visible pairs
+     * @throws IllegalArgumentException when {@code mask} does not fit this spec
      */
     public long visiblePairs(AttentionMask mask) {
         if (mask == null || (!mask.hasKeyPadding() && !mask.hasGeneralMask())) {
@@ -243,7 +279,14 @@ public final class AttentionSpec {
         return pairs;
     }
 
-    /** Whether the block-sparse layout (if any) lets head {@code h}'s query {@code i} see key {@code j}. */
+    /**
+     * {@return whether the block-sparse layout (if any) lets head {@code h}'s query {@code i} see key
+     * {@code j}} (true without a layout)
+     *
+     * @param h the query head
+     * @param i the query index
+     * @param j the key index
+     */
     public boolean isInLayout(int h, long i, long j) {
         return layout == null || layout.isActive(h, (int) (i / layout.blockSize()), (int) (j / layout.blockSize()));
     }
@@ -286,7 +329,7 @@ public final class AttentionSpec {
         return pairs;
     }
 
-    /** Visible pairs per (batch, head), averaged over heads when the layout differs between them. */
+    /** {@return visible pairs per (batch, head)}, averaged over heads when the layout differs between them */
     public long visiblePairsPerHead() {
         return visiblePairs() / ((long) batch * heads);
     }
@@ -294,12 +337,20 @@ public final class AttentionSpec {
     /**
      * FLOPs of the forward pass: {@code 2·(D + Dv)} per visible pair (2·D for Q·Kᵀ, 2·Dv for P·V; 4·D when
      * the value head size equals the key's), all heads.
+     *
+     * @return the FLOPs, for rates such as GFLOP/s
      */
     public double flops() {
         return 2.0 * (headDim + valueHeadDim) * visiblePairs();
     }
 
-    /** As {@link #flops()}, counting only the pairs {@code mask} lets through. */
+    /**
+     * As {@link #flops()}, counting only the pairs {@code mask} lets through.
+     *
+     * @param mask the call's masks, or null
+     * @return the FLOPs
+     * @throws IllegalArgumentException when {@code mask} does not fit this spec
+     */
     public double flops(AttentionMask mask) {
         return 2.0 * (headDim + valueHeadDim) * visiblePairs(mask);
     }
@@ -344,7 +395,12 @@ public final class AttentionSpec {
                 + (layout != null ? ", " + layout : "") + "]";
     }
 
-    /** Mutable builder; {@link #build()} validates every field and names the one that is wrong. */
+    /**
+     * Mutable builder; {@link #build()} validates every field and names the one that is wrong. Setters
+     * only record their value.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private int batch = 1;
         private int queryLength = -1;
@@ -366,34 +422,116 @@ public final class AttentionSpec {
 
         private Builder() {}
 
+        /**
+         * Batch items; default 1.
+         *
+         * @param batch at least 1
+         * @return this builder
+         */
         public Builder batch(int batch) { this.batch = batch; return this; }
+        /**
+         * Query rows per batch item and head (required, or through {@link #length}).
+         *
+         * @param queryLength at least 0 (0: a call is a no-op)
+         * @return this builder
+         */
         public Builder queryLength(int queryLength) { this.queryLength = queryLength; return this; }
+        /**
+         * Keys per batch item and key/value head (required, or through {@link #length}).
+         *
+         * @param keyLength at least 0 (0: every row gets {@code O = 0})
+         * @return this builder
+         */
         public Builder keyLength(int keyLength) { this.keyLength = keyLength; return this; }
-        /** Sets both query and key length (self-attention). */
+        /**
+         * Sets both query and key length (self-attention).
+         *
+         * @param length at least 0
+         * @return this builder
+         */
         public Builder length(int length) { this.queryLength = length; this.keyLength = length; return this; }
+        /**
+         * Query heads (required).
+         *
+         * @param heads at least 1, a multiple of {@link #kvHeads}
+         * @return this builder
+         */
         public Builder heads(int heads) { this.heads = heads; return this; }
-        /** Key/value heads; defaults to {@code heads} (MHA). */
+        /**
+         * Key/value heads; defaults to {@code heads} (MHA).
+         *
+         * @param kvHeads a divisor of {@code heads}: GQA, or 1 for MQA
+         * @return this builder
+         */
         public Builder kvHeads(int kvHeads) { this.kvHeads = kvHeads; this.kvHeadsSet = true; return this; }
-        /** Head size of queries and keys. */
+        /**
+         * Head size of queries and keys (required).
+         *
+         * @param headDim 1 .. {@link #MAX_HEAD_DIM}
+         * @return this builder
+         */
         public Builder headDim(int headDim) { this.headDim = headDim; return this; }
-        /** Head size of values and of the output; defaults to {@link #headDim}. */
+        /**
+         * Head size of values and of the output; defaults to {@link #headDim}.
+         *
+         * @param valueHeadDim 1 .. {@link #MAX_HEAD_DIM}
+         * @return this builder
+         */
         public Builder valueHeadDim(int valueHeadDim) {
             this.valueHeadDim = valueHeadDim;
             this.valueHeadDimSet = true;
             return this;
         }
-        /** Softmax scale; defaults to {@code 1/√headDim}. */
+        /**
+         * Softmax scale; defaults to {@code 1/√headDim}.
+         *
+         * @param scale a finite number
+         * @return this builder
+         */
         public Builder scale(float scale) { this.scale = scale; this.scaleSet = true; return this; }
+        /**
+         * Causal masking, bottom-right aligned (see the class doc); default off.
+         *
+         * @param causal whether query {@code i} sees only keys up to its diagonal
+         * @return this builder
+         */
         public Builder causal(boolean causal) { this.causal = causal; return this; }
-        /** Sliding window: keys visible before and after the diagonal, −1 = unbounded (see class doc). */
+        /**
+         * Sliding window: keys visible before and after the diagonal (see the class doc).
+         *
+         * @param left keys before the diagonal, or −1 for all of them
+         * @param right keys after the diagonal, or −1 for all of them (0 or −1 with causal)
+         * @return this builder
+         */
         public Builder window(int left, int right) { this.windowLeft = left; this.windowRight = right; return this; }
-        /** Logit soft-capping {@code c · tanh(s / c)}; 0 (the default) turns it off. */
+        /**
+         * Logit soft-capping {@code c · tanh(s / c)}; 0 (the default) turns it off.
+         *
+         * @param cap {@code c}: a finite number above 0, or 0
+         * @return this builder
+         */
         public Builder softcap(float cap) { this.softcap = cap; return this; }
-        /** ALiBi: one slope per head (see {@link #standardAlibiSlopes}); null turns it off. Copied. */
+        /**
+         * ALiBi: one slope per head (see {@link #standardAlibiSlopes}); null turns it off. Copied.
+         *
+         * @param slopes one finite slope per query head, or null
+         * @return this builder
+         */
         public Builder alibiSlopes(float[] slopes) { this.alibiSlopes = slopes == null ? null : slopes.clone(); return this; }
-        /** Block-sparse attention over {@code layout}'s active blocks; null for dense. */
+        /**
+         * Block-sparse attention over {@code layout}'s active blocks; null for dense.
+         *
+         * @param layout a layout whose grid covers the lengths, or null
+         * @return this builder
+         */
         public Builder blockSparse(BlockSparseLayout layout) { this.layout = layout; return this; }
 
+        /**
+         * {@return the spec}
+         *
+         * @throws IllegalArgumentException naming the first value out of range or two that contradict
+         *     each other (heads and kvHeads, causal and a right window, a layout and the lengths)
+         */
         public AttentionSpec build() {
             return new AttentionSpec(this);
         }

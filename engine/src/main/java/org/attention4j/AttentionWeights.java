@@ -1,5 +1,6 @@
 package org.attention4j;
 
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.reference.ReferenceAttention;
 
 /**
@@ -7,11 +8,13 @@ import org.attention4j.reference.ReferenceAttention;
  * range of queries, for interpretability (heatmaps, exports). The engine never forms P; this class does,
  * so it is bounded: at most {@link #MAX_ELEMENTS} weights per call.
  *
- * <p>Each weight is the float64 value of {@link ReferenceAttention#rowWeights} (the definition under every
+ * <p>Each weight is the float64 value of the reference's row weights (the definition under every
  * option: causal mask, window, soft-cap, ALiBi, block-sparse layout, the call's masks) rounded to float32.
  * It is exact and slow on purpose (O(queries · keyLength · headDim) with no tiling): a view for a human,
  * not a kernel. Multiplying these weights by V gives {@link AttentionEngine#forward}'s output to float32
  * precision; the tests hold that.
+ *
+ * @since 0.1
  */
 public final class AttentionWeights {
     /** The most weights one call returns: 16 Mi floats (64 MiB), e.g. 4096 queries × 4096 keys. */
@@ -27,7 +30,15 @@ public final class AttentionWeights {
      * other row sums to 1 (up to float rounding). A row that sees no key at all is all zeros, as the
      * engine's output for it is 0.
      *
+     * @param spec the shape and options of the call whose weights these are
      * @param mask the call's masks, or null
+     * @param q the queries, as for {@link AttentionEngine#forward}
+     * @param k the keys, as for {@link AttentionEngine#forward}
+     * @param batchIndex the batch item, {@code 0 .. batch − 1}
+     * @param head the query head, {@code 0 .. heads − 1}
+     * @param firstQuery the first query row
+     * @param queryCount the number of query rows, from {@code firstQuery} on
+     * @return a new {@code [queryCount × keyLength]} row-major array of weights
      * @throws IllegalArgumentException naming the argument, before any work, when an index is out of range,
      *     a tensor does not fit {@code spec}, the mask does not fit {@code spec}, or
      *     {@code queryCount · keyLength > MAX_ELEMENTS}

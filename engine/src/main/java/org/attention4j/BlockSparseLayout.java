@@ -14,6 +14,8 @@ import java.util.SplittableRandom;
  * It is immutable; build it with {@link #builder}, {@link #longformer}, {@link #bigBird} or
  * {@link #parse}. Stored as compressed rows (for each query block, its sorted key blocks), so its memory
  * is proportional to the active blocks, not to n².
+ *
+ * @since 0.1
  */
 public final class BlockSparseLayout {
     private final int blockSize;
@@ -34,12 +36,26 @@ public final class BlockSparseLayout {
         this.columns = columns;
     }
 
-    /** An empty layout for {@code heads} patterns (1 = shared by all heads) over the given block grid. */
+    /**
+     * {@return a builder of a layout with no active block yet}, for {@code heads} patterns over the given
+     * block grid
+     *
+     * @param blockSize tokens per block, on both sides
+     * @param heads patterns: 1 (shared by all heads) or the spec's query heads
+     * @param queryBlocks blocks covering the query length ({@link #blocksFor})
+     * @param keyBlocks blocks covering the key length
+     * @throws IllegalArgumentException when a size is out of range
+     */
     public static Builder builder(int blockSize, int heads, int queryBlocks, int keyBlocks) {
         return new Builder(blockSize, heads, queryBlocks, keyBlocks);
     }
 
-    /** Blocks needed to cover {@code length} tokens. */
+    /**
+     * {@return blocks needed to cover {@code length} tokens}; the last one may be partial
+     *
+     * @param length tokens
+     * @param blockSize tokens per block
+     */
     public static int blocksFor(int length, int blockSize) {
         return (length + blockSize - 1) / blockSize;
     }
@@ -49,6 +65,14 @@ public final class BlockSparseLayout {
      * each query block sees the key blocks within {@code band} blocks of its own (a sliding window of
      * {@code 2·band + 1} blocks, aligned on the diagonal of the block grid), and the first
      * {@code globalBlocks} blocks are global: they see every key block and every query block sees them.
+     *
+     * @param blockSize tokens per block
+     * @param queryLength the spec's query length
+     * @param keyLength the spec's key length
+     * @param band key blocks visible on each side of the diagonal
+     * @param globalBlocks leading global blocks
+     * @return the layout
+     * @throws IllegalArgumentException when a size is out of range
      */
     public static BlockSparseLayout longformer(int blockSize, int queryLength, int keyLength, int band,
                                                int globalBlocks) {
@@ -59,6 +83,17 @@ public final class BlockSparseLayout {
      * BigBird's pattern (Zaheer et al., arXiv 2007.14062): Longformer's band and global blocks plus
      * {@code randomBlocks} key blocks per query block drawn at random (without repeats, among the blocks
      * not already active), different for each of {@code heads} heads, reproducible from {@code seed}.
+     *
+     * @param blockSize tokens per block
+     * @param queryLength the spec's query length
+     * @param keyLength the spec's key length
+     * @param heads patterns: 1 (shared) or the spec's query heads
+     * @param band key blocks visible on each side of the diagonal
+     * @param globalBlocks leading global blocks
+     * @param randomBlocks random key blocks per query block
+     * @param seed the seed of the random blocks
+     * @return the layout
+     * @throws IllegalArgumentException when a size is out of range
      */
     public static BlockSparseLayout bigBird(int blockSize, int queryLength, int keyLength, int heads, int band,
                                             int globalBlocks, int randomBlocks, long seed) {
@@ -114,6 +149,11 @@ public final class BlockSparseLayout {
      * {@code bigbird:block=B,band=W[,global=G][,random=R][,seed=S]} (defaults: global 0, random 0, seed
      * 0), for {@code heads} heads and the given lengths.
      *
+     * @param text the pattern, e.g. {@code bigbird:block=64,band=1,global=1,random=2}
+     * @param heads the spec's query heads (a BigBird layout draws random blocks per head)
+     * @param queryLength the spec's query length
+     * @param keyLength the spec's key length
+     * @return the layout
      * @throws IllegalArgumentException naming the part of {@code text} that is wrong
      */
     public static BlockSparseLayout parse(String text, int heads, int queryLength, int keyLength) {
@@ -158,44 +198,72 @@ public final class BlockSparseLayout {
                 : bigBird((int) block, queryLength, keyLength, heads, (int) band, g, r, seed);
     }
 
+    /** {@return tokens per block, on both sides} */
     public int blockSize() { return blockSize; }
-    /** Patterns: 1 (shared by every head) or one per head. */
+    /** {@return patterns: 1 (shared by every head) or one per head} */
     public int heads() { return heads; }
+    /** {@return blocks on the query side} */
     public int queryBlocks() { return queryBlocks; }
+    /** {@return blocks on the key side} */
     public int keyBlocks() { return keyBlocks; }
 
-    /** The pattern index of attention head {@code head}. */
+    /**
+     * {@return the pattern index of attention head {@code head}}
+     *
+     * @param head the query head
+     */
     public int patternOf(int head) {
         return heads == 1 ? 0 : head;
     }
 
-    /** First index (for {@link #keyBlockAt}) of the active key blocks of ({@code pattern}, {@code queryBlock}). */
+    /**
+     * {@return the first index (for {@link #keyBlockAt}) of the active key blocks of ({@code pattern},
+     * {@code queryBlock})}
+     *
+     * @param pattern the pattern, from {@link #patternOf}
+     * @param queryBlock the query block
+     */
     public int firstIndex(int pattern, int queryBlock) {
         return rowStarts[pattern * queryBlocks + queryBlock];
     }
 
-    /** End index (exclusive) of the active key blocks of ({@code pattern}, {@code queryBlock}). */
+    /**
+     * {@return the end index (exclusive) of the active key blocks of ({@code pattern}, {@code queryBlock})}
+     *
+     * @param pattern the pattern, from {@link #patternOf}
+     * @param queryBlock the query block
+     */
     public int endIndex(int pattern, int queryBlock) {
         return rowStarts[pattern * queryBlocks + queryBlock + 1];
     }
 
-    /** The key block stored at {@code index}: ascending within one query block. */
+    /**
+     * {@return the key block stored at {@code index}}: ascending within one query block
+     *
+     * @param index from {@link #firstIndex} (inclusive) to {@link #endIndex} (exclusive)
+     */
     public int keyBlockAt(int index) {
         return columns[index];
     }
 
-    /** Whether ({@code queryBlock}, {@code keyBlock}) is active for attention head {@code head}. */
+    /**
+     * {@return whether ({@code queryBlock}, {@code keyBlock}) is active for attention head {@code head}}
+     *
+     * @param head the query head
+     * @param queryBlock the query block
+     * @param keyBlock the key block
+     */
     public boolean isActive(int head, int queryBlock, int keyBlock) {
         int pattern = patternOf(head);
         return Arrays.binarySearch(columns, firstIndex(pattern, queryBlock), endIndex(pattern, queryBlock), keyBlock) >= 0;
     }
 
-    /** Active blocks over all patterns. */
+    /** {@return active blocks over all patterns} */
     public int activeBlocks() {
         return columns.length;
     }
 
-    /** Active blocks / all blocks of the grid, over all patterns. */
+    /** {@return active blocks / all blocks of the grid}, over all patterns: the work relative to dense */
     public double density() {
         double all = (double) heads * queryBlocks * keyBlocks;
         return all == 0 ? 0 : columns.length / all;
@@ -227,7 +295,11 @@ public final class BlockSparseLayout {
         }
     }
 
-    /** Collects active blocks; {@link #add} checks each against the grid. */
+    /**
+     * Collects active blocks; {@link #add} checks each against the grid.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final int blockSize, heads, queryBlocks, keyBlocks;
         private long[] pairs = new long[16];
@@ -248,7 +320,15 @@ public final class BlockSparseLayout {
             this.keyBlocks = keyBlocks;
         }
 
-        /** Marks ({@code queryBlock}, {@code keyBlock}) active for pattern {@code head}; repeats are ignored. */
+        /**
+         * Marks ({@code queryBlock}, {@code keyBlock}) active for pattern {@code head}; repeats are ignored.
+         *
+         * @param head the pattern
+         * @param queryBlock the query block
+         * @param keyBlock the key block
+         * @return this builder
+         * @throws IllegalArgumentException when an index is outside the grid
+         */
         public Builder add(int head, int queryBlock, int keyBlock) {
             if (head < 0 || head >= heads || queryBlock < 0 || queryBlock >= queryBlocks || keyBlock < 0
                     || keyBlock >= keyBlocks) {
@@ -263,6 +343,7 @@ public final class BlockSparseLayout {
             return this;
         }
 
+        /** {@return the layout}, stored as compressed rows of sorted key blocks */
         public BlockSparseLayout build() {
             long[] sorted = Arrays.copyOf(pairs, count);
             Arrays.sort(sorted);

@@ -1,6 +1,10 @@
 package org.attention4j;
 
-/** Which implementation of the flash kernel an engine runs. */
+/**
+ * Which implementation of the flash kernel an engine runs.
+ *
+ * @since 0.1
+ */
 public enum Kernel {
     /** The Vector API kernel when {@code jdk.incubator.vector} is present and the JIT is HotSpot's C2, else scalar. */
     AUTO,

@@ -3,6 +3,8 @@ package org.attention4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -70,8 +72,34 @@ class AllocationTest {
         assertEquals(0, splitBytes, "bytes per split decode call with Dv != D");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"VECTOR", "SCALAR"})
+    void deadlinesAsDurationOrInstantAllocateNothing(Kernel kernel) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(TestSupport.kernels()).contains(kernel));
+        AttentionSpec spec = AttentionSpec.builder().length(256).heads(2).headDim(32).causal(true).build();
+        Duration timeout = Duration.ofMinutes(10);
+        Instant deadline = Instant.now().plus(Duration.ofDays(1));
+        long relative = bytesPerCall(kernel, 1, spec,
+                (e, q, k, v, o, lse) -> e.forward(spec, q, k, v, o, lse, timeout));
+        long absolute = bytesPerCall(kernel, 1, spec,
+                (e, q, k, v, o, lse) -> e.forward(spec, q, k, v, o, lse, deadline));
+        System.out.printf("AllocationTest %s deadlines: %d B/call with a Duration, %d B/call with an Instant%n",
+                kernel, relative, absolute);
+        assertEquals(0, relative, "bytes per call with a Duration timeout");
+        assertEquals(0, absolute, "bytes per call with an Instant deadline");
+    }
+
+    /** One forward call on the given engine and views. */
+    private interface Call {
+        void forward(AttentionEngine engine, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse);
+    }
+
     private static long bytesPerCall(Kernel kernel, int threads, int n) {
         return bytesPerCall(kernel, threads, AttentionSpec.builder().length(n).heads(2).headDim(32).causal(true).build());
+    }
+
+    private static long bytesPerCall(Kernel kernel, int threads, AttentionSpec spec) {
+        return bytesPerCall(kernel, threads, spec, (e, q, k, v, o, lse) -> e.forward(spec, q, k, v, o, lse));
     }
 
     /**
@@ -83,7 +111,7 @@ class AllocationTest {
      * is clean, up to 200. Steady state is what the test is about; a real per-call allocation shows in
      * every round.
      */
-    private static long bytesPerCall(Kernel kernel, int threads, AttentionSpec spec) {
+    private static long bytesPerCall(Kernel kernel, int threads, AttentionSpec spec, Call call) {
         int lq = spec.queryLength(), n = spec.keyLength(), h = spec.heads(), kv = spec.kvHeads(), d = spec.headDim();
         int dv = spec.valueHeadDim();
         float[] x = new float[n * h * Math.max(d, dv)];
@@ -98,7 +126,7 @@ class AllocationTest {
         try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(threads).build()) {
             int calls = kernel == Kernel.SCALAR && n > 1000 ? 3 : 10;
             for (int i = 0; i < 3 * calls; i++) {
-                engine.forward(spec, tq, tk, tv, to, tl); // warm-up: workspaces grow, code compiles
+                call.forward(engine, tq, tk, tv, to, tl); // warm-up: workspaces grow, code compiles
             }
             // Other threads of the test JVM (surefire's) allocate now and then: only the engine's are counted.
             long[] workers = Thread.getAllStackTraces().keySet().stream()
@@ -108,7 +136,7 @@ class AllocationTest {
                 long workersBefore = allocatedBy(workers); // reading other threads allocates on this one:
                 long before = THREADS.getCurrentThreadAllocatedBytes(); // outside the caller's window
                 for (int i = 0; i < calls; i++) {
-                    engine.forward(spec, tq, tk, tv, to, tl);
+                    call.forward(engine, tq, tk, tv, to, tl);
                 }
                 long caller = THREADS.getCurrentThreadAllocatedBytes() - before;
                 least = Math.min(least, (caller + allocatedBy(workers) - workersBefore) / calls);

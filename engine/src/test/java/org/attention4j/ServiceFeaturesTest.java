@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -130,6 +131,84 @@ class ServiceFeaturesTest {
                 TestSupport.compare(s, ReferenceAttention.compute(SMALL, s.q, s.k, s.v));
             }
         }
+    }
+
+    @Test
+    void aDeadlineAlreadyPassedAsDurationOrInstantStopsTheCallBeforeAnythingIsWritten() {
+        // keyLength 0: rows see no key, so no key block would ever check the deadline (they get O = 0)
+        AttentionSpec noKeys = AttentionSpec.builder().queryLength(40).keyLength(0).heads(2).headDim(16).build();
+        for (AttentionSpec spec : new AttentionSpec[] {SMALL, noKeys}) {
+            try (AttentionEngine engine = AttentionEngine.create(2)) {
+                TestSupport.Problem p = problem(spec, 3);
+                AttentionMask mask = AttentionMask.keyLengths(new int[] {spec.keyLength()}, spec.keyLength());
+                List<Runnable> calls = List.of(
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, Duration.ZERO),
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, Duration.ofMillis(-5)),
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, Instant.now().minusMillis(1)),
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, Instant.EPOCH),
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, mask, Duration.ofNanos(-1)),
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, mask, Instant.now().minusSeconds(1)),
+                        () -> engine.forward(spec, p.q, p.k, p.v, p.out, p.lse, System.nanoTime() - 1));
+                for (Runnable call : calls) {
+                    java.util.Arrays.fill(p.out.array(), Float.NaN);
+                    java.util.Arrays.fill(p.lse.array(), Float.NaN);
+                    AttentionCancelledException e = assertThrows(AttentionCancelledException.class, call::run);
+                    assertEquals(AttentionCancelledException.Reason.DEADLINE, e.reason());
+                    assertTrue(allNaN(p.out.array()) && allNaN(p.lse.array()), spec + ": nothing written");
+                }
+                outputOf(engine, SMALL); // the engine is fine afterwards
+            }
+        }
+    }
+
+    @Test
+    void aFarDeadlineAsDurationOrInstantChangesNothing() {
+        AttentionMask mask = AttentionMask.keyLengths(new int[] {250}, SMALL.keyLength());
+        try (AttentionEngine engine = AttentionEngine.create(3)) {
+            for (Duration timeout : new Duration[] {Duration.ofSeconds(60), Duration.ofDays(365L * 200),
+                    Duration.ofSeconds(Long.MAX_VALUE)}) {
+                TestSupport.Problem p = problem(SMALL, 5);
+                engine.forward(SMALL, p.q, p.k, p.v, p.out, p.lse, timeout);
+                TestSupport.compare(p, ReferenceAttention.compute(SMALL, p.q, p.k, p.v));
+                engine.forward(SMALL, p.q, p.k, p.v, p.out, p.lse, mask, timeout);
+                TestSupport.compare(p, ReferenceAttention.compute(SMALL, mask, p.q, p.k, p.v));
+            }
+            for (Instant deadline : new Instant[] {Instant.now().plusSeconds(60), Instant.MAX}) {
+                TestSupport.Problem p = problem(SMALL, 6);
+                engine.forward(SMALL, p.q, p.k, p.v, p.out, p.lse, deadline);
+                TestSupport.compare(p, ReferenceAttention.compute(SMALL, p.q, p.k, p.v));
+                engine.forward(SMALL, p.q, p.k, p.v, p.out, p.lse, mask, deadline);
+                TestSupport.compare(p, ReferenceAttention.compute(SMALL, mask, p.q, p.k, p.v));
+            }
+        }
+    }
+
+    @Test
+    void aDurationOrInstantDeadlinePassingDuringTheCallStopsIt() {
+        try (AttentionEngine engine = AttentionEngine.create(3)) {
+            TestSupport.Problem p = problem(LONG, 2);
+            AttentionCancelledException relative = assertThrows(AttentionCancelledException.class,
+                    () -> engine.forward(LONG, p.q, p.k, p.v, p.out, null, Duration.ofMillis(20)));
+            assertEquals(AttentionCancelledException.Reason.DEADLINE, relative.reason());
+            AttentionCancelledException absolute = assertThrows(AttentionCancelledException.class,
+                    () -> engine.forward(LONG, p.q, p.k, p.v, p.out, null, Instant.now().plusMillis(20)));
+            assertEquals(AttentionCancelledException.Reason.DEADLINE, absolute.reason());
+            TestSupport.Problem s = problem(SMALL, 5);
+            IllegalArgumentException noTimeout = assertThrows(IllegalArgumentException.class,
+                    () -> engine.forward(SMALL, s.q, s.k, s.v, s.out, s.lse, (Duration) null));
+            assertTrue(noTimeout.getMessage().startsWith("timeout = null"), noTimeout.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> engine.forward(SMALL, s.q, s.k, s.v, s.out, s.lse, null, (Instant) null));
+        }
+    }
+
+    private static boolean allNaN(float[] values) {
+        for (float x : values) {
+            if (!Float.isNaN(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

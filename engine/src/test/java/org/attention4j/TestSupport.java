@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.attention4j.reference.ReferenceAttention;
 
 /** Shared by the engine tests: seeded inputs in every layout and storage, and the reference check. */
+@SuppressWarnings("exports") // compare takes the oracle's result; the reference package is not exported to all
 public final class TestSupport {
     /** Pass rule of the issue: max |O − O_ref| / (max |O_ref| + 1e-6) per (b, h), and LSE, both ≤ 1e-5. */
     public static final double TOLERANCE = 1e-5;

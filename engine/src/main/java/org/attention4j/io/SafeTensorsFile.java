@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.attention4j.internal.StrictJson;
 
 /**
  * A reader of safetensors files (Hugging Face's format: an 8-byte little-endian header length, a JSON
@@ -35,13 +36,25 @@ import java.util.Set;
  * file and, when it is about one, the tensor; I/O failures (a file shorter than its header says, a
  * read error) throw {@link IOException}. Instances are immutable; {@link #read} opens the file again,
  * so an instance holds no open file.
+ *
+ * @since 0.1
  */
 public final class SafeTensorsFile {
     /** The largest header accepted (the format's own reference implementation uses 100 MB as well). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
-    /** One tensor's entry in the header: its dtype, shape and byte range relative to the data section. */
+    /**
+     * One tensor's entry in the header: its dtype, shape and byte range relative to the data section.
+     *
+     * @param name the tensor's name
+     * @param dtype the format's dtype name, e.g. {@code F32}, {@code BF16}, {@code I64}
+     * @param shape the dimensions, outermost first (empty for a scalar); do not modify
+     * @param begin first byte, relative to the data section
+     * @param end end byte (exclusive), relative to the data section
+     * @since 0.1
+     */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        /** {@return the number of elements: the product of the shape} (1 for a scalar) */
         public long elements() {
             long n = 1;
             for (long d : shape) {
@@ -68,7 +81,14 @@ public final class SafeTensorsFile {
         this.metadata = metadata;
     }
 
-    /** Reads and checks the header of {@code file}. */
+    /**
+     * Reads and checks the header of {@code file}; no tensor data is read yet.
+     *
+     * @param file a {@code .safetensors} file
+     * @return the file's index
+     * @throws IllegalArgumentException naming the file and the problem when the header is malformed
+     * @throws IOException when the file cannot be read
+     */
     public static SafeTensorsFile open(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -220,30 +240,39 @@ public final class SafeTensorsFile {
         return b.flip();
     }
 
+    /** {@return the file this index describes} */
     public Path file() {
         return file;
     }
 
-    /** Tensor names in header order. */
+    /** {@return the tensor names in header order} (unmodifiable) */
     public Set<String> names() {
         return entries.keySet();
     }
 
-    /** The entry of {@code name}, or null when the file has no such tensor. */
+    /**
+     * {@return the entry of {@code name}, or null when the file has no such tensor}
+     *
+     * @param name the tensor's name
+     */
     public Entry entry(String name) {
         return entries.get(name);
     }
 
-    /** The {@code __metadata__} strings (empty when absent). */
+    /** {@return the {@code __metadata__} strings} (empty when absent) */
     public Map<String, String> metadata() {
         return metadata;
     }
 
     /**
-     * The values of tensor {@code name} as float32, in row-major order.
+     * The values of tensor {@code name} as float32, in row-major order. Opens the file, reads the
+     * tensor's bytes in 1 MiB chunks and closes it.
      *
+     * @param name the tensor's name
+     * @return a new array of {@link Entry#elements()} floats
      * @throws IllegalArgumentException when there is no such tensor, its dtype is not F32, F64, F16 or
      *         BF16, or it has more elements than a {@code float[]} holds
+     * @throws IOException when the file cannot be read, or is shorter than its header says
      */
     public float[] read(String name) throws IOException {
         Entry e = entries.get(name);

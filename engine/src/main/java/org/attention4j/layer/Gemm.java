@@ -29,6 +29,8 @@ import org.attention4j.kernel.gemm.PackedB;
  * computing whole blocks of C; the result is bitwise identical for every thread count. Every argument
  * is validated before anything is written: a bad one throws {@link IllegalArgumentException} naming it,
  * and C is left untouched. After warm-up a call allocates nothing (packing buffers are pooled).
+ *
+ * @since 0.1
  */
 public final class Gemm implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -55,19 +57,28 @@ public final class Gemm implements AutoCloseable {
         this.runner = new GemmRunner(chosen, threads, "attention4j-gemm-" + IDS.incrementAndGet() + "-worker-");
     }
 
-    /** One thread per available processor and the best kernel of this JVM. */
+    /** {@return a Gemm with one thread per available processor and the best kernel of this JVM} */
     public static Gemm create() {
         return create(Runtime.getRuntime().availableProcessors());
     }
 
-    /** {@code threads} threads per call (the caller's plus {@code threads − 1} workers), best kernel. */
+    /**
+     * {@return a Gemm with {@code threads} threads per call} (the caller's plus {@code threads − 1}
+     * workers) and the best kernel
+     *
+     * @param threads at least 1
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
     public static Gemm create(int threads) {
         return create(threads, Kernel.AUTO);
     }
 
     /**
-     * {@code threads} threads per call and the given kernel.
+     * {@return a Gemm with {@code threads} threads per call and the given kernel}
      *
+     * @param threads at least 1
+     * @param kernel {@code AUTO}, {@code VECTOR} or {@code SCALAR}
+     * @throws IllegalArgumentException when {@code threads < 1} or {@code kernel} is null
      * @throws IllegalStateException for {@link Kernel#VECTOR} in a JVM without {@code jdk.incubator.vector}
      */
     public static Gemm create(int threads, Kernel kernel) {
@@ -76,13 +87,27 @@ public final class Gemm implements AutoCloseable {
 
     /**
      * {@code C = A·B}, or {@code C += A·B} with {@code accumulate}, where (row-major)
-     * <pre>
+     * <pre>{@code
      *   A(i, p) = a[aOffset + i·lda + p]   i < m, p < k
      *   B(p, j) = b[bOffset + p·ldb + j]   p < k, j < n
      *   C(i, j) = c[cOffset + i·ldc + j]   i < m, j < n
-     * </pre>
+     * }</pre>
      * Only those elements of {@code c} are written. {@code k = 0} gives {@code C = 0} (or leaves C as is
      * when accumulating); {@code m = 0} or {@code n = 0} does nothing.
+     *
+     * @param m rows of A and C
+     * @param n columns of B and C
+     * @param k columns of A, rows of B: the depth of the products
+     * @param a A's floats
+     * @param aOffset index of A(0, 0)
+     * @param lda floats between rows of A, at least {@code max(1, k)}
+     * @param b B's floats
+     * @param bOffset index of B(0, 0)
+     * @param ldb floats between rows of B, at least {@code max(1, n)}
+     * @param c C's floats: only C's elements are written
+     * @param cOffset index of C(0, 0)
+     * @param ldc floats between rows of C, at least {@code max(1, n)}
+     * @param accumulate add to C instead of overwriting it
      *
      * @throws IllegalArgumentException when a size is negative, an array is null, {@code lda < max(1, k)},
      *         {@code ldb} or {@code ldc < max(1, n)}, an offset or a matrix's last element lies outside its
@@ -105,6 +130,12 @@ public final class Gemm implements AutoCloseable {
      * of a few hundred rows. The packed copy holds about {@code k·n} floats; later changes to {@code b}
      * do not reach it.
      *
+     * @param b B's floats
+     * @param bOffset index of B(0, 0)
+     * @param ldb floats between rows of B, at least {@code max(1, n)}
+     * @param k rows of B
+     * @param n columns of B
+     * @return the packed copy, usable with this Gemm and any other of the same kernel
      * @throws IllegalArgumentException as {@link #multiply} for B's arguments
      */
     public PackedMatrix pack(float[] b, int bOffset, int ldb, int k, int n) {
@@ -116,6 +147,15 @@ public final class Gemm implements AutoCloseable {
      * {@code C = A·B}, or {@code C += A·B} with {@code accumulate}, for a B packed by {@link #pack}
      * ({@code k} and {@code n} are the packed matrix's); bitwise the result of the unpacked call.
      *
+     * @param m rows of A and C
+     * @param a A's floats
+     * @param aOffset index of A(0, 0)
+     * @param lda floats between rows of A, at least {@code max(1, k)}
+     * @param b B, packed by a Gemm of this kernel
+     * @param c C's floats: only C's elements are written
+     * @param cOffset index of C(0, 0)
+     * @param ldc floats between rows of C, at least {@code max(1, n)}
+     * @param accumulate add to C instead of overwriting it
      * @throws IllegalArgumentException as {@link #multiply}, or when {@code b} was packed by a Gemm with
      *         another kernel
      */
@@ -133,7 +173,12 @@ public final class Gemm implements AutoCloseable {
         runner.multiply(m, a, aOffset, lda, b.packed, c, cOffset, ldc, accumulate);
     }
 
-    /** What {@link #multiply(int, float[], int, int, PackedMatrix, float[], float[], Activation, float[], int, int)} applies last. */
+    /**
+     * What {@link #multiply(int, float[], int, int, PackedMatrix, float[], float[], Activation, float[], int,
+     * int)} applies last.
+     *
+     * @since 0.1
+     */
     public enum Activation {
         /** none: {@code C = A·B + bias + residual} */
         NONE,
@@ -148,6 +193,17 @@ public final class Gemm implements AutoCloseable {
      * C by the thread that computed it, while it is in cache, instead of in passes of their own. C is
      * overwritten; the result is bitwise the same for every thread count.
      *
+     * @param m rows of A and C
+     * @param a A's floats
+     * @param aOffset index of A(0, 0)
+     * @param lda floats between rows of A, at least {@code max(1, k)}
+     * @param b B, packed by a Gemm of this kernel
+     * @param bias n floats added to every row, or null
+     * @param residual an array read at C's indices and added, or null; not C itself
+     * @param activation applied last
+     * @param c C's floats: only C's elements are written
+     * @param cOffset index of C(0, 0)
+     * @param ldc floats between rows of C, at least {@code max(1, n)}
      * @throws IllegalArgumentException as {@link #multiply}, or when {@code bias} is shorter than n, the
      *         residual's region lies outside it or the residual is C itself
      */
@@ -179,7 +235,11 @@ public final class Gemm implements AutoCloseable {
         runner.multiply(m, a, aOffset, lda, b.packed, bias, residual, activation == Activation.GELU, c, cOffset, ldc);
     }
 
-    /** A right-hand operand packed once by {@link #pack} for one kernel. Immutable. */
+    /**
+     * A right-hand operand packed once by {@link #pack} for one kernel. Immutable.
+     *
+     * @since 0.1
+     */
     public static final class PackedMatrix {
         private final PackedB packed;
 
@@ -187,17 +247,17 @@ public final class Gemm implements AutoCloseable {
             this.packed = packed;
         }
 
-        /** {@code k}: rows of B. */
+        /** {@return {@code k}: rows of B} */
         public int rows() {
             return packed.rows();
         }
 
-        /** {@code n}: columns of B. */
+        /** {@return {@code n}: columns of B} */
         public int cols() {
             return packed.cols();
         }
 
-        /** Bytes of the packed copy. */
+        /** {@return bytes of the packed copy} */
         public long bytes() {
             return packed.bytes();
         }
@@ -208,7 +268,17 @@ public final class Gemm implements AutoCloseable {
         }
     }
 
-    /** {@code C = A·B} for dense arrays: A is m×k, B k×n and C m×n, each from index 0. */
+    /**
+     * {@code C = A·B} for dense arrays: A is m×k, B k×n and C m×n, each from index 0.
+     *
+     * @param m rows of A and C
+     * @param n columns of B and C
+     * @param k columns of A, rows of B
+     * @param a A, row-major
+     * @param b B, row-major
+     * @param c C, row-major: overwritten
+     * @throws IllegalArgumentException as the full form
+     */
     public void multiply(int m, int n, int k, float[] a, float[] b, float[] c) {
         multiply(m, n, k, a, 0, Math.max(1, k), b, 0, Math.max(1, n), c, 0, Math.max(1, n), false);
     }
@@ -218,6 +288,9 @@ public final class Gemm implements AutoCloseable {
      * about 1e-7 (the feed-forward activation of BERT-family models), on this object's kernel, on the
      * calling thread.
      *
+     * @param x the values
+     * @param offset the first index
+     * @param count the number of values
      * @throws IllegalArgumentException when the range lies outside {@code x}
      */
     public void gelu(float[] x, int offset, int count) {
@@ -230,6 +303,14 @@ public final class Gemm implements AutoCloseable {
      * {@code x = (x + residual − mean)/√(var + eps)·gamma + beta} per row (biased variance), with
      * {@code residual} (null: none) read at the same indices — BERT's post-norm "add and normalize".
      *
+     * @param x the rows, normalized in place
+     * @param residual added before normalizing, or null
+     * @param offset index of the first row
+     * @param rows the number of rows
+     * @param width floats per row, at least 1
+     * @param gamma {@code width} scales
+     * @param beta {@code width} shifts
+     * @param eps added to the variance, above 0 (BERT: 1e-12)
      * @throws IllegalArgumentException when a range lies outside its array or {@code gamma}/{@code beta}
      *         are shorter than {@code width}
      */
@@ -259,17 +340,17 @@ public final class Gemm implements AutoCloseable {
         }
     }
 
-    /** Threads a call may use (including the caller's). */
+    /** {@return threads a call may use} (including the caller's) */
     public int threads() {
         return threads;
     }
 
-    /** The kernel this object runs: {@link Kernel#VECTOR} or {@link Kernel#SCALAR}, never AUTO. */
+    /** {@return the kernel this object runs: {@link Kernel#VECTOR} or {@link Kernel#SCALAR}, never AUTO} */
     public Kernel kernel() {
         return kernel;
     }
 
-    /** The kernel and its micro-tile for reports, e.g. {@code "vector-256 6x16"} or {@code "scalar 4x4"}. */
+    /** {@return the kernel and its micro-tile for reports}, e.g. {@code "vector-256 6x16"} or {@code "scalar 4x4"} */
     public String kernelName() {
         return runner.kernel().name();
     }

@@ -8,6 +8,17 @@ package org.attention4j.layer;
 final class LayerArguments {
     private LayerArguments() {}
 
+    /** Checks {@code [first, first + rows)} against {@code [0, limit)}; shared by the positional encodings. */
+    static void checkPositions(long first, int rows, long limit) {
+        if (first < 0) {
+            throw new IllegalArgumentException("first position = " + first + ": expected >= 0");
+        }
+        if (rows > 0 && first + rows > limit) {
+            throw new IllegalArgumentException("positions " + first + ".." + (first + rows - 1)
+                    + ": expected < " + limit + " (the encoding's table size)");
+        }
+    }
+
     static void check(MultiHeadAttention layer, int batch, float[] xq, int queryLength, long queryPosition,
                       float[] xkv, int keyLength, long keyPosition, float[] y) {
         if (batch < 1) {

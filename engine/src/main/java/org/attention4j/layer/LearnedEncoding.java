@@ -34,7 +34,7 @@ final class LearnedEncoding implements PositionalEncoding {
 
     @Override
     public void addTo(float[] x, int offset, int rows, long firstPosition) {
-        PositionalEncoding.checkPositions(firstPosition, rows, positionLimit());
+        LayerArguments.checkPositions(firstPosition, rows, positionLimit());
         for (int r = 0; r < rows; r++) {
             int from = (int) (firstPosition + r) * dModel, to = offset + r * dModel;
             for (int c = 0; c < dModel; c++) {

@@ -45,6 +45,8 @@ import org.attention4j.Tensor;
  * last shape are kept with them. Every argument is checked before anything is written: a bad one throws
  * {@link IllegalArgumentException} naming it, its value and what was expected. {@code y} may be the
  * same array as {@code x} (every read of X ends before Y is written).
+ *
+ * @since 0.1
  */
 public final class MultiHeadAttention implements AutoCloseable {
     private final MultiHeadAttentionWeights weights;
@@ -81,16 +83,29 @@ public final class MultiHeadAttention implements AutoCloseable {
         this.packedOutput = gemm.pack(weights.outputMatrix(), 0, d, attended, d);
     }
 
-    /** A builder for a layer with these weights. */
+    /**
+     * {@return a builder for a layer with these weights}
+     *
+     * @param weights the projections; not copied (the layer packs its own copy of W_QKV and W_O)
+     * @throws IllegalArgumentException when {@code weights} is null
+     */
     public static Builder builder(MultiHeadAttentionWeights weights) {
         return new Builder(weights);
     }
 
+    /** {@return the layer's weights} */
     public MultiHeadAttentionWeights weights() {
         return weights;
     }
 
-    /** Self-attention on one sequence: {@code x} and {@code y} are {@code [length, dModel]}; positions from 0. */
+    /**
+     * Self-attention on one sequence: {@code x} and {@code y} are {@code [length, dModel]}; positions from 0.
+     *
+     * @param x the input rows
+     * @param length tokens
+     * @param y the output rows, written; may be {@code x}
+     * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
+     */
     public void forward(float[] x, int length, float[] y) {
         forward(1, x, length, y, 0);
     }
@@ -98,6 +113,13 @@ public final class MultiHeadAttention implements AutoCloseable {
     /**
      * Self-attention on a batch: {@code x} and {@code y} are {@code [batch, length, dModel]}; each sequence's
      * rows are at positions {@code position, position + 1, …} (non-zero to continue a sequence).
+     *
+     * @param batch sequences
+     * @param x the input rows
+     * @param length tokens per sequence
+     * @param y the output rows, written; may be {@code x}
+     * @param position the position of each sequence's first row
+     * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
      */
     public void forward(int batch, float[] x, int length, float[] y, long position) {
         run(batch, x, length, position, x, length, position, y, true, null);
@@ -106,6 +128,14 @@ public final class MultiHeadAttention implements AutoCloseable {
     /**
      * Self-attention on a batch under a call's {@link AttentionMask} (key padding, boolean or additive
      * mask), passed through to the kernel; the mask must fit {@code [batch, heads, length, length]}.
+     *
+     * @param batch sequences
+     * @param x the input rows
+     * @param length tokens per sequence
+     * @param y the output rows, written; may be {@code x}
+     * @param position the position of each sequence's first row
+     * @param mask the call's masks, or null
+     * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
      */
     public void forward(int batch, float[] x, int length, float[] y, long position, AttentionMask mask) {
         run(batch, x, length, position, x, length, position, y, true, mask);
@@ -118,6 +148,9 @@ public final class MultiHeadAttention implements AutoCloseable {
      * within itself, and its positions start at 0. The projections run over all rows at once, so the
      * work is proportional to the real tokens. A call's mask does not apply here.
      *
+     * @param x the packed input rows
+     * @param cuSeqlens cumulative sequence lengths: {@code sequences + 1} offsets from 0
+     * @param y the packed output rows, written; may be {@code x}
      * @throws IllegalArgumentException when the offsets do not start at 0, decrease, or a sequence reaches
      *         past the positional encoding's table, or an array is too short (nothing is written)
      */
@@ -156,7 +189,17 @@ public final class MultiHeadAttention implements AutoCloseable {
         }
     }
 
-    /** Cross-attention on one pair of sequences: {@code xq, y} {@code [queryLength, dModel]}, {@code xkv} {@code [keyLength, dModel]}. */
+    /**
+     * Cross-attention on one pair of sequences: {@code xq, y} {@code [queryLength, dModel]}, {@code xkv}
+     * {@code [keyLength, dModel]}; positions from 0.
+     *
+     * @param xq the rows the queries come from
+     * @param queryLength query tokens
+     * @param xkv the rows the keys and values come from
+     * @param keyLength key tokens
+     * @param y the output rows, written
+     * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
+     */
     public void forward(float[] xq, int queryLength, float[] xkv, int keyLength, float[] y) {
         forward(1, xq, queryLength, 0, xkv, keyLength, 0, y);
     }
@@ -167,6 +210,14 @@ public final class MultiHeadAttention implements AutoCloseable {
      * from {@code keyPosition}, output {@code y [batch, queryLength, dModel]}. Arrays may be longer than
      * needed; only the leading elements are read or written.
      *
+     * @param batch pairs of sequences
+     * @param xq the rows the queries come from
+     * @param queryLength query tokens per batch item
+     * @param queryPosition the position of each batch item's first query row
+     * @param xkv the rows the keys and values come from
+     * @param keyLength key tokens per batch item
+     * @param keyPosition the position of each batch item's first key row
+     * @param y the output rows, written
      * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
      */
     public void forward(int batch, float[] xq, int queryLength, long queryPosition, float[] xkv, int keyLength,
@@ -174,7 +225,21 @@ public final class MultiHeadAttention implements AutoCloseable {
         run(batch, xq, queryLength, queryPosition, xkv, keyLength, keyPosition, y, false, null);
     }
 
-    /** Cross-attention under a call's {@link AttentionMask}, which must fit {@code [batch, heads, queryLength, keyLength]}. */
+    /**
+     * Cross-attention under a call's {@link AttentionMask}, which must fit
+     * {@code [batch, heads, queryLength, keyLength]}.
+     *
+     * @param batch pairs of sequences
+     * @param xq the rows the queries come from
+     * @param queryLength query tokens per batch item
+     * @param queryPosition the position of each batch item's first query row
+     * @param xkv the rows the keys and values come from
+     * @param keyLength key tokens per batch item
+     * @param keyPosition the position of each batch item's first key row
+     * @param y the output rows, written
+     * @param mask the call's masks, or null
+     * @throws IllegalArgumentException naming the first argument that does not fit (nothing is written)
+     */
     public void forward(int batch, float[] xq, int queryLength, long queryPosition, float[] xkv, int keyLength,
                         long keyPosition, float[] y, AttentionMask mask) {
         run(batch, xq, queryLength, queryPosition, xkv, keyLength, keyPosition, y, false, mask);
@@ -294,6 +359,12 @@ public final class MultiHeadAttention implements AutoCloseable {
     /**
      * The spec this layer passes to the engine for a call of this shape: the kernel options, then the
      * shape from the weights: heads, kvHeads, headDim, valueHeadDim (so an option cannot contradict them).
+     *
+     * @param batch batch items
+     * @param queryLength query tokens per batch item
+     * @param keyLength key tokens per batch item
+     * @return the spec
+     * @throws IllegalArgumentException when the kernel options contradict each other or the shape
      */
     public AttentionSpec attentionSpec(int batch, int queryLength, int keyLength) {
         AttentionSpec.Builder b = AttentionSpec.builder();
@@ -302,12 +373,12 @@ public final class MultiHeadAttention implements AutoCloseable {
                 .kvHeads(weights.kvHeads()).headDim(weights.headDim()).valueHeadDim(weights.valueHeadDim()).build();
     }
 
-    /** The absolute positional encoding added to X, or null. */
+    /** {@return the absolute positional encoding added to X, or null} */
     public PositionalEncoding positionalEncoding() {
         return positions;
     }
 
-    /** The rotary embedding applied to Q and K, or null. */
+    /** {@return the rotary embedding applied to Q and K, or null} */
     public RotaryEmbedding rotaryEmbedding() {
         return rope;
     }
@@ -315,6 +386,12 @@ public final class MultiHeadAttention implements AutoCloseable {
     /**
      * Bytes of scratch one call of this shape uses beyond the caller's arrays and the engine's workspace
      * (inputs with positions, Q/K/V, the attention output); one such set exists per concurrent call.
+     *
+     * @param batch batch items
+     * @param queryLength query tokens per batch item
+     * @param keyLength key tokens per batch item
+     * @param selfAttention whether the call is self-attention (one projection buffer) or cross-attention
+     * @return bytes
      */
     public long scratchBytes(int batch, int queryLength, int keyLength, boolean selfAttention) {
         long floats = projectionFloats(selfAttention, batch, queryLength, keyLength)
@@ -325,15 +402,17 @@ public final class MultiHeadAttention implements AutoCloseable {
         return 4 * floats;
     }
 
-    /** Bytes of scratch the layer holds now (idle buffers only). */
+    /** {@return bytes of scratch the layer holds now} (idle buffers only) */
     public long scratchBytesHeld() {
         return pool.bytesHeld();
     }
 
+    /** {@return the engine the layer runs attention on} (its own, or the one given to the builder) */
     public AttentionEngine engine() {
         return engine;
     }
 
+    /** {@return the Gemm the layer projects with} (its own, or the one given to the builder) */
     public Gemm gemm() {
         return gemm;
     }
@@ -355,7 +434,11 @@ public final class MultiHeadAttention implements AutoCloseable {
                 + ", rope=" + rope + "]";
     }
 
-    /** Options of a {@link MultiHeadAttention}; all optional. */
+    /**
+     * Options of a {@link MultiHeadAttention}; all optional.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final MultiHeadAttentionWeights weights;
         private Consumer<AttentionSpec.Builder> kernelOptions = spec -> { };
@@ -375,6 +458,10 @@ public final class MultiHeadAttention implements AutoCloseable {
         /**
          * Options applied to the {@link AttentionSpec.Builder} of every call, after the ones set before
          * (e.g. {@code b -> b.scale(0.1f)}); the shape fields are set by the layer afterwards.
+         *
+         * @param options edits of the spec builder
+         * @return this builder
+         * @throws IllegalArgumentException when {@code options} is null
          */
         public Builder kernelOptions(Consumer<AttentionSpec.Builder> options) {
             if (options == null) {
@@ -384,41 +471,78 @@ public final class MultiHeadAttention implements AutoCloseable {
             return this;
         }
 
-        /** Causal mask (bottom-right aligned when the lengths differ, as the kernel's). */
+        /**
+         * Causal mask (bottom-right aligned when the lengths differ, as the kernel's).
+         *
+         * @param causal whether a query sees only keys up to its diagonal
+         * @return this builder
+         */
         public Builder causal(boolean causal) {
             return kernelOptions(b -> b.causal(causal));
         }
 
-        /** Sliding window (see {@link AttentionSpec}): keys visible before and after the diagonal, −1 = all. */
+        /**
+         * Sliding window (see {@link AttentionSpec}): keys visible before and after the diagonal, −1 = all.
+         *
+         * @param left keys before the diagonal, or −1
+         * @param right keys after the diagonal, or −1
+         * @return this builder
+         */
         public Builder window(int left, int right) {
             return kernelOptions(b -> b.window(left, right));
         }
 
-        /** An absolute positional encoding added to X (sinusoidal, learned); default none. */
+        /**
+         * An absolute positional encoding added to X (sinusoidal, learned); default none.
+         *
+         * @param encoding the encoding, of the weights' {@code dModel}, or null
+         * @return this builder
+         */
         public Builder positionalEncoding(PositionalEncoding encoding) {
             this.positions = encoding;
             return this;
         }
 
-        /** Rotary embedding of Q and K; default none. */
+        /**
+         * Rotary embedding of Q and K; default none.
+         *
+         * @param rope the embedding, of the weights' head size, or null
+         * @return this builder
+         */
         public Builder rope(RotaryEmbedding rope) {
             this.rope = rope;
             return this;
         }
 
-        /** Use this engine (shared, not closed by the layer) instead of creating one. */
+        /**
+         * Use this engine (shared, not closed by the layer) instead of creating one.
+         *
+         * @param engine the engine
+         * @return this builder
+         */
         public Builder engine(AttentionEngine engine) {
             this.engine = engine;
             return this;
         }
 
-        /** Use this Gemm (shared, not closed by the layer) instead of creating one. */
+        /**
+         * Use this Gemm (shared, not closed by the layer) instead of creating one.
+         *
+         * @param gemm the Gemm
+         * @return this builder
+         */
         public Builder gemm(Gemm gemm) {
             this.gemm = gemm;
             return this;
         }
 
-        /** Threads of the engine and Gemm the layer creates when none is given; default: available processors. */
+        /**
+         * Threads of the engine and Gemm the layer creates when none is given; default: available processors.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code threads < 1}
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
@@ -427,6 +551,12 @@ public final class MultiHeadAttention implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@return the layer}, with W_QKV and W_O packed for its Gemm
+         *
+         * @throws IllegalArgumentException when the positional or rotary encoding does not fit the weights,
+         *     or the kernel options contradict each other
+         */
         public MultiHeadAttention build() {
             return new MultiHeadAttention(this);
         }

@@ -17,9 +17,11 @@ import org.attention4j.AttentionSpec;
  * {@code view(n, heads, headDim)}). Hugging Face {@code nn.Linear} stores {@code [out, in]}: transpose
  * it first ({@link SafeTensorsWeights} does).
  *
- * <p>{@link #build()} copies W_Q, W_K and W_V side by side into one fused matrix
+ * <p>{@link Builder#build()} copies W_Q, W_K and W_V side by side into one fused matrix
  * {@code [dModel, heads·headDim + kvHeads·(headDim + Dv)]} (and their biases into one vector), so
  * self-attention projects Q, K and V with a single GEMM that packs X once. The arrays given are not kept.
+ *
+ * @since 0.1
  */
 public final class MultiHeadAttentionWeights {
     private final int dModel;
@@ -106,40 +108,76 @@ public final class MultiHeadAttentionWeights {
     /**
      * A builder for weights of {@code heads} heads of dimension {@code headDim} over a model dimension
      * {@code dModel}; {@code kvHeads} defaults to {@code heads}, the value head size to {@code headDim}.
+     *
+     * @param dModel the model dimension: columns of X and Y
+     * @param heads query heads
+     * @param headDim head size of queries and keys
+     * @return the builder; sizes are checked by {@link Builder#build()}
      */
     public static Builder builder(int dModel, int heads, int headDim) {
         return new Builder(dModel, heads, headDim);
     }
 
+    /** {@return the model dimension: columns of X and Y} */
     public int dModel() { return dModel; }
+    /** {@return query heads} */
     public int heads() { return heads; }
+    /** {@return key/value heads} */
     public int kvHeads() { return kvHeads; }
-    /** Head size of queries and keys (of W_Q's and W_K's heads). */
+    /** {@return head size of queries and keys} (of W_Q's and W_K's heads) */
     public int headDim() { return headDim; }
-    /** Head size of values and of the attention output (W_V's and W_O's heads); {@link #headDim()} by default. */
+    /** {@return head size of values and of the attention output} (W_V's and W_O's heads; headDim by default) */
     public int valueHeadDim() { return valueHeadDim; }
 
-    /** Columns of the fused Q|K|V projection: {@code heads·headDim + kvHeads·(headDim + valueHeadDim)}. */
+    /** {@return columns of the fused Q|K|V projection: {@code heads·headDim + kvHeads·(headDim + valueHeadDim)}} */
     public int qkvWidth() { return (heads + kvHeads) * headDim + kvHeads * valueHeadDim; }
 
-    /** Element {@code (row, column)} of W_Q (row < dModel, column < heads·headDim). */
+    /**
+     * {@return element {@code (row, column)} of W_Q} ({@code row < dModel, column < heads·headDim})
+     *
+     * @param row the row
+     * @param column the column
+     */
     public float query(int row, int column) { return qkv[row * qkvWidth() + column]; }
 
-    /** Element {@code (row, column)} of W_K (row < dModel, column < kvHeads·headDim). */
+    /**
+     * {@return element {@code (row, column)} of W_K} ({@code row < dModel, column < kvHeads·headDim})
+     *
+     * @param row the row
+     * @param column the column
+     */
     public float key(int row, int column) { return qkv[row * qkvWidth() + heads * headDim + column]; }
 
-    /** Element {@code (row, column)} of W_V (row < dModel, column < kvHeads·valueHeadDim). */
+    /**
+     * {@return element {@code (row, column)} of W_V} ({@code row < dModel, column < kvHeads·valueHeadDim})
+     *
+     * @param row the row
+     * @param column the column
+     */
     public float value(int row, int column) {
         return qkv[row * qkvWidth() + (heads + kvHeads) * headDim + column];
     }
 
-    /** Element {@code (row, column)} of W_O (row < heads·valueHeadDim, column < dModel). */
+    /**
+     * {@return element {@code (row, column)} of W_O} ({@code row < heads·valueHeadDim, column < dModel})
+     *
+     * @param row the row
+     * @param column the column
+     */
     public float output(int row, int column) { return output[row * dModel + column]; }
 
-    /** Bias of fused column {@code column} (Q, then K, then V columns); 0 without biases. */
+    /**
+     * {@return the bias of fused column {@code column}} (Q, then K, then V columns); 0 without biases
+     *
+     * @param column {@code column < qkvWidth()}
+     */
     public float qkvBias(int column) { return qkvBias == null ? 0 : qkvBias[column]; }
 
-    /** Bias of output column {@code column}; 0 without one. */
+    /**
+     * {@return the bias of output column {@code column}}; 0 without one
+     *
+     * @param column {@code column < dModel}
+     */
     public float outputBias(int column) { return outputBias == null ? 0 : outputBias[column]; }
 
     // Package-private: the layer reads the arrays directly; they never leave the package.
@@ -155,7 +193,11 @@ public final class MultiHeadAttentionWeights {
                 + (qkvBias != null || outputBias != null) + "]";
     }
 
-    /** Collects the matrices and optional biases; {@link #build()} checks every length and names the wrong one. */
+    /**
+     * Collects the matrices and optional biases; {@link #build()} checks every length and names the wrong one.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final int dModel;
         private final int heads;
@@ -171,28 +213,67 @@ public final class MultiHeadAttentionWeights {
             this.headDim = headDim;
         }
 
-        /** Key/value heads (GQA when a divisor of heads, MQA when 1); default: heads. */
+        /**
+         * Key/value heads (GQA when a divisor of heads, MQA when 1); default: heads.
+         *
+         * @param kvHeads a divisor of heads
+         * @return this builder
+         */
         public Builder kvHeads(int kvHeads) { this.kvHeads = kvHeads; return this; }
 
-        /** Head size of values and of the attention output (1..{@link AttentionSpec#MAX_HEAD_DIM}); default headDim. */
+        /**
+         * Head size of values and of the attention output; default headDim.
+         *
+         * @param valueHeadDim 1 .. {@link AttentionSpec#MAX_HEAD_DIM}
+         * @return this builder
+         */
         public Builder valueHeadDim(int valueHeadDim) {
             this.valueHeadDim = valueHeadDim;
             this.valueHeadDimSet = true;
             return this;
         }
 
-        /** W_Q {@code [dModel, heads·headDim]} and b_Q (null: none). */
+        /**
+         * W_Q and b_Q.
+         *
+         * @param weight {@code [dModel, heads·headDim]}, row-major; copied by {@link #build()}
+         * @param bias {@code [heads·headDim]}, or null for none
+         * @return this builder
+         */
         public Builder query(float[] weight, float[] bias) { this.wq = weight; this.bq = bias; return this; }
 
-        /** W_K {@code [dModel, kvHeads·headDim]} and b_K (null: none). */
+        /**
+         * W_K and b_K.
+         *
+         * @param weight {@code [dModel, kvHeads·headDim]}, row-major; copied by {@link #build()}
+         * @param bias {@code [kvHeads·headDim]}, or null for none
+         * @return this builder
+         */
         public Builder key(float[] weight, float[] bias) { this.wk = weight; this.bk = bias; return this; }
 
-        /** W_V {@code [dModel, kvHeads·valueHeadDim]} and b_V (null: none). */
+        /**
+         * W_V and b_V.
+         *
+         * @param weight {@code [dModel, kvHeads·valueHeadDim]}, row-major; copied by {@link #build()}
+         * @param bias {@code [kvHeads·valueHeadDim]}, or null for none
+         * @return this builder
+         */
         public Builder value(float[] weight, float[] bias) { this.wv = weight; this.bv = bias; return this; }
 
-        /** W_O {@code [heads·valueHeadDim, dModel]} and b_O (null: none). */
+        /**
+         * W_O and b_O.
+         *
+         * @param weight {@code [heads·valueHeadDim, dModel]}, row-major; copied by {@link #build()}
+         * @param bias {@code [dModel]}, or null for none
+         * @return this builder
+         */
         public Builder output(float[] weight, float[] bias) { this.wo = weight; this.bo = bias; return this; }
 
+        /**
+         * {@return the weights}, W_Q, W_K and W_V fused into one matrix
+         *
+         * @throws IllegalArgumentException naming the first size or array length that is wrong
+         */
         public MultiHeadAttentionWeights build() {
             return new MultiHeadAttentionWeights(this);
         }

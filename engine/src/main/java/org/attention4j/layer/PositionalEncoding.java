@@ -6,14 +6,16 @@ package org.attention4j.layer;
  * Transformer, BERT and GPT-2). Rotary embeddings act on Q and K instead: see {@link RotaryEmbedding}.
  *
  * <p>Implementations are immutable and thread-safe, and allocate nothing per call.
+ *
+ * @since 0.1
  */
 public sealed interface PositionalEncoding permits SinusoidalEncoding, LearnedEncoding {
-    /** The width of the vectors it adds. */
+    /** {@return the width of the vectors it adds} */
     int dModel();
 
     /**
-     * The first position it cannot encode ({@link Long#MAX_VALUE} when unbounded): the layer checks a
-     * call's positions against it before anything is written.
+     * {@return the first position it cannot encode} ({@link Long#MAX_VALUE} when unbounded): the layer
+     * checks a call's positions against it before anything is written.
      */
     long positionLimit();
 
@@ -21,12 +23,22 @@ public sealed interface PositionalEncoding permits SinusoidalEncoding, LearnedEn
      * Adds {@code PE(firstPosition + r)} to row {@code r < rows} of the dense row-major matrix
      * {@code x[offset ..]} of width {@link #dModel()}.
      *
+     * @param x the rows, changed in place
+     * @param offset index of row 0
+     * @param rows the number of rows
+     * @param firstPosition the position of row 0
      * @throws IllegalArgumentException when a position is negative or at or past {@link #positionLimit()}
      *         (nothing is written then)
      */
     void addTo(float[] x, int offset, int rows, long firstPosition);
 
-    /** The sinusoidal encoding of "Attention is all you need" (closed form, no table). */
+    /**
+     * {@return the sinusoidal encoding of "Attention is all you need"} (closed form, no table, no limit;
+     * an odd last column gets the sine only)
+     *
+     * @param dModel the width, at least 1
+     * @throws IllegalArgumentException when {@code dModel < 1}
+     */
     static PositionalEncoding sinusoidal(int dModel) {
         return new SinusoidalEncoding(dModel);
     }
@@ -34,19 +46,15 @@ public sealed interface PositionalEncoding permits SinusoidalEncoding, LearnedEn
     /**
      * A learned table {@code [maxPositions, dModel]}, row-major (row {@code p} is PE(p)), as BERT's
      * {@code position_embeddings.weight}. The array is copied.
+     *
+     * @param table {@code [maxPositions, dModel]}, row-major
+     * @param maxPositions rows of the table: the position limit
+     * @param dModel the width
+     * @return the encoding
+     * @throws IllegalArgumentException when a size is below 1 or the table's length is not
+     *     {@code maxPositions · dModel}
      */
     static PositionalEncoding learned(float[] table, int maxPositions, int dModel) {
         return new LearnedEncoding(table, maxPositions, dModel);
-    }
-
-    /** Checks {@code [first, first + rows)} against {@code [0, limit)}; shared by the implementations. */
-    static void checkPositions(long first, int rows, long limit) {
-        if (first < 0) {
-            throw new IllegalArgumentException("first position = " + first + ": expected >= 0");
-        }
-        if (rows > 0 && first + rows > limit) {
-            throw new IllegalArgumentException("positions " + first + ".." + (first + rows - 1)
-                    + ": expected < " + limit + " (the encoding's table size)");
-        }
     }
 }

@@ -21,7 +21,9 @@ package org.attention4j.layer;
  * <p>Angles are computed in double (Hugging Face uses float32, whose angle error grows with the
  * position: beyond a few thousand tokens the two differ by more than float32 rounding). No table: along
  * the rows each frequency's (cos, sin) pair is advanced by the angle-addition rotation, re-anchored
- * exactly every {@link SinusoidalEncoding#ANCHOR} rows. Immutable and thread-safe; allocates nothing.
+ * exactly every 256 rows. Immutable and thread-safe; allocates nothing.
+ *
+ * @since 0.1
  */
 public final class RotaryEmbedding {
     /** The base of Llama 1/2 and of the RoFormer paper. */
@@ -47,20 +49,34 @@ public final class RotaryEmbedding {
         }
     }
 
-    /** RoPE over heads of dimension {@code headDim} with base 10000. */
+    /**
+     * {@return RoPE over heads of dimension {@code headDim} with base 10000}
+     *
+     * @param headDim the head size, even
+     * @throws IllegalArgumentException when {@code headDim} is not an even number of at least 2
+     */
     public static RotaryEmbedding of(int headDim) {
         return of(headDim, DEFAULT_BASE);
     }
 
-    /** RoPE over heads of dimension {@code headDim} with the given base (e.g. 500000 for Llama 3). */
+    /**
+     * {@return RoPE over heads of dimension {@code headDim} with the given base}
+     *
+     * @param headDim the head size, even
+     * @param base the checkpoint's {@code rope_theta}, e.g. 500000 for Llama 3
+     * @throws IllegalArgumentException when {@code headDim} is not an even number of at least 2, or
+     *     {@code base} is not a finite number above 1
+     */
     public static RotaryEmbedding of(int headDim, double base) {
         return new RotaryEmbedding(headDim, base);
     }
 
+    /** {@return the head size it rotates} */
     public int headDim() {
         return headDim;
     }
 
+    /** {@return the base of the frequencies {@code θ_i = base^(−2i/D)}} */
     public double base() {
         return base;
     }
@@ -69,6 +85,13 @@ public final class RotaryEmbedding {
      * Rotates, in place, the {@code heads} head vectors of each of {@code rows} rows: row {@code r} starts
      * at {@code data[offset + r·rowStride]}, holds its heads one after the other ({@code headDim} floats
      * each), and is at position {@code firstPosition + r}.
+     *
+     * @param data the rows, rotated in place
+     * @param offset index of row 0's first head
+     * @param rows the number of rows
+     * @param rowStride floats between rows
+     * @param heads head vectors per row
+     * @param firstPosition the position of row 0
      */
     public void apply(float[] data, int offset, int rows, int rowStride, int heads, long firstPosition) {
         int half = headDim / 2;

@@ -19,12 +19,19 @@ import org.attention4j.io.SafeTensorsFile;
  * attention's differs); the output weight must be {@code [dModel, heads·valueHeadDim]}. Hugging Face's
  * Llama checkpoints already have Q and K columns in the order its rotate_half RoPE expects, which is
  * {@link RotaryEmbedding}'s.
+ *
+ * @since 0.1
  */
 public final class SafeTensorsWeights {
     private SafeTensorsWeights() {}
 
     /**
+     * Opens {@code file} and loads one block's weights from it.
+     *
+     * @param file a {@code .safetensors} checkpoint
+     * @param names where the block's projections are, with the block's prefix
      * @param heads query heads (not stored in the weights; from the model's config.json)
+     * @return the weights, transposed to {@code [in, out]}
      * @throws IllegalArgumentException naming the tensor whose name, dtype or shape does not fit
      * @throws IOException when the file cannot be read
      */
@@ -32,6 +39,16 @@ public final class SafeTensorsWeights {
         return load(SafeTensorsFile.open(file), names, heads);
     }
 
+    /**
+     * Loads one block's weights from an opened checkpoint: a model's blocks read the header once.
+     *
+     * @param file the checkpoint's index
+     * @param names where the block's projections are, with the block's prefix
+     * @param heads query heads (not stored in the weights; from the model's config.json)
+     * @return the weights, transposed to {@code [in, out]}
+     * @throws IllegalArgumentException naming the tensor whose name, dtype or shape does not fit
+     * @throws IOException when the file cannot be read
+     */
     public static MultiHeadAttentionWeights load(SafeTensorsFile file, WeightNames names, int heads) throws IOException {
         if (heads < 1) {
             throw new IllegalArgumentException("heads = " + heads + ": expected >= 1");

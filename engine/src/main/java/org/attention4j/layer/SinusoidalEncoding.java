@@ -34,7 +34,7 @@ final class SinusoidalEncoding implements PositionalEncoding {
 
     @Override
     public void addTo(float[] x, int offset, int rows, long firstPosition) {
-        PositionalEncoding.checkPositions(firstPosition, rows, positionLimit());
+        LayerArguments.checkPositions(firstPosition, rows, positionLimit());
         for (int even = 0; even < dModel; even += 2) {
             double frequency = Math.pow(10000.0, -(double) even / dModel);
             double stepSin = Math.sin(frequency), stepCos = Math.cos(frequency);

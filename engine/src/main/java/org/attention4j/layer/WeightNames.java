@@ -6,6 +6,11 @@ package org.attention4j.layer;
  * {@code [out]}, all under {@code prefix} (e.g. {@code "encoder.layer.0."} or {@code "model.layers.3."}).
  *
  * @param prefix prepended to every name ({@code ""} for none)
+ * @param query the query projection's module
+ * @param key the key projection's module
+ * @param value the value projection's module
+ * @param output the output projection's module
+ * @since 0.1
  */
 public record WeightNames(String prefix, String query, String key, String value, String output) {
     /** BERT / RoBERTa: {@code attention.self.query}, {@code .key}, {@code .value}, {@code attention.output.dense}. */
@@ -16,6 +21,11 @@ public record WeightNames(String prefix, String query, String key, String value,
     public static final WeightNames LLAMA = new WeightNames("", "self_attn.q_proj", "self_attn.k_proj",
             "self_attn.v_proj", "self_attn.o_proj");
 
+    /**
+     * Checks that no name is null.
+     *
+     * @throws IllegalArgumentException when one is
+     */
     public WeightNames {
         for (String s : new String[] {prefix, query, key, value, output}) {
             if (s == null) {
@@ -24,7 +34,13 @@ public record WeightNames(String prefix, String query, String key, String value,
         }
     }
 
-    /** The preset named {@code bert} or {@code llama} (case-insensitive). */
+    /**
+     * {@return the preset named {@code bert} or {@code llama}} (case-insensitive), as the CLI's
+     * {@code --names} takes it
+     *
+     * @param name {@code bert} or {@code llama}
+     * @throws IllegalArgumentException for another name
+     */
     public static WeightNames preset(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "bert" -> BERT;
@@ -33,17 +49,29 @@ public record WeightNames(String prefix, String query, String key, String value,
         };
     }
 
-    /** The same names under another prefix. */
+    /**
+     * {@return the same names under another prefix}, e.g. {@code "encoder.layer.3."} for another layer
+     *
+     * @param newPrefix the prefix ({@code ""} for none)
+     */
     public WeightNames withPrefix(String newPrefix) {
         return new WeightNames(newPrefix, query, key, value, output);
     }
 
-    /** {@code prefix + module + ".weight"}. */
+    /**
+     * {@return the tensor name {@code prefix + module + ".weight"}}
+     *
+     * @param module one of this record's module names
+     */
     public String weight(String module) {
         return prefix + module + ".weight";
     }
 
-    /** {@code prefix + module + ".bias"}. */
+    /**
+     * {@return the tensor name {@code prefix + module + ".bias"}}
+     *
+     * @param module one of this record's module names
+     */
     public String bias(String module) {
         return prefix + module + ".bias";
     }

@@ -19,7 +19,7 @@ import java.util.Map;
 import org.attention4j.Kernel;
 import org.attention4j.bench.FmaPeak;
 import org.attention4j.model.SentenceEmbedder;
-import org.attention4j.model.SyntheticTexts;
+import org.attention4j.model.internal.SyntheticTexts;
 
 /**
  * Sentence embeddings with all-MiniLM-L6-v2, attention4j against the runtime Java teams use today, on

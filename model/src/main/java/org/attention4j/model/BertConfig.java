@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.attention4j.io.StrictJson;
+import org.attention4j.internal.StrictJson;
 
 /**
  * The shape of a BERT-family encoder, as a Hugging Face {@code config.json} states it (or as it is read
@@ -18,9 +18,16 @@ import org.attention4j.io.StrictJson;
  * @param maxPositions     rows of the position embedding (the longest input)
  * @param typeVocabSize    rows of the token-type embedding
  * @param layerNormEps     the epsilon of every LayerNorm
+ * @since 0.1
  */
 public record BertConfig(int vocabSize, int hiddenSize, int layers, int heads, int intermediateSize,
                          int maxPositions, int typeVocabSize, double layerNormEps) {
+    /**
+     * Checks the sizes.
+     *
+     * @throws IllegalArgumentException naming the first size below 1, a hidden size that is not a multiple
+     *     of the heads, or an epsilon outside (0, 1)
+     */
     public BertConfig {
         positive("vocabSize", vocabSize);
         positive("hiddenSize", hiddenSize);
@@ -38,7 +45,7 @@ public record BertConfig(int vocabSize, int hiddenSize, int layers, int heads, i
         }
     }
 
-    /** The size of one attention head. */
+    /** {@return the size of one attention head} */
     public int headSize() {
         return hiddenSize / heads;
     }
@@ -56,7 +63,10 @@ public record BertConfig(int vocabSize, int hiddenSize, int layers, int heads, i
      * Reads a Hugging Face {@code config.json} of a BERT model ({@code model_type} "bert", absolute
      * positions, {@code hidden_act} "gelu").
      *
+     * @param file the {@code config.json}, at most 1 MiB
+     * @return the sizes it states
      * @throws IllegalArgumentException naming the file and the field that is missing or unsupported
+     * @throws IOException when the file cannot be read
      */
     public static BertConfig fromJson(Path file) throws IOException {
         if (Files.size(file) > MAX_CONFIG_BYTES) {

@@ -19,6 +19,8 @@ import org.attention4j.layer.MultiHeadAttention;
  *
  * <p>Thread-safe: scratch buffers (grown only) are pooled per concurrent call, so a warm call allocates
  * nothing that grows with the batch. Every argument is checked before anything is written.
+ *
+ * @since 0.1
  */
 public final class BertEncoder implements AutoCloseable {
     private final BertConfig config;
@@ -59,6 +61,10 @@ public final class BertEncoder implements AutoCloseable {
      * An encoder with the same weights (and their packed feed-forward copies) on {@code threads} threads
      * per call, with its own workers: e.g. one-thread encoders running batches side by side, next to
      * one that splits each call. Close it separately.
+     *
+     * @param threads threads per call, at least 1
+     * @return the new encoder
+     * @throws IllegalArgumentException when {@code threads < 1}
      */
     public BertEncoder withThreads(int threads) {
         if (threads < 1) {
@@ -70,6 +76,10 @@ public final class BertEncoder implements AutoCloseable {
     /**
      * An encoder with these weights on {@code threads} threads per call.
      *
+     * @param weights where the tensors are read from (an ONNX export or a safetensors checkpoint)
+     * @param config the model's sizes
+     * @param threads threads per call, at least 1
+     * @return the encoder, its weights read and its feed-forward weights packed
      * @throws IllegalArgumentException naming the first tensor that is missing or does not fit the config
      * @throws IOException when the weights cannot be read
      */
@@ -80,10 +90,12 @@ public final class BertEncoder implements AutoCloseable {
         return new BertEncoder(config, BertWeights.load(weights, config), threads, null);
     }
 
+    /** {@return the model's sizes} */
     public BertConfig config() {
         return config;
     }
 
+    /** {@return threads per call} */
     public int threads() {
         return engine.threads();
     }
@@ -93,6 +105,10 @@ public final class BertEncoder implements AutoCloseable {
      * cuSeqlens[s + 1]} of {@code tokenIds}; {@code tokenTypes} (null: all 0) alike; {@code hidden} receives
      * {@code [total, hiddenSize]} (the model's {@code last_hidden_state} without padding).
      *
+     * @param tokenIds the packed batch's token ids
+     * @param tokenTypes their token types (segment ids), or null for all 0
+     * @param cuSeqlens cumulative sequence lengths: {@code sequences + 1} offsets from 0
+     * @param hidden {@code total · hiddenSize} floats at least, written
      * @throws IllegalArgumentException when an id or type is out of the vocabulary, a sequence is longer than
      *         {@code maxPositions}, the offsets are not cumulative from 0, or {@code hidden} is too short
      */
@@ -112,6 +128,12 @@ public final class BertEncoder implements AutoCloseable {
      * One vector per sequence of a packed batch (see {@link #encode}): {@code out} receives
      * {@code [sequences, hiddenSize]}, pooled and, with {@code normalize}, scaled to unit L2 norm.
      *
+     * @param tokenIds the packed batch's token ids
+     * @param tokenTypes their token types (segment ids), or null for all 0
+     * @param cuSeqlens cumulative sequence lengths: {@code sequences + 1} offsets from 0
+     * @param pooling mean over a sequence's tokens, or its [CLS] token
+     * @param normalize scale each vector to unit L2 norm
+     * @param out {@code sequences · hiddenSize} floats at least, written
      * @throws IllegalArgumentException as {@link #encode}, and for an empty sequence or a short {@code out}
      */
     public void embed(int[] tokenIds, int[] tokenTypes, int[] cuSeqlens, Pooling pooling, boolean normalize,
@@ -122,6 +144,15 @@ public final class BertEncoder implements AutoCloseable {
     /**
      * {@link #embed(int[], int[], int[], Pooling, boolean, float[])} that also adds the time of each phase
      * to {@code phases} (null: none). While a call profiles, other calls on this encoder must not run.
+     *
+     * @param tokenIds the packed batch's token ids
+     * @param tokenTypes their token types (segment ids), or null for all 0
+     * @param cuSeqlens cumulative sequence lengths: {@code sequences + 1} offsets from 0
+     * @param pooling mean over a sequence's tokens, or its [CLS] token
+     * @param normalize scale each vector to unit L2 norm
+     * @param out {@code sequences · hiddenSize} floats at least, written
+     * @param phases where the time goes, accumulated; or null
+     * @throws IllegalArgumentException as {@link #encode}, and for an empty sequence or a short {@code out}
      */
     public void embed(int[] tokenIds, int[] tokenTypes, int[] cuSeqlens, Pooling pooling, boolean normalize,
                       float[] out, EncoderPhases phases) {

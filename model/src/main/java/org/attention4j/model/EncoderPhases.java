@@ -6,9 +6,15 @@ import java.util.Locale;
  * Where an encoder's time goes, accumulated over calls of {@link BertEncoder#embed} given this object:
  * wall-clock nanoseconds per phase. For profiling (one call at a time on that encoder): it is not
  * synchronized, and timing a phase costs two {@code System.nanoTime()} calls.
+ *
+ * @since 0.1
  */
 public final class EncoderPhases {
-    /** The phases of one call, in order. */
+    /**
+     * The phases of one call, in order.
+     *
+     * @since 0.1
+     */
     public enum Phase {
         /** word + position + type lookup and its LayerNorm */
         EMBEDDINGS,
@@ -27,10 +33,19 @@ public final class EncoderPhases {
     final long[] nanos = new long[Phase.values().length];
     long calls, tokens;
 
+    /** An empty record: every phase at 0 ns, no calls. */
+    public EncoderPhases() {}
+
+    /**
+     * {@return nanoseconds spent in {@code phase}} over the calls recorded
+     *
+     * @param phase the phase
+     */
     public long nanos(Phase phase) {
         return nanos[phase.ordinal()];
     }
 
+    /** {@return nanoseconds spent in all phases} */
     public long totalNanos() {
         long sum = 0;
         for (long n : nanos) {
@@ -39,14 +54,17 @@ public final class EncoderPhases {
         return sum;
     }
 
+    /** {@return calls recorded} */
     public long calls() {
         return calls;
     }
 
+    /** {@return tokens encoded by the calls recorded} */
     public long tokens() {
         return tokens;
     }
 
+    /** Sets every phase, the calls and the tokens back to 0 (e.g. after a warm-up). */
     public void reset() {
         java.util.Arrays.fill(nanos, 0);
         calls = 0;

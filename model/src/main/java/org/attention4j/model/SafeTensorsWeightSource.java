@@ -8,6 +8,8 @@ import org.attention4j.io.SafeTensorsFile;
  * A Hugging Face safetensors checkpoint as a {@link WeightSource}, through the engine's strict reader
  * (a repeated name, overlapping data or a lying header is refused). F16, BF16 and F64 tensors are widened
  * or rounded to float32 on read.
+ *
+ * @since 0.1
  */
 public final class SafeTensorsWeightSource implements WeightSource {
     private final SafeTensorsFile file;
@@ -16,7 +18,14 @@ public final class SafeTensorsWeightSource implements WeightSource {
         this.file = file;
     }
 
-    /** @throws IllegalArgumentException when the header is not a valid safetensors header */
+    /**
+     * Reads and checks the header of {@code file}; tensors are read when asked for.
+     *
+     * @param file a {@code .safetensors} checkpoint
+     * @return the source
+     * @throws IllegalArgumentException when the header is not a valid safetensors header
+     * @throws IOException when the file cannot be read
+     */
     public static SafeTensorsWeightSource open(Path file) throws IOException {
         return new SafeTensorsWeightSource(SafeTensorsFile.open(file));
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.attention4j.bench.JitQuiet;
+import org.attention4j.model.internal.SyntheticTexts;
 import org.attention4j.model.tokenizer.WordPieceTokenizer;
 
 /**
@@ -29,6 +30,8 @@ import org.attention4j.model.tokenizer.WordPieceTokenizer;
  * its batches side by side, one per thread, each on a one-thread encoder sharing the weights (no
  * synchronization inside a batch: its serial steps — LayerNorm, the per-sequence attention calls —
  * overlap with the other threads' work). Thread-safe; calls may run concurrently.
+ *
+ * @since 0.1
  */
 public final class SentenceEmbedder implements AutoCloseable {
     private static final AtomicInteger HELPER_IDS = new AtomicInteger();
@@ -57,22 +60,37 @@ public final class SentenceEmbedder implements AutoCloseable {
         });
     }
 
-    /** Options for the model at {@code model}: a {@code .onnx} or {@code .safetensors} file, or a folder (see {@link #build}). */
+    /**
+     * {@return options for the model at {@code model}}
+     *
+     * @param model a {@code .onnx} file, a {@code .safetensors} file (with {@code config.json} beside it),
+     *     or a folder holding one; the tokenizer is looked for beside it (see {@link Builder#build})
+     */
     public static Builder builder(Path model) {
         return new Builder(model);
     }
 
-    /** The width of each vector (the model's hidden size). */
+    /** {@return the width of each vector} (the model's hidden size) */
     public int dimension() {
         return encoder.config().hiddenSize();
     }
 
-    /** The vector of one text. */
+    /**
+     * {@return the vector of one text}
+     *
+     * @param text the text; truncated to the tokenizer's limit
+     * @throws IllegalArgumentException when {@code text} is null
+     */
     public float[] embed(String text) {
         return embed(List.of(text))[0];
     }
 
-    /** One vector per text, in order. */
+    /**
+     * {@return one vector per text, in order}
+     *
+     * @param texts the texts; each truncated to the tokenizer's limit
+     * @throws IllegalArgumentException when a text is null
+     */
     public float[][] embed(List<String> texts) {
         float[] flat = new float[texts.size() * dimension()];
         embed(texts, flat);
@@ -87,6 +105,8 @@ public final class SentenceEmbedder implements AutoCloseable {
      * The vectors of {@code texts} into {@code out} ({@code [texts, dimension]}, row-major), computed in
      * packed batches of about {@link Builder#batchTokens} tokens.
      *
+     * @param texts the texts; each truncated to the tokenizer's limit
+     * @param out {@code texts.size() · dimension()} floats at least, written
      * @throws IllegalArgumentException when a text is null or {@code out} is too short
      */
     public void embed(List<String> texts, float[] out) {
@@ -95,7 +115,13 @@ public final class SentenceEmbedder implements AutoCloseable {
 
     /**
      * {@link #embed(List, float[])} that adds each phase's time to {@code phases} (null: none); see
-     * {@link BertEncoder#embed(int[], int[], int[], Pooling, boolean, float[], EncoderPhases)}.
+     * {@link BertEncoder#embed(int[], int[], int[], Pooling, boolean, float[], EncoderPhases)}. Runs on the
+     * encoder's threads batch after batch, even for a list of several batches, so the phases add up.
+     *
+     * @param texts the texts; each truncated to the tokenizer's limit
+     * @param out {@code texts.size() · dimension()} floats at least, written
+     * @param phases where the time goes, accumulated; or null
+     * @throws IllegalArgumentException when a text is null or {@code out} is too short
      */
     public void embed(List<String> texts, float[] out, EncoderPhases phases) {
         int n = texts.size(), d = dimension();
@@ -131,10 +157,13 @@ public final class SentenceEmbedder implements AutoCloseable {
     }
 
     /**
-     * Runs the model on synthetic texts ({@link SyntheticTexts}: one text, then lists of several batches,
+     * Runs the model on seeded synthetic texts (one text, then lists of several batches,
      * so both thread paths compile) until {@code budget} has passed and the JIT has compiled nothing for
      * 0.3 s, for at most 4 × {@code budget} (as {@code AttentionEngine.warmUp}): before C2 has compiled
-     * the kernels a call runs several times slower. Returns the calls made.
+     * the kernels a call runs several times slower.
+     *
+     * @param budget the least time spent
+     * @return the calls made
      */
     public int warmUp(java.time.Duration budget) {
         long nanos = budget.toNanos();
@@ -145,23 +174,32 @@ public final class SentenceEmbedder implements AutoCloseable {
         }, 3, nanos, 4 * nanos, 300_000_000L);
     }
 
-    /** Tokens of {@code text} after truncation, [CLS] and [SEP] included. */
+    /**
+     * {@return tokens of {@code text} after truncation}, [CLS] and [SEP] included: what a call is charged
+     * for (OpenAI's and LangChain4j's token usage)
+     *
+     * @param text the text
+     */
     public int countTokens(String text) {
         return tokenizer.encode(text).length;
     }
 
+    /** {@return the tokenizer}, with this embedder's truncation */
     public WordPieceTokenizer tokenizer() {
         return tokenizer;
     }
 
+    /** {@return the encoder} */
     public BertEncoder encoder() {
         return encoder;
     }
 
+    /** {@return how token vectors become a text's vector} */
     public Pooling pooling() {
         return pooling;
     }
 
+    /** {@return whether vectors are scaled to unit L2 norm} */
     public boolean normalizes() {
         return normalize;
     }
@@ -182,7 +220,11 @@ public final class SentenceEmbedder implements AutoCloseable {
                 + tokenizer.maxLength() + "]";
     }
 
-    /** Options; all but the model are optional. */
+    /**
+     * Options; all but the model are optional.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final Path model;
         private Path tokenizer;
@@ -196,13 +238,26 @@ public final class SentenceEmbedder implements AutoCloseable {
             this.model = model;
         }
 
-        /** The tokenizer.json; default: the one beside the model. */
+        /**
+         * The tokenizer.json; default: the one beside the model.
+         *
+         * @param tokenizerJson a Hugging Face {@code tokenizer.json} with a WordPiece model, or null for the
+         *     default
+         * @return this builder
+         */
         public Builder tokenizer(Path tokenizerJson) {
             this.tokenizer = tokenizerJson;
             return this;
         }
 
-        /** Tokens per text at most, [CLS] and [SEP] included; default: the tokenizer file's truncation. */
+        /**
+         * Tokens per text at most, [CLS] and [SEP] included; default: the tokenizer file's truncation (never
+         * more than the model's positions).
+         *
+         * @param maxLength at least 2
+         * @return this builder
+         * @throws IllegalArgumentException when {@code maxLength < 2}
+         */
         public Builder maxLength(int maxLength) {
             if (maxLength < 2) {
                 throw new IllegalArgumentException("maxLength = " + maxLength + ": expected >= 2 ([CLS] and [SEP])");
@@ -211,7 +266,13 @@ public final class SentenceEmbedder implements AutoCloseable {
             return this;
         }
 
-        /** MEAN (default, sentence-transformers' usual) or CLS. */
+        /**
+         * MEAN (default, sentence-transformers' usual) or CLS.
+         *
+         * @param pooling the pooling
+         * @return this builder
+         * @throws IllegalArgumentException when {@code pooling} is null
+         */
         public Builder pooling(Pooling pooling) {
             if (pooling == null) {
                 throw new IllegalArgumentException("pooling = null: expected MEAN or CLS");
@@ -220,13 +281,24 @@ public final class SentenceEmbedder implements AutoCloseable {
             return this;
         }
 
-        /** Scale each vector to unit L2 norm (default true, as for cosine similarity). */
+        /**
+         * Scale each vector to unit L2 norm (default true, as for cosine similarity).
+         *
+         * @param normalize whether to normalize
+         * @return this builder
+         */
         public Builder normalize(boolean normalize) {
             this.normalize = normalize;
             return this;
         }
 
-        /** Threads per call; default: available processors. */
+        /**
+         * Threads per call; default: available processors.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code threads < 1}
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
@@ -240,6 +312,10 @@ public final class SentenceEmbedder implements AutoCloseable {
          * few hundred rows; beyond that the activations ({@code tokens·(2·hidden + intermediate)·4} bytes,
          * 4.7 MB at 512 tokens of MiniLM) fall out of the caches (measured: 4096-token batches ran 15–25 %
          * slower than 512-token ones on Zen 5). A text longer than this is a batch of its own.
+         *
+         * @param tokens at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code tokens < 1}
          */
         public Builder batchTokens(int tokens) {
             if (tokens < 1) {
@@ -250,8 +326,13 @@ public final class SentenceEmbedder implements AutoCloseable {
         }
 
         /**
-         * Loads the model: weights, configuration and tokenizer as {@code ModelFiles} finds them.
+         * Loads the model: the weights ({@code model.safetensors} or the one {@code .onnx} in a folder,
+         * also under {@code onnx/}); the configuration ({@code config.json} beside them, required for
+         * safetensors, else read off the ONNX graph); the tokenizer (the one given, else
+         * {@code tokenizer.json} beside the weights, else LangChain4j's {@code <name>-tokenizer.json}, else
+         * for an export in {@code onnx/} the repository's {@code tokenizer.json} one folder up).
          *
+         * @return the embedder, its threads started
          * @throws IllegalArgumentException naming the file that is missing, unsupported or malformed
          * @throws IOException when a file cannot be read
          */

@@ -7,24 +7,32 @@ import java.io.IOException;
  * {@code encoder.layer.0.attention.self.query.weight}, and {@code nn.Linear} weights stored
  * {@code [out, in]}. A safetensors file is one directly; an ONNX export becomes one after its anonymous
  * MatMul weights are named after the graph nodes that use them (and transposed from {@code [in, out]}).
+ *
+ * @since 0.1
  */
 public interface WeightSource {
-    /** Where the tensors come from, for messages (e.g. the file). */
+    /** {@return where the tensors come from, for messages} (e.g. the file) */
     String description();
 
-    /** Whether a tensor of this name exists. */
+    /**
+     * {@return whether a tensor of this name exists}
+     *
+     * @param name the tensor's name, in the Hugging Face naming
+     */
     boolean contains(String name);
 
     /**
-     * The shape of a tensor.
+     * {@return the shape of a tensor}, outermost dimension first (do not modify it)
      *
+     * @param name the tensor's name, in the Hugging Face naming
      * @throws IllegalArgumentException naming the tensor when it does not exist
      */
     long[] shape(String name);
 
     /**
-     * The tensor's elements in row-major order, as float32.
+     * {@return the tensor's elements in row-major order, as float32}
      *
+     * @param name the tensor's name, in the Hugging Face naming
      * @throws IllegalArgumentException naming the tensor when it does not exist or is not float data
      * @throws IOException when the file cannot be read
      */

@@ -22,7 +22,7 @@ import org.attention4j.model.BertConfig;
 import org.attention4j.model.EncoderPhases;
 import org.attention4j.model.EncoderPhases.Phase;
 import org.attention4j.model.SentenceEmbedder;
-import org.attention4j.model.SyntheticTexts;
+import org.attention4j.model.internal.SyntheticTexts;
 
 /**
  * {@code profile --model}: a sentence-embedding model on a set of texts per thread count — texts/s,

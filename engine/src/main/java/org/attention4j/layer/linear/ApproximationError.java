@@ -16,14 +16,23 @@ import org.attention4j.Tensor;
  *     System.out.println(r);   // max |ΔO| and RMS(ΔO) / RMS(O)
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class ApproximationError {
     private ApproximationError() {}
 
     /**
      * The errors of {@code approximation} against {@code exact.forward} on one problem. Allocates two
-     * BSHD outputs of {@code batch·queryLength·heads·headDim} floats.
+     * BSHD outputs of {@code batch·queryLength·heads·valueHeadDim} floats.
      *
+     * @param approximation the attention under test
+     * @param exact the engine whose output is the truth
+     * @param spec the shape and options of the problem
+     * @param q queries {@code [batch, queryLength, heads, headDim]}
+     * @param k keys {@code [batch, keyLength, kvHeads, headDim]}
+     * @param v values {@code [batch, keyLength, kvHeads, valueHeadDim]}
+     * @return both errors and the scale of the exact output
      * @throws IllegalArgumentException when an argument is null or does not fit {@code spec}
      */
     public static Report measure(ApproximateAttention approximation, AttentionEngine exact, AttentionSpec spec,
@@ -45,7 +54,13 @@ public final class ApproximationError {
         return compare(approximate, reference);
     }
 
-    /** The errors of {@code approximate} against {@code exact}, two outputs of the same shape. */
+    /**
+     * {@return the errors of {@code approximate} against {@code exact}}, two outputs of the same shape
+     *
+     * @param approximate the approximate output
+     * @param exact the exact output
+     * @throws IllegalArgumentException when an array is null or their lengths differ
+     */
     public static Report compare(float[] approximate, float[] exact) {
         if (approximate == null || exact == null || approximate.length != exact.length) {
             throw new IllegalArgumentException("approximate, exact: expected two arrays of the same length, got "
@@ -66,9 +81,12 @@ public final class ApproximationError {
     }
 
     /**
+     * The errors of one comparison.
+     *
      * @param maxAbsError  {@code max |O_approx − O_exact|} over all elements
      * @param relativeRms  {@code RMS(O_approx − O_exact) / RMS(O_exact)} (the absolute RMS when O_exact is 0)
      * @param exactRms     {@code RMS(O_exact)}, the scale both errors should be read against
+     * @since 0.1
      */
     public record Report(double maxAbsError, double relativeRms, double exactRms) {
         @Override

@@ -2,8 +2,8 @@ package org.attention4j.layer.linear;
 
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
-import org.attention4j.ForwardArguments;
 import org.attention4j.Tensor;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.layer.Gemm;
 
 /**
@@ -22,6 +22,8 @@ import org.attention4j.layer.Gemm;
  * mask can be applied after the projection. Causal specs and sliding windows are rejected.
  *
  * <p>Thread-safe. The attention step uses {@code threads} threads (see {@link AttentionEngine}).
+ *
+ * @since 0.1
  */
 public final class LinformerAttention implements ApproximateAttention, AutoCloseable {
     private final int projectedLength;
@@ -67,6 +69,11 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
      * Projections {@code e}, {@code f} (row-major {@code [projectedLength × keyLength]}, copied) for
      * sequences of exactly {@code keyLength} keys; the attention step runs on one thread.
      *
+     * @param projectedLength k_proj, the rows of E and F
+     * @param keyLength n, the columns of E and F: the key length of every spec it runs
+     * @param e the key projection E
+     * @param f the value projection F
+     * @return the attention, with its own GEMM and engine
      * @throws IllegalArgumentException when a size is below 1, or {@code e}, {@code f} are null or not
      *         {@code projectedLength · keyLength} floats
      */
@@ -74,7 +81,17 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
         return new LinformerAttention(projectedLength, keyLength, e, f, 1);
     }
 
-    /** As {@link #create(int, int, float[], float[])}, the attention step on {@code threads} threads. */
+    /**
+     * As {@link #create(int, int, float[], float[])}, the attention step on {@code threads} threads.
+     *
+     * @param projectedLength k_proj, the rows of E and F
+     * @param keyLength n, the columns of E and F
+     * @param e the key projection E
+     * @param f the value projection F
+     * @param threads threads of the attention step, at least 1
+     * @return the attention
+     * @throws IllegalArgumentException as the one-thread form, or when {@code threads < 1}
+     */
     public static LinformerAttention create(int projectedLength, int keyLength, float[] e, float[] f, int threads) {
         return new LinformerAttention(projectedLength, keyLength, e, f, threads);
     }
@@ -82,6 +99,12 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
     /**
      * A seeded random projection {@code [projectedLength × keyLength]} with entries {@code N(0, 1/k_proj)},
      * the Johnson–Lindenstrauss scaling of the paper's analysis (section 4). Same seed, same bits.
+     *
+     * @param projectedLength k_proj, the rows
+     * @param keyLength n, the columns
+     * @param seed the seed of the draws
+     * @return a new row-major matrix
+     * @throws IllegalArgumentException when a size is below 1
      */
     public static float[] randomProjection(int projectedLength, int keyLength, long seed) {
         if (projectedLength < 1) {
@@ -146,12 +169,12 @@ public final class LinformerAttention implements ApproximateAttention, AutoClose
                 Tensor.bshd(valuesPrime, projectedLength, kvHeads, valueDim), out);
     }
 
-    /** k_proj, the projected key length. */
+    /** {@return k_proj, the projected key length} */
     public int projectedLength() {
         return projectedLength;
     }
 
-    /** n, the key length E and F accept. */
+    /** {@return n, the key length E and F accept} */
     public int keyLength() {
         return keyLength;
     }

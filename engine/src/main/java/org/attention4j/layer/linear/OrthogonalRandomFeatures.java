@@ -10,14 +10,21 @@ package org.attention4j.layer.linear;
  * is then marginally {@code N(0, I_d)}, as the unbiased estimator needs, while rows of a block are
  * orthogonal, which lowers the estimator's variance. The last block is cut to {@code m mod d} rows.
  *
- * <p>Deterministic: the same {@code (m, d, seed)} gives the same bits on every JVM ({@link Gaussians}).
+ * <p>Deterministic: the same {@code (m, d, seed)} gives the same bits on every JVM (its Gaussians are
+ * Box–Muller draws with {@link StrictMath} from a {@link java.util.SplittableRandom}: the JDK's
+ * {@code nextGaussian} is not specified bit for bit across versions).
+ *
+ * @since 0.1
  */
 public final class OrthogonalRandomFeatures {
     private OrthogonalRandomFeatures() {}
 
     /**
-     * {@code W}, row-major {@code [features × dim]}, as float32.
+     * {@return {@code W}, row-major {@code [features × dim]}, as float32}
      *
+     * @param features m, the rows of W
+     * @param dim d, the head size
+     * @param seed the seed of every Gaussian draw
      * @throws IllegalArgumentException when {@code features < 1} or {@code dim < 1}
      */
     public static float[] sample(int features, int dim, long seed) {

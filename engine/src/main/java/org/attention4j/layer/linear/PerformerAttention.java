@@ -1,9 +1,9 @@
 package org.attention4j.layer.linear;
 
 import org.attention4j.AttentionSpec;
-import org.attention4j.ForwardArguments;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.layer.Gemm;
 
 /**
@@ -12,7 +12,7 @@ import org.attention4j.layer.Gemm;
  *
  * <p>With {@code x = q·√scale} and {@code y = k·√scale}, positive random features
  * <pre>
- *   φ(x)_i = exp(w_i·x − |x|²/2) / √m,    i < m,   w_i the rows of {@link OrthogonalRandomFeatures}
+ *   φ(x)_i = exp(w_i·x − |x|²/2) / √m,    i &lt; m,   w_i the rows of {@link OrthogonalRandomFeatures}
  * </pre>
  * satisfy {@code E[φ(x)·φ(y)] = exp(x·y) = exp(q·k·scale)}, so
  * <pre>
@@ -44,6 +44,8 @@ import org.attention4j.layer.Gemm;
  * feature product underflows (or that sees no key) gets {@code O = 0}.
  *
  * <p>Thread-safe; a call runs on the calling thread. Same seed, same {@code W}, same output.
+ *
+ * @since 0.1
  */
 public final class PerformerAttention implements ApproximateAttention, AutoCloseable {
     private final int features;
@@ -67,13 +69,27 @@ public final class PerformerAttention implements ApproximateAttention, AutoClose
     /**
      * {@code features} (m) orthogonal random features for heads of {@code headDim}, drawn from {@code seed}.
      *
+     * @param features m: more features, a smaller error (about {@code 1/√m}) and more work
+     * @param headDim the head size of the specs it will run
+     * @param seed the seed of the features
+     * @return the attention, with its own one-thread {@link Gemm}
      * @throws IllegalArgumentException when {@code features < 1} or {@code headDim} is not 1..256
      */
     public static PerformerAttention create(int features, int headDim, long seed) {
         return new PerformerAttention(features, headDim, seed, Kernel.AUTO);
     }
 
-    /** As {@link #create(int, int, long)}, with the GEMM kernel chosen (tests compare both). */
+    /**
+     * As {@link #create(int, int, long)}, with the GEMM kernel chosen (tests compare both).
+     *
+     * @param features m, the number of random features
+     * @param headDim the head size of the specs it will run
+     * @param seed the seed of the features
+     * @param kernel the GEMM kernel
+     * @return the attention
+     * @throws IllegalArgumentException when {@code kernel} is null, {@code features < 1} or
+     *     {@code headDim} is not 1..256
+     */
     public static PerformerAttention create(int features, int headDim, long seed, Kernel kernel) {
         if (kernel == null) {
             throw new IllegalArgumentException("kernel = null: expected AUTO, VECTOR or SCALAR");
@@ -107,20 +123,22 @@ public final class PerformerAttention implements ApproximateAttention, AutoClose
         new FavorPass(gemm, spec, projection, features).run(q, k, v, out);
     }
 
-    /** The random features {@code W}, row-major {@code [features × headDim]} (a copy). */
+    /** {@return the random features {@code W}, row-major {@code [features × headDim]}} (a copy) */
     public float[] projection() {
         return projection.clone();
     }
 
-    /** m, the number of random features. */
+    /** {@return m, the number of random features} */
     public int features() {
         return features;
     }
 
+    /** {@return the head size the features were drawn for} */
     public int headDim() {
         return headDim;
     }
 
+    /** {@return the seed of the features} */
     public long seed() {
         return seed;
     }

@@ -5,7 +5,9 @@
  * projections, non-causal). Both take the same {@link org.attention4j.AttentionSpec} and
  * {@link org.attention4j.Tensor} views as {@link org.attention4j.AttentionEngine#forward}, and their
  * error against the exact engine is measured, never assumed: {@link
- * org.attention4j.layer.linear.ApproximationError}. {@code PerformerReference} and
- * {@code LinformerReference} are their float64 oracles (the same estimators, computed literally).
+ * org.attention4j.layer.linear.ApproximationError}. Their float64 oracles (the same estimators,
+ * computed literally) live with the others in the engine's non-exported {@code reference} package.
+ *
+ * @since 0.1
  */
 package org.attention4j.layer.linear;

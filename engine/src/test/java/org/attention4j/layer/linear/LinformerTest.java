@@ -9,6 +9,7 @@ import org.attention4j.TestSupport.Case;
 import org.attention4j.TestSupport.Layout;
 import org.attention4j.TestSupport.Problem;
 import org.attention4j.TestSupport.Storage;
+import org.attention4j.reference.LinformerReference;
 import org.attention4j.reference.ReferenceAttention;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,7 @@ import org.attention4j.TestSupport.Layout;
 import org.attention4j.TestSupport.Problem;
 import org.attention4j.TestSupport.Storage;
 import org.attention4j.Tensor;
+import org.attention4j.reference.PerformerReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

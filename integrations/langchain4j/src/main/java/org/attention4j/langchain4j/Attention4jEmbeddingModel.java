@@ -60,6 +60,8 @@ import org.attention4j.model.SentenceEmbedder;
  *
  * <p>Thread-safe: calls may run concurrently. {@link #close()} stops the worker threads; the model is
  * unusable after it.
+ *
+ * @since 0.1
  */
 public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final SentenceEmbedder embedder;
@@ -75,6 +77,8 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
      * its tokenizer beside it, and the defaults: mean pooling, unit-length vectors, the tokenizer file's
      * truncation, threads = available processors.
      *
+     * @param model a {@code .onnx} or {@code .safetensors} file, or a folder holding one
+     * @return the loaded model
      * @throws IllegalArgumentException when a file is missing, unsupported or malformed (naming it)
      * @throws UncheckedIOException when a file cannot be read
      */
@@ -82,7 +86,7 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
         return builder().modelPath(model).build();
     }
 
-    /** Options; only {@link Builder#modelPath} is required. */
+    /** {@return options; only {@link Builder#modelPath} is required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -122,23 +126,27 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
         return Response.from(embeddings, new TokenUsage(tokens));
     }
 
-    /** The width of each vector (384 for all-MiniLM-L6-v2), without embedding anything. */
+    /** {@return the width of each vector} (384 for all-MiniLM-L6-v2), without embedding anything */
     @Override
     public int dimension() {
         return embedder.dimension();
     }
 
-    /** The model's file (or folder) name without {@code .onnx}/{@code .safetensors}, e.g. {@code all-minilm-l6-v2}. */
+    /**
+     * {@return the model's file (or folder) name without {@code .onnx}/{@code .safetensors}}, e.g.
+     * {@code all-minilm-l6-v2}
+     */
     @Override
     public String modelName() {
         return modelName;
     }
 
-    /** Tokens per text at most, [CLS] and [SEP] included; longer texts are truncated. */
+    /** {@return tokens per text at most}, [CLS] and [SEP] included; longer texts are truncated */
     public int maxLength() {
         return embedder.tokenizer().maxLength();
     }
 
+    /** Stops the worker threads; later calls fail. */
     @Override
     public void close() {
         embedder.close();
@@ -162,7 +170,11 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
         return out.append('"').toString();
     }
 
-    /** Options of {@link Attention4jEmbeddingModel}; all but {@link #modelPath} are optional. */
+    /**
+     * Options of {@link Attention4jEmbeddingModel}; all but {@link #modelPath} are optional.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private Path modelPath;
         private Path tokenizerPath;
@@ -173,7 +185,12 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
 
         private Builder() {}
 
-        /** The weights: a {@code .onnx} or {@code .safetensors} file, or a folder holding one (required). */
+        /**
+         * The weights (required).
+         *
+         * @param modelPath a {@code .onnx} or {@code .safetensors} file, or a folder holding one
+         * @return this builder
+         */
         public Builder modelPath(Path modelPath) {
             this.modelPath = modelPath;
             return this;
@@ -182,6 +199,9 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
         /**
          * The Hugging Face {@code tokenizer.json}; default: {@code tokenizer.json} beside the model, else
          * {@code <name>-tokenizer.json} for a model {@code <name>.onnx} (LangChain4j's naming).
+         *
+         * @param tokenizerPath the file, or null for the default
+         * @return this builder
          */
         public Builder tokenizerPath(Path tokenizerPath) {
             this.tokenizerPath = tokenizerPath;
@@ -193,6 +213,8 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
          * tokenizer file's truncation (128 for all-MiniLM-L6-v2's; sentence-transformers uses 256 for that
          * model), at most the model's positions (512 for BERT).
          *
+         * @param maxLength at least 3, at most the model's positions (checked by {@link #build})
+         * @return this builder
          * @throws IllegalArgumentException if {@code maxLength < 3} ([CLS], [SEP] and one token of text)
          */
         public Builder maxLength(int maxLength) {
@@ -204,7 +226,14 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
             return this;
         }
 
-        /** {@link Pooling#MEAN} (default, all-MiniLM-L6-v2's and LangChain4j's {@code PoolingMode.MEAN}) or {@link Pooling#CLS}. */
+        /**
+         * {@link Pooling#MEAN} (default, all-MiniLM-L6-v2's and LangChain4j's {@code PoolingMode.MEAN}) or
+         * {@link Pooling#CLS}.
+         *
+         * @param pooling the pooling
+         * @return this builder
+         * @throws IllegalArgumentException when {@code pooling} is null
+         */
         public Builder pooling(Pooling pooling) {
             if (pooling == null) {
                 throw new IllegalArgumentException("pooling = null: expected MEAN or CLS");
@@ -213,13 +242,24 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
             return this;
         }
 
-        /** Scale each vector to unit length (default true, as LangChain4j's in-process models always do). */
+        /**
+         * Scale each vector to unit length (default true, as LangChain4j's in-process models always do).
+         *
+         * @param normalize whether to normalize
+         * @return this builder
+         */
         public Builder normalize(boolean normalize) {
             this.normalize = normalize;
             return this;
         }
 
-        /** Threads per call, the caller's included; default: available processors. */
+        /**
+         * Threads per call, the caller's included; default: available processors.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code threads < 1}
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
@@ -232,6 +272,7 @@ public final class Attention4jEmbeddingModel implements EmbeddingModel, AutoClos
          * Loads the model: weights, configuration (config.json beside them, else read off the ONNX graph)
          * and tokenizer.
          *
+         * @return the model, its threads started
          * @throws IllegalArgumentException naming the option or the file that is missing, unsupported or
          *         malformed
          * @throws UncheckedIOException when a file cannot be read

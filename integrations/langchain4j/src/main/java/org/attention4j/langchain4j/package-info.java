@@ -11,5 +11,7 @@
  * <p>No {@code module-info}: langchain4j-core 1.19.0's jar declares no {@code Automatic-Module-Name}, so a
  * {@code requires} could only name the file-derived {@code langchain4j.core}. This jar's manifest names its
  * automatic module {@code org.attention4j.langchain4j}.
+ *
+ * @since 0.1
  */
 package org.attention4j.langchain4j;

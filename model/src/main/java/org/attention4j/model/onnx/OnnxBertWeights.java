@@ -47,6 +47,8 @@ import org.attention4j.model.onnx.OnnxModelFile.Tensor;
  * truncated or hostile files, external data).
  *
  * <p>Instances are immutable and hold no open file: each {@link #read} maps the tensor's bytes again.
+ *
+ * @since 0.1
  */
 public final class OnnxBertWeights implements WeightSource {
     private static final String WORD = "embeddings.word_embeddings.weight";
@@ -96,6 +98,8 @@ public final class OnnxBertWeights implements WeightSource {
     /**
      * Reads the structure of an ONNX export of a BERT-family encoder (not yet its weights).
      *
+     * @param onnxFile the {@code .onnx} file, with its weights inside (no external data)
+     * @return the weights' index
      * @throws IllegalArgumentException naming the file, when it is malformed or not an fp32 BERT-family
      *         encoder (the message says what was found)
      * @throws IOException when the file cannot be read
@@ -147,6 +151,7 @@ public final class OnnxBertWeights implements WeightSource {
      *       {@code 1e-12f} of an export is {@code 1e-12}.
      * </ul>
      *
+     * @return the encoder's sizes
      * @throws IllegalArgumentException when the graph does not show the number of heads (the message says
      *         to put a config.json beside the file, from which the caller builds the config)
      */
@@ -157,17 +162,17 @@ public final class OnnxBertWeights implements WeightSource {
         return config;
     }
 
-    /** The prefix stripped from the initializer names ({@code "bert."}), or {@code ""}. */
+    /** {@return the prefix stripped from the initializer names ({@code "bert."}), or {@code ""}} */
     public String prefix() {
         return prefix;
     }
 
-    /** The ONNX file. */
+    /** {@return the ONNX file} */
     public Path file() {
         return onnx.file();
     }
 
-    /** The tensor names, in the file's initializer order. */
+    /** {@return the tensor names, in the file's initializer order} (after naming and prefix stripping) */
     public Set<String> names() {
         return tensors.keySet();
     }

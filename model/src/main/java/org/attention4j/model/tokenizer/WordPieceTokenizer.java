@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.attention4j.io.StrictJson;
+import org.attention4j.internal.StrictJson;
 
 /**
  * The WordPiece tokenizer of BERT-family models, read from a Hugging Face {@code tokenizer.json} and giving
@@ -62,6 +62,8 @@ import org.attention4j.io.StrictJson;
  * its size plus the number of added tokens.
  *
  * <p>Instances are immutable and safe to share between threads.
+ *
+ * @since 0.1
  */
 public final class WordPieceTokenizer {
     /** The largest {@code tokenizer.json} accepted: 64 MiB. */
@@ -425,6 +427,8 @@ public final class WordPieceTokenizer {
     /**
      * Reads a {@code tokenizer.json} file.
      *
+     * @param tokenizerJson the file
+     * @return the tokenizer, truncating as the file says
      * @throws IOException              if the file cannot be read
      * @throws IllegalArgumentException if the file is larger than {@link #MAX_FILE_BYTES}, is not UTF-8 JSON,
      *                                  or is not a BERT WordPiece tokenizer (the message says what was found)
@@ -444,6 +448,8 @@ public final class WordPieceTokenizer {
      * Reads a {@code tokenizer.json} from a stream (a class-path resource, say); the stream is read to its
      * end (at most {@link #MAX_FILE_BYTES} + 1 bytes) but not closed.
      *
+     * @param in the file's bytes
+     * @return the tokenizer, truncating as the file says
      * @throws IOException              if the stream cannot be read
      * @throws IllegalArgumentException as {@link #load(Path)}
      */
@@ -483,7 +489,7 @@ public final class WordPieceTokenizer {
     // Public API
 
     /**
-     * The truncation limit in effect: the most tokens {@link #encode} returns, {@code [CLS]} and
+     * {@return the truncation limit in effect: the most tokens {@link #encode} returns}, {@code [CLS]} and
      * {@code [SEP]} included. It comes from the file's {@code truncation.max_length} unless replaced by
      * {@link #withMaxLength}; {@link Integer#MAX_VALUE} when the file has no truncation (no limit).
      */
@@ -497,6 +503,8 @@ public final class WordPieceTokenizer {
      * dropped unless the file says {@code "Left"}). {@link Integer#MAX_VALUE} means no truncation. A model
      * cannot take more tokens than its position embedding has rows (512 for BERT base).
      *
+     * @param maxLength at least 2, or {@link Integer#MAX_VALUE}
+     * @return this tokenizer when the limit is the same, else a copy sharing its tables
      * @throws IllegalArgumentException if {@code maxLength < 2} (the two special tokens must fit)
      */
     public WordPieceTokenizer withMaxLength(int maxLength) {
@@ -508,8 +516,10 @@ public final class WordPieceTokenizer {
     }
 
     /**
-     * The token ids of {@code text}: {@code [CLS]}, the text's tokens, {@code [SEP]}, truncated to
-     * {@link #maxLength()} in total and not padded. The empty text gives {@code [CLS] [SEP]}.
+     * {@return the token ids of {@code text}}: {@code [CLS]}, the text's tokens, {@code [SEP]}, truncated
+     * to {@link #maxLength()} in total and not padded. The empty text gives {@code [CLS] [SEP]}.
+     *
+     * @param text the text, any Unicode (a lone surrogate is dropped)
      */
     public int[] encode(String text) {
         Ids ids = new Ids(Math.min(maxLength, 16 + text.length() / 3));
@@ -530,7 +540,12 @@ public final class WordPieceTokenizer {
         return Arrays.copyOf(ids.a, ids.size);
     }
 
-    /** The tokens of {@link #encode} as their texts ({@code "[CLS]"}, {@code "hello"}, {@code "##s"} ...). */
+    /**
+     * {@return the tokens of {@link #encode} as their texts} ({@code "[CLS]"}, {@code "hello"},
+     * {@code "##s"} ...): for showing what the model sees
+     *
+     * @param text the text
+     */
     public List<String> tokens(String text) {
         int[] ids = encode(text);
         String[] out = new String[ids.length];
@@ -540,27 +555,27 @@ public final class WordPieceTokenizer {
         return List.of(out);
     }
 
-    /** The number of ids: one more than the largest id of the vocabulary and the added tokens. */
+    /** {@return the number of ids: one more than the largest id of the vocabulary and the added tokens} */
     public int vocabularySize() {
         return tokenOf.length;
     }
 
-    /** The id of the padding token ({@code [PAD]}), -1 if the file has none. */
+    /** {@return the id of the padding token ({@code [PAD]}), -1 if the file has none} */
     public int padId() {
         return padId;
     }
 
-    /** The id of the token the template puts first ({@code [CLS]}). */
+    /** {@return the id of the token the template puts first} ({@code [CLS]}) */
     public int clsId() {
         return clsId;
     }
 
-    /** The id of the token the template puts last ({@code [SEP]}). */
+    /** {@return the id of the token the template puts last} ({@code [SEP]}) */
     public int sepId() {
         return sepId;
     }
 
-    /** The id of the unknown token ({@code [UNK]}). */
+    /** {@return the id of the unknown token} ({@code [UNK]}) */
     public int unkId() {
         return unkId;
     }

@@ -1,19 +1,20 @@
-package org.attention4j.layer.linear;
+package org.attention4j.reference;
 
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
-import org.attention4j.reference.ReferenceAttention;
 
 /**
- * The float64 oracle of {@link PerformerAttention}: the same estimator, written literally and
- * quadratically (so nothing of the linear-time driver, its chunks, state or shifts is reused):
+ * The float64 oracle of {@link org.attention4j.layer.linear.PerformerAttention}: the same estimator,
+ * written literally and quadratically (so nothing of the linear-time driver, its chunks, state or
+ * shifts is reused):
  * <pre>
  *   x_i = q_i·sign(scale)·√|scale|,  y_j = k_j·√|scale|
  *   φ(x)_f = exp(w_f·x − |x|²/2) / √m
  *   o_i = Σ_j (φ(x_i)·φ(y_j)) v_j / Σ_j φ(x_i)·φ(y_j)     over the keys j row i may see
  * </pre>
- * with {@code W} given (the implementation's own {@link PerformerAttention#projection()}, widened to
- * double). A row that sees no key gets 0. O(Lq·Lk·m): for tests on small problems.
+ * with {@code W} given (the implementation's own
+ * {@link org.attention4j.layer.linear.PerformerAttention#projection()}, widened to double). A row that
+ * sees no key gets 0. O(Lq·Lk·m): for tests on small problems.
  */
 public final class PerformerReference {
     private PerformerReference() {}

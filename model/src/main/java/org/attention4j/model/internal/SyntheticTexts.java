@@ -1,4 +1,4 @@
-package org.attention4j.model;
+package org.attention4j.model.internal;
 
 import java.util.ArrayList;
 import java.util.List;

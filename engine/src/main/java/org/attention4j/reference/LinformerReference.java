@@ -1,11 +1,10 @@
-package org.attention4j.layer.linear;
+package org.attention4j.reference;
 
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
-import org.attention4j.reference.ReferenceAttention;
 
 /**
- * The float64 oracle of {@link LinformerAttention}, literally:
+ * The float64 oracle of {@link org.attention4j.layer.linear.LinformerAttention}, literally:
  * <pre>
  *   K'_p = Σ_j E[p, j]·k_j,   V'_p = Σ_j F[p, j]·v_j        (per batch and key/value head)
  *   s_p = scale·q·K'_p,   o = Σ_p softmax(s)_p · V'_p

@@ -1,12 +1,14 @@
-package org.attention4j;
+package org.attention4j.kernel;
 
-import java.lang.foreign.MemorySegment;
+import org.attention4j.AttentionSpec;
+import org.attention4j.Tensor;
 
 /**
  * Checks one forward call's arguments before anything is written: null, bounds, liveness, writability,
  * self-overlap of the outputs and overlap of the outputs with the inputs. Every failure is an
  * {@link IllegalArgumentException} that names the argument, its value and what was expected. Shared by
- * every implementation of the forward contract (the engine, the naive peer).
+ * every implementation of the forward contract (the engine, the naive peer, the linear approximations);
+ * public for them, in a package the module does not export: not API.
  */
 public final class ForwardArguments {
     private ForwardArguments() {}
@@ -42,7 +44,7 @@ public final class ForwardArguments {
 
     /**
      * The checks of {@link #check} that concern only Q and K, for readers that need no V or output
-     * ({@link AttentionWeights}): both non-null, live, and within their memory for {@code spec}'s shape.
+     * ({@code AttentionWeights}): both non-null, live, and within their memory for {@code spec}'s shape.
      */
     public static void checkQueriesAndKeys(AttentionSpec spec, Tensor q, Tensor k) {
         requireNonNull(spec, "spec");
@@ -146,6 +148,15 @@ public final class ForwardArguments {
         if (a.segment().isNative() != b.segment().isNative()) {
             return false;
         }
-        return a.segment().isNative() || a.heapBase() == b.heapBase();
+        return a.segment().isNative() || heapBase(a) == heapBase(b);
+    }
+
+    /**
+     * The object behind a heap view: its {@code float[]} when the kernels read it directly (the usual
+     * case, no allocation), else what the segment reports (null for a read-only one).
+     */
+    private static Object heapBase(Tensor t) {
+        float[] array = t.array();
+        return array != null ? array : t.segment().heapBase().orElse(null);
     }
 }

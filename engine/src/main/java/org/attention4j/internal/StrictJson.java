@@ -1,4 +1,4 @@
-package org.attention4j.io;
+package org.attention4j.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

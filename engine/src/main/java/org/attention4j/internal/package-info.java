@@ -1,0 +1,6 @@
+/**
+ * What the project's other modules share with the engine and users never call: {@code StrictJson},
+ * the bounded JSON reader of safetensors headers, {@code config.json} and {@code tokenizer.json}.
+ * Exported to {@code org.attention4j.model} only; not API, it may change in any release.
+ */
+package org.attention4j.internal;
