@@ -12,7 +12,8 @@
 module org.attention4j {
     requires static jdk.incubator.vector;
     requires jdk.jfr;
-    // Optional: AttentionEngine.warmUp watches the JIT through it (bench.JitQuiet) when it is present.
+    // Optional: AttentionEngine.warmUp watches the JIT through it (bench.JitQuiet), and the provider reads
+    // the VM options that decide whether C2 runs (kernel.JitCompiler), when it is present.
     requires static java.management;
 
     exports org.attention4j;
