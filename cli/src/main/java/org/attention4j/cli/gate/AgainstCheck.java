@@ -66,7 +66,8 @@ final class AgainstCheck {
         for (Scenario s : checked) {
             PairedSampler.Pairs p = pairs.get(s.name());
             Comparison.Result r = Comparison.comparePaired(p.baseline(), p.current(), maxRegression, confidence);
-            lines.add(new GateReport.Line(s.name(), r, r.baselineMedian() / 1e6, r.currentMedian() / 1e6));
+            lines.add(new GateReport.Line(s.name(), r, r.baselineMedian() / 1e6, r.currentMedian() / 1e6,
+                    p.baseline(), p.current()));
         }
         List<String> notes = List.of(
                 "Baseline build: " + base.description(),

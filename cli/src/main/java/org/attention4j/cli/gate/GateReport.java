@@ -23,8 +23,18 @@ record GateReport(String title, List<String> notes, List<Line> lines, List<Strin
         this(title, List.of(), lines, warnings);
     }
 
-    /** One scenario: its verdict, and the medians in the units users read (ms per call, when known). */
-    record Line(String scenario, Comparison.Result result, double baselineMillis, double currentMillis) {}
+    /**
+     * One scenario: its verdict, and the medians in the units users read (ms per call, when known).
+     *
+     * @param baselineNanos {@code --against}: the baseline build's nanoseconds per call, round by round
+     *     (paired by index with {@code currentNanos}); null otherwise
+     */
+    record Line(String scenario, Comparison.Result result, double baselineMillis, double currentMillis,
+                double[] baselineNanos, double[] currentNanos) {
+        Line(String scenario, Comparison.Result result, double baselineMillis, double currentMillis) {
+            this(scenario, result, baselineMillis, currentMillis, null, null);
+        }
+    }
 
     Map<Verdict, Integer> counts() {
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
@@ -148,6 +158,10 @@ record GateReport(String title, List<String> notes, List<Line> lines, List<Strin
             n.put("mannWhitneyP", r.mannWhitneyP());
             n.put("baselineMillisPerCall", l.baselineMillis());
             n.put("currentMillisPerCall", l.currentMillis());
+            if (l.baselineNanos() != null) {
+                n.set("baselineNanosPerCallByRound", mapper.valueToTree(l.baselineNanos()));
+                n.set("currentNanosPerCallByRound", mapper.valueToTree(l.currentNanos()));
+            }
         }
         try {
             return mapper.writeValueAsString(root) + "\n";

@@ -3,6 +3,8 @@ package org.attention4j.cli.gate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.attention4j.cli.CliRun;
@@ -24,12 +26,12 @@ class GateAgainstTest {
         Files.writeString(scenarios, "[{\"name\": \"spin\", \"kind\": \"synthetic\", \"work\": 100000},"
                 + " {\"name\": \"tiny\", \"seq\": 64, \"heads\": 2, \"headDim\": 16, \"causal\": true, \"window\": 16}]");
         Path self = BaselineBuild.candidate().classPath();
-        Path md = dir.resolve("gate.md"), xml = dir.resolve("gate.xml");
+        Path md = dir.resolve("gate.md"), xml = dir.resolve("gate.xml"), json = dir.resolve("gate.json");
         // 5 rounds: a regression needs the signed-rank test at p < 0.01, impossible with 5 pairs (p >= 1/32),
         // so this asserts the plumbing, never the machine's noise.
         CliRun run = CliRun.of("gate", "check", "--against", self.toString(), "--scenarios", scenarios.toString(),
                 "--rounds", "5", "--sample-millis", "5", "--warmup-millis", "0", "--markdown", md.toString(),
-                "--junit-xml", xml.toString());
+                "--junit-xml", xml.toString(), "--json", json.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("spin") && run.out().contains("tiny"), run.out());
         String markdown = Files.readString(md);
@@ -38,6 +40,10 @@ class GateAgainstTest {
         assertTrue(markdown.contains("Machine: "), markdown);
         assertTrue(markdown.contains("| `tiny` |"), markdown);
         assertTrue(Files.readString(xml).contains("tests=\"2\""), Files.readString(xml));
+        JsonNode tiny = new ObjectMapper().readTree(json.toFile()).path("scenarios").path(1);
+        assertEquals("tiny", tiny.path("scenario").asText());
+        assertEquals(5, tiny.path("baselineNanosPerCallByRound").size(), tiny.toString());
+        assertEquals(5, tiny.path("currentNanosPerCallByRound").size(), tiny.toString());
     }
 
     @Test
