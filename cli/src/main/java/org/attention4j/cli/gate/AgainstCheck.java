@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,21 +15,24 @@ import org.attention4j.cli.MachineInfo;
 
 /**
  * {@code gate check --against REF|JAR}: the baseline build and this one, each in a JVM of its own,
- * timed alternately in the same run ({@link PairedSampler}), decided on the paired rounds
+ * timed alternately in the same run ({@link PairedSampler}), in several pairs of fresh JVMs one after
+ * another (a JVM's own speed is not cancelled by pairing: docs/GATE.md), decided on the paired rounds
  * ({@link Comparison#comparePaired}). Same exit codes and reports as the stored-baseline check.
  */
 final class AgainstCheck {
     private final String against;
     private final List<Scenario> scenarios;
-    private final int rounds;
+    private final int rounds, forks;
     private final long sampleMillis, warmupMillis, seed;
     private final GateOptions options;
 
-    AgainstCheck(String against, List<Scenario> scenarios, int rounds, long sampleMillis, long warmupMillis, long seed,
-                 GateOptions options) {
+    /** @param forks pairs of JVMs, one after another, the rounds shared out among them */
+    AgainstCheck(String against, List<Scenario> scenarios, int rounds, int forks, long sampleMillis, long warmupMillis,
+                 long seed, GateOptions options) {
         this.against = against;
         this.scenarios = scenarios;
         this.rounds = rounds;
+        this.forks = forks;
         this.sampleMillis = sampleMillis;
         this.warmupMillis = warmupMillis;
         this.seed = seed;
@@ -47,38 +51,55 @@ final class AgainstCheck {
                 + sampleMillis + " ms per build, " + options.describe());
         err.flush();
         List<String> warnings = new ArrayList<>();
-        Map<String, PairedSampler.Pairs> pairs;
-        List<Scenario> checked;
-        Path runnerDir = Files.createTempDirectory("attention4j-gate-runner-");
-        try {
-            BuildProcess.extractRunner(runnerDir);
-            try (BuildProcess b = new BuildProcess("baseline", runnerDir, base.classPath(), List.of());
-                 BuildProcess c = new BuildProcess("current", runnerDir, self.classPath(), candidateOptions())) {
-                PairedSampler sampler = new PairedSampler(b, c, seed, err);
-                checked = sampler.define(scenarios, warnings);
-                pairs = sampler.measure(checked, rounds, sampleMillis, warmupMillis);
-            }
-        } finally {
-            deleteTree(runnerDir);
-        }
+        Map<String, PairedSampler.Pairs> pairs = measure(base, self, warnings, err);
         warnings.forEach(w -> err.println("WARNING: " + w));
         List<GateReport.Line> lines = new ArrayList<>();
-        for (Scenario s : checked) {
-            PairedSampler.Pairs p = pairs.get(s.name());
+        pairs.forEach((name, p) -> {
             Comparison.Result r = Comparison.comparePaired(p.baseline(), p.current(), maxRegression, confidence);
-            lines.add(new GateReport.Line(s.name(), r, r.baselineMedian() / 1e6, r.currentMedian() / 1e6,
-                    p.baseline(), p.current()));
-        }
+            lines.add(new GateReport.Line(name, r, r.baselineMedian() / 1e6, r.currentMedian() / 1e6, p.baseline(),
+                    p.current()));
+        });
         List<String> notes = List.of(
                 "Baseline build: " + base.description(),
                 "Current build: " + self.description(),
                 "Machine: " + machine,
                 String.format(Locale.ROOT, "Mode: both builds timed in this run, alternating in random order "
-                        + "(%d rounds of %d ms per build and scenario; change = median of the per-round ratios)",
-                        rounds, sampleMillis));
+                        + "(%d rounds of %d ms per build and scenario, %d JVM pair(s); change = median of the "
+                        + "per-round ratios)", rounds, sampleMillis, forks));
         GateReport report = new GateReport("attention4j gate check --against " + against + " (" + options.describe()
                 + ")", notes, lines, warnings);
         return options.finish(report, out, err);
+    }
+
+    /**
+     * The rounds, shared out over {@code forks} pairs of fresh JVMs run one after another; per scenario
+     * both builds could run, the per-round times of all pairs, in the scenarios' order. A scenario a
+     * build cannot run is left out, with a line in {@code warnings}.
+     */
+    private Map<String, PairedSampler.Pairs> measure(BaselineBuild base, BaselineBuild self, List<String> warnings,
+                                                     PrintWriter err) throws IOException {
+        Map<String, PairedSampler.Pairs> pairs = new LinkedHashMap<>();
+        List<Scenario> checked = scenarios;
+        Path runnerDir = Files.createTempDirectory("attention4j-gate-runner-");
+        try {
+            BuildProcess.extractRunner(runnerDir);
+            for (int fork = 0; fork < forks; fork++) {
+                int share = rounds / forks + (fork < rounds % forks ? 1 : 0);
+                if (forks > 1) {
+                    err.println("attention4j gate: JVM pair " + (fork + 1) + " of " + forks + ", " + share + " rounds");
+                }
+                try (BuildProcess b = new BuildProcess("baseline", runnerDir, base.classPath(), List.of());
+                     BuildProcess c = new BuildProcess("current", runnerDir, self.classPath(), candidateOptions())) {
+                    PairedSampler sampler = new PairedSampler(b, c, seed + fork, err);
+                    checked = sampler.define(checked, fork == 0 ? warnings : new ArrayList<>());
+                    sampler.measure(checked, share, sampleMillis, warmupMillis)
+                            .forEach((name, p) -> pairs.merge(name, p, PairedSampler.Pairs::concat));
+                }
+            }
+        } finally {
+            deleteTree(runnerDir);
+        }
+        return pairs;
     }
 
     /**

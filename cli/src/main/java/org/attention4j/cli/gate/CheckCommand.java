@@ -42,6 +42,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "With --against: rounds (one timed pair per scenario each). Default: ${DEFAULT-VALUE}.")
     int rounds;
 
+    @Option(names = "--forks", defaultValue = "3",
+            description = "With --against: pairs of JVMs, one after another, the rounds shared out among them "
+                + "(each JVM's own state then counts as noise instead of as a difference). Default: ${DEFAULT-VALUE}.")
+    int forks;
+
     @Option(names = "--sample-millis", defaultValue = "200",
             description = "With --against: milliseconds of calls per build, scenario and round. "
                 + "Default: ${DEFAULT-VALUE}.")
@@ -88,14 +93,16 @@ public final class CheckCommand implements Callable<Integer> {
                     + "run) and --baseline FILE (a recorded baseline)");
         }
         if (against != null) {
-            if (rounds < Comparison.MIN_SAMPLES || rounds > 10_000 || sampleMillis < 1 || warmupMillis < 0) {
-                throw new BadInputException("--against with --rounds " + rounds + " --sample-millis " + sampleMillis
-                        + " --warmup-millis " + warmupMillis + ": expected " + Comparison.MIN_SAMPLES
-                        + " <= rounds <= 10000, sample-millis >= 1, warmup-millis >= 0");
+            if (rounds < Comparison.MIN_SAMPLES || rounds > 10_000 || forks < 1 || forks > rounds || sampleMillis < 1
+                    || warmupMillis < 0) {
+                throw new BadInputException("--against with --rounds " + rounds + " --forks " + forks
+                        + " --sample-millis " + sampleMillis + " --warmup-millis " + warmupMillis + ": expected "
+                        + Comparison.MIN_SAMPLES + " <= rounds <= 10000, 1 <= forks <= rounds, sample-millis >= 1, "
+                        + "warmup-millis >= 0");
             }
             List<Scenario> scenarios = scenariosFile == null ? Scenario.pairedDefaults()
                     : RecordCommand.readScenarios(scenariosFile);
-            return new AgainstCheck(against, scenarios, rounds, sampleMillis, warmupMillis, seed, options)
+            return new AgainstCheck(against, scenarios, rounds, forks, sampleMillis, warmupMillis, seed, options)
                     .run(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         double maxRegression = options.maxRegression();

@@ -20,7 +20,18 @@ import java.util.Random;
  */
 final class PairedSampler {
     /** One scenario's per-round nanoseconds per call, {@code baseline[i]} and {@code current[i]} from round i. */
-    record Pairs(double[] baseline, double[] current) {}
+    record Pairs(double[] baseline, double[] current) {
+        /** The rounds of {@code a}, then those of {@code b}. */
+        static Pairs concat(Pairs a, Pairs b) {
+            return new Pairs(join(a.baseline, b.baseline), join(a.current, b.current));
+        }
+
+        private static double[] join(double[] a, double[] b) {
+            double[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, r, a.length, b.length);
+            return r;
+        }
+    }
 
     private final BuildProcess baseline, current;
     private final Random order;

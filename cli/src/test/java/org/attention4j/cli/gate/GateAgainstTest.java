@@ -27,10 +27,10 @@ class GateAgainstTest {
                 + " {\"name\": \"tiny\", \"seq\": 64, \"heads\": 2, \"headDim\": 16, \"causal\": true, \"window\": 16}]");
         Path self = BaselineBuild.candidate().classPath();
         Path md = dir.resolve("gate.md"), xml = dir.resolve("gate.xml"), json = dir.resolve("gate.json");
-        // 5 rounds: a regression needs the signed-rank test at p < 0.01, impossible with 5 pairs (p >= 1/32),
-        // so this asserts the plumbing, never the machine's noise.
+        // 6 rounds: a regression needs the signed-rank test at p < 0.01, impossible with 6 pairs (p >= 1/64),
+        // so this asserts the plumbing, never the machine's noise. Two JVM pairs of 3 rounds each.
         CliRun run = CliRun.of("gate", "check", "--against", self.toString(), "--scenarios", scenarios.toString(),
-                "--rounds", "5", "--sample-millis", "5", "--warmup-millis", "0", "--markdown", md.toString(),
+                "--rounds", "6", "--forks", "2", "--sample-millis", "5", "--warmup-millis", "0", "--markdown", md.toString(),
                 "--junit-xml", xml.toString(), "--json", json.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("spin") && run.out().contains("tiny"), run.out());
@@ -42,8 +42,8 @@ class GateAgainstTest {
         assertTrue(Files.readString(xml).contains("tests=\"2\""), Files.readString(xml));
         JsonNode tiny = new ObjectMapper().readTree(json.toFile()).path("scenarios").path(1);
         assertEquals("tiny", tiny.path("scenario").asText());
-        assertEquals(5, tiny.path("baselineNanosPerCallByRound").size(), tiny.toString());
-        assertEquals(5, tiny.path("currentNanosPerCallByRound").size(), tiny.toString());
+        assertEquals(6, tiny.path("baselineNanosPerCallByRound").size(), tiny.toString());
+        assertEquals(6, tiny.path("currentNanosPerCallByRound").size(), tiny.toString());
     }
 
     @Test
