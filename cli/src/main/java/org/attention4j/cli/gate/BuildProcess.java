@@ -84,7 +84,8 @@ final class BuildProcess implements AutoCloseable {
                     + exitCodeOrRunning() + ") on: " + request);
         }
         if (line.startsWith("error ")) {
-            throw new IllegalStateException("the " + label + " build failed on '" + request + "': " + line.substring(6));
+            throw new IllegalStateException("the " + label + " build failed on '" + request + "': "
+                    + line.substring(6));
         }
         return line.split(" ");
     }

@@ -73,11 +73,11 @@ public final class CheckCommand implements Callable<Integer> {
     Path scenariosFile;
 
     @Option(names = "--min-samples", defaultValue = "10",
-            description = "Samples per scenario before an early decision. Default: ${DEFAULT-VALUE}.")
+            description = "With --baseline: samples per scenario before an early decision. Default: ${DEFAULT-VALUE}.")
     int minSamples;
 
     @Option(names = "--max-samples", defaultValue = "30",
-            description = "Samples per scenario at most. Default: ${DEFAULT-VALUE}.")
+            description = "With --baseline: samples per scenario at most. Default: ${DEFAULT-VALUE}.")
     int maxSamples;
 
     @Option(names = "--seed", defaultValue = "2", description = "Seed of the sampling order. Default: ${DEFAULT-VALUE}.")

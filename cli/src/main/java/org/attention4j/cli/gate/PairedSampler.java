@@ -52,7 +52,14 @@ final class PairedSampler {
         List<Scenario> defined = new ArrayList<>();
         for (Scenario s : scenarios) {
             String request = request(s);
-            String[] b = baseline.ask(request), c = current.ask(request);
+            String[] b;
+            try {
+                b = baseline.ask(request);
+            } catch (IllegalStateException e) { // e.g. not a build of attention4j: no org.attention4j.AttentionSpec
+                throw new org.attention4j.cli.BadInputException("--against: the baseline build cannot run scenario "
+                        + s.name() + ": " + e.getMessage(), e);
+            }
+            String[] c = current.ask(request);
             if (b[0].equals("ok") && c[0].equals("ok")) {
                 defined.add(s);
             } else {

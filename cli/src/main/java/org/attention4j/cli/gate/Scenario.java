@@ -55,7 +55,8 @@ public record Scenario(String name, String kind, int seq, int queryLength, int b
                 .heads(heads).kvHeads(kvHeads).headDim(headDim).causal(causal);
         if (window > 0) {
             if (!causal) {
-                throw new IllegalArgumentException("window = " + window + " needs causal: true (a causal sliding window)");
+                throw new IllegalArgumentException("window = " + window
+                        + " needs causal: true (a causal sliding window)");
             }
             b.window(window - 1, 0);
         }

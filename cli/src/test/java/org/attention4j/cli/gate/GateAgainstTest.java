@@ -62,6 +62,16 @@ class GateAgainstTest {
     }
 
     @Test
+    void aJarThatIsNotABuildIsBadInputNamingAgainst() throws Exception {
+        Path notABuild = Files.writeString(dir.resolve("empty.jar"), "not a jar");
+        Path scenarios = Files.writeString(dir.resolve("s.json"), "[{\"name\": \"tiny\", \"seq\": 32}]");
+        CliRun run = CliRun.of("gate", "check", "--against", notABuild.toString(), "--scenarios", scenarios.toString(),
+                "--rounds", "5", "--forks", "1");
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--against: the baseline build cannot run scenario tiny"), run.err());
+    }
+
+    @Test
     void exactlyOneOfAgainstAndBaseline() {
         CliRun neither = CliRun.of("gate", "check");
         assertEquals(2, neither.exitCode(), neither.toString());

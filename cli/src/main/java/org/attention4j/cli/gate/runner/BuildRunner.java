@@ -76,7 +76,8 @@ public final class BuildRunner {
 
     private String handle(String[] w) throws Exception {
         return switch (w[0]) {
-            case "define" -> w[2].equals("synthetic") ? defineSynthetic(w[1], Long.parseLong(w[3])) : defineAttention(w);
+            case "define" -> w[2].equals("synthetic") ? defineSynthetic(w[1], Long.parseLong(w[3]))
+                    : defineAttention(w);
             case "warm" -> warm(call(w[1]), Long.parseLong(w[2]) * 1_000_000L, Long.parseLong(w[3]) * 1_000_000L);
             case "run" -> run(call(w[1]), Long.parseLong(w[2]) * 1_000_000L);
             default -> "error unknown request " + w[0];
