@@ -16,18 +16,49 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gate check}: measure the baseline's scenarios now and decide, per scenario, whether it got slower. */
+/**
+ * {@code gate check}: decide, per scenario, whether this build got slower. With {@code --against} (the
+ * stronger mode) against another build timed in the same run ({@link AgainstCheck}); with
+ * {@code --baseline} against a baseline recorded earlier, normalized by a yardstick.
+ */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Measure the baseline's scenarios now, interleaved with a calibration workload, and decide "
-                + "per scenario: pass, regression, improvement or inconclusive.",
+        description = {"Decide per scenario whether this build got slower: pass, regression, improvement or "
+                + "inconclusive. --against REF|JAR (stronger): time a baseline build and this one alternately in "
+                + "the same run, so machine drift cancels. --baseline FILE (weaker): measure now, normalized by a "
+                + "yardstick, against a baseline recorded at another time.",
             "Exit 0: no regression (improvements and inconclusive results are listed); 1: a regression; "
                 + "2: bad usage, a missing or corrupt baseline, or scenario sets that do not match."})
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--baseline", required = true, paramLabel = "FILE",
-            description = {"The baseline from 'gate record'. Repeat it with one baseline per machine type a CI may "
+    @Option(names = "--against", paramLabel = "REF|JAR",
+            description = {"The stronger mode: a git ref of this repository (built once in a temporary worktree, "
+                + "the jar cached as target/gate-builds/COMMIT.jar) or a build's jar, timed against this build in "
+                + "the same run: two JVMs, alternating in random order, paired verdicts (docs/GATE.md)."})
+    String against;
+
+    @Option(names = "--rounds", defaultValue = "15",
+            description = "With --against: rounds (one timed pair per scenario each). Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(names = "--forks", defaultValue = "3",
+            description = "With --against: pairs of JVMs, one after another, the rounds shared out among them "
+                + "(each JVM's own state then counts as noise instead of as a difference). Default: ${DEFAULT-VALUE}.")
+    int forks;
+
+    @Option(names = "--sample-millis", defaultValue = "200",
+            description = "With --against: milliseconds of calls per build, scenario and round. "
+                + "Default: ${DEFAULT-VALUE}.")
+    long sampleMillis;
+
+    @Option(names = "--warmup-millis", defaultValue = "1000",
+            description = "With --against: least warm-up per scenario and build (then until the JIT is idle). "
+                + "Default: ${DEFAULT-VALUE}.")
+    long warmupMillis;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = {"The weaker mode: the baseline from 'gate record'. Repeat it with one baseline per machine type a CI may "
                 + "run on (e.g. an AVX2 and an AVX-512 runner): the one recorded with this machine's fingerprint is "
                 + "used; else one with the same CPU model and vector kernel (another JDK build); else the first, "
                 + "with a warning."})
@@ -37,15 +68,16 @@ public final class CheckCommand implements Callable<Integer> {
     private Path baselineFile;
 
     @Option(names = "--scenarios", paramLabel = "FILE",
-            description = "Check exactly these scenarios (they must all be in the baseline); default: the baseline's.")
+            description = "Check exactly these scenarios (with --baseline they must all be in it); default: the "
+                + "baseline's, or with --against the built-in set and a sliding-window prefill.")
     Path scenariosFile;
 
     @Option(names = "--min-samples", defaultValue = "10",
-            description = "Samples per scenario before an early decision. Default: ${DEFAULT-VALUE}.")
+            description = "With --baseline: samples per scenario before an early decision. Default: ${DEFAULT-VALUE}.")
     int minSamples;
 
     @Option(names = "--max-samples", defaultValue = "30",
-            description = "Samples per scenario at most. Default: ${DEFAULT-VALUE}.")
+            description = "With --baseline: samples per scenario at most. Default: ${DEFAULT-VALUE}.")
     int maxSamples;
 
     @Option(names = "--seed", defaultValue = "2", description = "Seed of the sampling order. Default: ${DEFAULT-VALUE}.")
@@ -56,6 +88,23 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if ((against == null) == (baselineFiles == null || baselineFiles.isEmpty())) {
+            throw new BadInputException("gate check needs exactly one of --against REF|JAR (a build timed in the same "
+                    + "run) and --baseline FILE (a recorded baseline)");
+        }
+        if (against != null) {
+            if (rounds < Comparison.MIN_SAMPLES || rounds > 10_000 || forks < 1 || forks > rounds || sampleMillis < 1
+                    || warmupMillis < 0) {
+                throw new BadInputException("--against with --rounds " + rounds + " --forks " + forks
+                        + " --sample-millis " + sampleMillis + " --warmup-millis " + warmupMillis + ": expected "
+                        + Comparison.MIN_SAMPLES + " <= rounds <= 10000, 1 <= forks <= rounds, sample-millis >= 1, "
+                        + "warmup-millis >= 0");
+            }
+            List<Scenario> scenarios = scenariosFile == null ? Scenario.pairedDefaults()
+                    : RecordCommand.readScenarios(scenariosFile);
+            return new AgainstCheck(against, scenarios, rounds, forks, sampleMillis, warmupMillis, seed, options)
+                    .run(spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         double maxRegression = options.maxRegression();
         double confidence = options.confidence();
         if (minSamples < Comparison.MIN_SAMPLES || maxSamples < minSamples || maxSamples > 10_000) {
@@ -94,7 +143,9 @@ public final class CheckCommand implements Callable<Integer> {
                     Comparison.median(after.nanosPerCall().stream().mapToDouble(Double::doubleValue).toArray()) / 1e6));
         }
         GateReport report = new GateReport("attention4j gate check against " + baselineFile + " (" + options.describe()
-                + ")", lines, warnings);
+                + ")", List.of("Mode: a stored baseline recorded at another time, normalized by a yardstick (the weaker "
+                + "mode: machine drift between the recording and now does not cancel; --against times both builds "
+                + "in one run)", "Machine: " + here), lines, warnings);
         return options.finish(report, spec.commandLine().getOut(), err);
     }
 

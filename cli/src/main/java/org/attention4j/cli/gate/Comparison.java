@@ -6,6 +6,7 @@ import org.apache.commons.statistics.descriptive.Median;
 import org.apache.commons.statistics.descriptive.Quantile;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.apache.commons.statistics.inference.MannWhitneyUTest;
+import org.apache.commons.statistics.inference.WilcoxonSignedRankTest;
 
 /**
  * Decides whether "now" is slower than the baseline, from two sets of normalized times (lower is
@@ -94,6 +95,85 @@ public final class Comparison {
             verdict = Verdict.INCONCLUSIVE; // two methods must agree before a build fails
         }
         return new Result(nb, nc, mb, mc, ratio, low, high, p, confidence, maxRegression, verdict);
+    }
+
+    /**
+     * The paired decision of {@code gate check --against}: {@code baseline[i]} and {@code current[i]} are
+     * the two builds' times (lower is better) from round {@code i}, taken back to back, so a slow phase of
+     * the machine hits both. The statistic is the median of the per-round ratios
+     * {@code current[i] / baseline[i]}; its percentile-bootstrap interval resamples whole rounds (pairs
+     * stay together: that is what cancels the drift). The same thresholds as {@link #compare} decide,
+     * and a regression needs the paired rank test to agree: a one-sided Wilcoxon signed-rank test that
+     * the log-ratios, shifted down by {@code log(1 + t)}, are still above zero, at the same level (the
+     * paired form of {@link #ranksAgree}; an unpaired Mann–Whitney would throw the pairing away). With
+     * fewer than {@link #MIN_SAMPLES} rounds: inconclusive. {@code mannWhitneyP} reports the two-sided
+     * signed-rank p-value of "any difference".
+     */
+    public static Result comparePaired(double[] baseline, double[] current, double maxRegression, double confidence) {
+        if (!(maxRegression > 0) || !(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("maxRegression = " + maxRegression + ", confidence = " + confidence
+                    + ": expected maxRegression > 0 and 0 < confidence < 1");
+        }
+        if (baseline.length != current.length) {
+            throw new IllegalArgumentException("paired samples: " + baseline.length + " baseline and "
+                    + current.length + " current values; expected as many of each");
+        }
+        int n = baseline.length;
+        double[] logRatios = new double[n];
+        for (int i = 0; i < n; i++) {
+            logRatios[i] = Math.log(current[i] / baseline[i]);
+        }
+        double mb = n == 0 ? Double.NaN : median(baseline), mc = n == 0 ? Double.NaN : median(current);
+        double ratio = n == 0 ? Double.NaN : Math.exp(median(logRatios));
+        if (n < MIN_SAMPLES) {
+            return new Result(n, n, mb, mc, ratio, Double.NaN, Double.NaN, Double.NaN, confidence, maxRegression,
+                    Verdict.INCONCLUSIVE);
+        }
+        double[] resampled = bootstrapMedians(logRatios, RESAMPLES);
+        Quantile quantile = Quantile.withDefaults();
+        double alpha = 1 - confidence;
+        double low = Math.exp(quantile.evaluate(resampled, alpha / 2));
+        double high = Math.exp(quantile.evaluate(resampled, 1 - alpha / 2));
+        double p = signedRankP(logRatios, AlternativeHypothesis.TWO_SIDED);
+        Verdict verdict = decide(low, high, maxRegression);
+        if (verdict == Verdict.REGRESSION && !pairedRanksAgree(logRatios, maxRegression, alpha)) {
+            verdict = Verdict.INCONCLUSIVE; // two methods must agree before a build fails
+        }
+        return new Result(n, n, mb, mc, ratio, low, high, p, confidence, maxRegression, verdict);
+    }
+
+    /** One-sided signed-rank test that the log-ratios exceed {@code log(1 + t)}. */
+    static boolean pairedRanksAgree(double[] logRatios, double maxRegression, double alpha) {
+        double shift = Math.log1p(maxRegression);
+        double[] shifted = new double[logRatios.length];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = logRatios[i] - shift;
+        }
+        return signedRankP(shifted, AlternativeHypothesis.GREATER_THAN) < alpha;
+    }
+
+    /** The signed-rank p-value; 1 when every value is zero (the test drops zeros: no evidence either way). */
+    private static double signedRankP(double[] z, AlternativeHypothesis alternative) {
+        for (double v : z) {
+            if (v != 0) {
+                return WilcoxonSignedRankTest.withDefaults().with(alternative).test(z).getPValue();
+            }
+        }
+        return 1;
+    }
+
+    /** Medians of resamples (with replacement, seeded) of {@code values}. */
+    private static double[] bootstrapMedians(double[] values, int resamples) {
+        SplittableRandom random = new SplittableRandom(0x9a1e_d5ee_d0f0_4e55L ^ values.length);
+        double[] r = new double[values.length], medians = new double[resamples];
+        Median median = Median.withDefaults().withCopy(false); // r is a scratch copy
+        for (int i = 0; i < resamples; i++) {
+            for (int j = 0; j < r.length; j++) {
+                r[j] = values[random.nextInt(values.length)];
+            }
+            medians[i] = median.evaluate(r);
+        }
+        return medians;
     }
 
     /**

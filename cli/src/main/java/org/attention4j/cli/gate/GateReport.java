@@ -14,12 +14,27 @@ import java.util.Map;
  * A gate decision in four renderings: a text table (stdout), JUnit XML (one test case per scenario, a
  * failure per regression, so CI systems list them), Markdown (a pull-request comment) and JSON.
  *
+ * @param notes what was compared, where (the builds' commits, the machine): every rendering repeats them
  * @param warnings lines every rendering repeats (e.g. "the baseline came from another CPU")
  */
-record GateReport(String title, List<Line> lines, List<String> warnings) {
+record GateReport(String title, List<String> notes, List<Line> lines, List<String> warnings) {
 
-    /** One scenario: its verdict, and the medians in the units users read (ms per call, when known). */
-    record Line(String scenario, Comparison.Result result, double baselineMillis, double currentMillis) {}
+    GateReport(String title, List<Line> lines, List<String> warnings) {
+        this(title, List.of(), lines, warnings);
+    }
+
+    /**
+     * One scenario: its verdict, and the medians in the units users read (ms per call, when known).
+     *
+     * @param baselineNanos {@code --against}: the baseline build's nanoseconds per call, round by round
+     *     (paired by index with {@code currentNanos}); null otherwise
+     */
+    record Line(String scenario, Comparison.Result result, double baselineMillis, double currentMillis,
+                double[] baselineNanos, double[] currentNanos) {
+        Line(String scenario, Comparison.Result result, double baselineMillis, double currentMillis) {
+            this(scenario, result, baselineMillis, currentMillis, null, null);
+        }
+    }
 
     Map<Verdict, Integer> counts() {
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
@@ -47,6 +62,7 @@ record GateReport(String title, List<Line> lines, List<String> warnings) {
             }
         });
         StringBuilder sb = new StringBuilder(title).append('\n');
+        notes.forEach(n -> sb.append(n).append('\n'));
         warnings.forEach(w -> sb.append("WARNING: ").append(w).append('\n'));
         sb.append('\n');
         for (String[] r : rows) {
@@ -73,6 +89,10 @@ record GateReport(String title, List<Line> lines, List<String> warnings) {
 
     String markdown() {
         StringBuilder sb = new StringBuilder("### ").append(title).append("\n\n");
+        notes.forEach(n -> sb.append("- ").append(n).append('\n'));
+        if (!notes.isEmpty()) {
+            sb.append('\n');
+        }
         warnings.forEach(w -> sb.append("> **Warning:** ").append(w).append("\n\n"));
         sb.append("**").append(regressed() ? "Regression" : "No regression").append("**: ").append(summary())
                 .append("\n\n");
@@ -89,6 +109,14 @@ record GateReport(String title, List<Line> lines, List<String> warnings) {
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         sb.append("<testsuite name=\"attention4j-gate\" tests=\"").append(lines.size()).append("\" failures=\"")
                 .append(counts().get(Verdict.REGRESSION)).append("\" errors=\"0\" skipped=\"0\">\n");
+        if (!notes.isEmpty()) {
+            sb.append("  <properties>\n");
+            for (int i = 0; i < notes.size(); i++) {
+                sb.append("    <property name=\"note").append(i + 1).append("\" value=\"").append(xml(notes.get(i)))
+                        .append("\"/>\n");
+            }
+            sb.append("  </properties>\n");
+        }
         for (Line l : lines) {
             sb.append("  <testcase classname=\"attention4j.gate\" name=\"").append(xml(l.scenario())).append("\">");
             String text = l.result().verdict() + ": " + l.result().explanation();
@@ -109,6 +137,7 @@ record GateReport(String title, List<Line> lines, List<String> warnings) {
         root.put("schema", "attention4j-gate-report/1");
         root.put("title", title);
         root.put("regression", regressed());
+        root.set("notes", mapper.valueToTree(notes));
         root.set("warnings", mapper.valueToTree(warnings));
         ArrayNode list = root.putArray("scenarios");
         for (Line l : lines) {
@@ -129,6 +158,10 @@ record GateReport(String title, List<Line> lines, List<String> warnings) {
             n.put("mannWhitneyP", r.mannWhitneyP());
             n.put("baselineMillisPerCall", l.baselineMillis());
             n.put("currentMillisPerCall", l.currentMillis());
+            if (l.baselineNanos() != null) {
+                n.set("baselineNanosPerCallByRound", mapper.valueToTree(l.baselineNanos()));
+                n.set("currentNanosPerCallByRound", mapper.valueToTree(l.currentNanos()));
+            }
         }
         try {
             return mapper.writeValueAsString(root) + "\n";

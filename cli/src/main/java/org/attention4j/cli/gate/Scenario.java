@@ -13,9 +13,10 @@ import org.attention4j.cli.BadInputException;
  * and lets tests inject a slowdown). Scenario files are JSON arrays of these objects (docs/GATE.md).
  *
  * @param work for {@code synthetic}: busy-loop iterations per call
+ * @param window for {@code attention}: a causal sliding window of this many keys per query; 0 = none
  */
 public record Scenario(String name, String kind, int seq, int queryLength, int batch, int heads, int kvHeads,
-                       int headDim, boolean causal, int threads, long work) {
+                       int headDim, boolean causal, int threads, long work, int window) {
 
     static final String ATTENTION = "attention";
     static final String SYNTHETIC = "synthetic";
@@ -30,18 +31,36 @@ public record Scenario(String name, String kind, int seq, int queryLength, int b
                 attention("decode-q1-8k-h8kv2-d128-1t", 8192, 1, 8, 2, 128, false, 1));
     }
 
+    /**
+     * The set {@code gate check --against} times on both builds: {@link #defaults()} and a local (sliding
+     * window) causal prefill, the four kinds of call the engine plans differently.
+     */
+    public static List<Scenario> pairedDefaults() {
+        List<Scenario> list = new java.util.ArrayList<>(defaults());
+        list.add(new Scenario("window-4k-w512-h8-d64-1t", ATTENTION, 4096, 4096, 1, 8, 8, 64, true, 1, 0, 512));
+        return List.copyOf(list);
+    }
+
     static Scenario attention(String name, int seq, int queryLength, int heads, int kvHeads, int headDim,
                               boolean causal, int threads) {
-        return new Scenario(name, ATTENTION, seq, queryLength, 1, heads, kvHeads, headDim, causal, threads, 0);
+        return new Scenario(name, ATTENTION, seq, queryLength, 1, heads, kvHeads, headDim, causal, threads, 0, 0);
     }
 
     static Scenario synthetic(String name, long work) {
-        return new Scenario(name, SYNTHETIC, 0, 0, 0, 0, 0, 0, false, 1, work);
+        return new Scenario(name, SYNTHETIC, 0, 0, 0, 0, 0, 0, false, 1, work, 0);
     }
 
     AttentionSpec spec() {
-        return AttentionSpec.builder().batch(batch).keyLength(seq).queryLength(queryLength).heads(heads)
-                .kvHeads(kvHeads).headDim(headDim).causal(causal).build();
+        AttentionSpec.Builder b = AttentionSpec.builder().batch(batch).keyLength(seq).queryLength(queryLength)
+                .heads(heads).kvHeads(kvHeads).headDim(headDim).causal(causal);
+        if (window > 0) {
+            if (!causal) {
+                throw new IllegalArgumentException("window = " + window
+                        + " needs causal: true (a causal sliding window)");
+            }
+            b.window(window - 1, 0);
+        }
+        return b.build();
     }
 
     ObjectNode toJson(ObjectMapper json) {
@@ -56,6 +75,9 @@ public record Scenario(String name, String kind, int seq, int queryLength, int b
             n.put("kvHeads", kvHeads);
             n.put("headDim", headDim);
             n.put("causal", causal);
+            if (window > 0) {
+                n.put("window", window);
+            }
         } else {
             n.put("work", work);
         }
@@ -78,13 +100,13 @@ public record Scenario(String name, String kind, int seq, int queryLength, int b
             if (work < 1) {
                 throw new BadInputException(at + ": \"work\" must be a positive number of loop iterations");
             }
-            s = new Scenario(name, SYNTHETIC, 0, 0, 0, 0, 0, 0, false, threads, work);
+            s = new Scenario(name, SYNTHETIC, 0, 0, 0, 0, 0, 0, false, threads, work, 0);
         } else if (ATTENTION.equals(kind)) {
             int seq = integer(n, "seq", -1, at);
             int heads = integer(n, "heads", 8, at);
             s = new Scenario(name, ATTENTION, seq, integer(n, "queryLength", seq, at), integer(n, "batch", 1, at),
                     heads, integer(n, "kvHeads", heads, at), integer(n, "headDim", 64, at),
-                    n.path("causal").asBoolean(false), threads, 0);
+                    n.path("causal").asBoolean(false), threads, 0, integer(n, "window", 0, at));
             try {
                 s.spec();
             } catch (IllegalArgumentException e) {
