@@ -49,7 +49,7 @@ for factor in 1.00 1.05 1.10 1.15 1.20 1.25; do
   caught=0
   for i in $(seq 1 10); do
     JAVA_OPTS="-Dattention4j.gate.syntheticSlowdown=$factor" \
-      "${synthetic[@]}" > "$out/synthetic-$factor-$i.txt" 2>&1
+      "${synthetic[@]}" --json "$out/synthetic-$factor-$i.json" > "$out/synthetic-$factor-$i.txt" 2>&1
     [ $? -eq 1 ] && caught=$((caught + 1))
   done
   echo "slowdown x$factor: regression in $caught of 10" | tee -a "$out/summary.txt"

@@ -43,7 +43,7 @@ public final class FmaPeak {
         return 2L * 12 * ops(kernel).lanes();
     }
 
-    private static TileOps ops(Kernel kernel) {
+    static TileOps ops(Kernel kernel) {
         return switch (kernel) {
             case AUTO -> TileOpsProvider.best();
             case VECTOR -> TileOpsProvider.vector();

@@ -6,6 +6,7 @@ import org.attention4j.AttentionCancelledException;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.BlockSparseLayout;
+import org.attention4j.ElementType;
 import org.attention4j.Tensor;
 
 /**
@@ -335,12 +336,20 @@ public final class FlashAttention {
 
     /**
      * Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously:
-     * from a {@code float[]} through {@link TileOps#copyRows} (many rows in flight), else row by row.
+     * from a {@code float[]} through {@link TileOps#copyRows} (many rows in flight), keys and values of
+     * the smaller types widened row by row ({@link TileOps#widenRow}), else row by row.
      */
     private static void copyRows(TileOps ops, Tensor t, int b, int head, int first, int count, int headDim, float[] dst,
                                  int at) {
         if (readsInPlace(t)) {
             ops.copyRows(t.array(), t.arrayIndex(b, first, head), (int) t.seqStride(), count, headDim, dst, at);
+            return;
+        }
+        if (t.type() != ElementType.FLOAT32) {
+            for (int c = 0; c < count; c++) {
+                ops.widenRow(t.type(), t.segment(), t.byteOffset(b, first + c, head),
+                        Widening.rowScale(t, b, first + c, head), dst, at + c * headDim, headDim);
+            }
             return;
         }
         for (int c = 0; c < count; c++) {

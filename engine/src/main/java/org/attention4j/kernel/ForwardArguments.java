@@ -1,6 +1,7 @@
 package org.attention4j.kernel;
 
 import org.attention4j.AttentionSpec;
+import org.attention4j.ElementType;
 import org.attention4j.Tensor;
 
 /**
@@ -23,6 +24,8 @@ public final class ForwardArguments {
         requireNonNull(k, "k");
         requireNonNull(v, "v");
         requireNonNull(out, "out");
+        requireFloat32("q", q);
+        requireFloat32("out", out);
         int d = spec.headDim(), dv = spec.valueHeadDim();
         long qMax = lastIndex("q", q, spec.batch(), spec.queryLength(), spec.heads(), d);
         long kMax = lastIndex("k", k, spec.batch(), spec.keyLength(), spec.kvHeads(), d);
@@ -32,14 +35,46 @@ public final class ForwardArguments {
         requireDisjoint("out", out, oMax, "q", q, qMax);
         requireDisjoint("out", out, oMax, "k", k, kMax);
         requireDisjoint("out", out, oMax, "v", v, vMax);
+        requireDisjointScales("out", out, oMax, "k scales", k, spec);
+        requireDisjointScales("out", out, oMax, "v scales", v, spec);
         if (lse != null) {
+            requireFloat32("lse", lse);
             long lMax = lastIndex("lse", lse, spec.batch(), spec.queryLength(), spec.heads(), 1);
             requireWritableWithoutSelfOverlap("lse", lse, spec.batch(), spec.queryLength(), spec.heads(), 1);
             requireDisjoint("lse", lse, lMax, "q", q, qMax);
             requireDisjoint("lse", lse, lMax, "k", k, kMax);
             requireDisjoint("lse", lse, lMax, "v", v, vMax);
             requireDisjoint("lse", lse, lMax, "out", out, oMax);
+            requireDisjointScales("lse", lse, lMax, "k scales", k, spec);
+            requireDisjointScales("lse", lse, lMax, "v scales", v, spec);
         }
+    }
+
+    /**
+     * For implementations that read float32 keys and values only (the linear approximations, the
+     * attention-weight export): the element-type check {@link #check} does not make.
+     */
+    public static void requireFloat32(String name, Tensor t) {
+        if (t != null && t.type() != ElementType.FLOAT32) {
+            throw new IllegalArgumentException(name + ": element type " + t.type() + ": expected FLOAT32 ("
+                    + ("q".equals(name) || "out".equals(name) || "lse".equals(name)
+                    ? "queries and outputs are float32; keys and values may be BFLOAT16, FLOAT16 or INT8)"
+                    : "this computation reads float32 tensors only)"));
+        }
+    }
+
+    /**
+     * An int8 view's scales: live, within their memory, and not overwritten by an output. The names are
+     * literals: validation runs on every call and allocates nothing.
+     */
+    private static void requireDisjointScales(String outName, Tensor out, long outLast, String scalesName, Tensor in,
+                                              AttentionSpec spec) {
+        Tensor scales = in.scales();
+        if (scales == null) {
+            return;
+        }
+        long last = lastIndex(scalesName, scales, spec.batch(), spec.keyLength(), spec.kvHeads(), 1);
+        requireDisjoint(outName, out, outLast, scalesName, scales, last);
     }
 
     /**
@@ -52,6 +87,8 @@ public final class ForwardArguments {
         requireNonNull(k, "k");
         lastIndex("q", q, spec.batch(), spec.queryLength(), spec.heads(), spec.headDim());
         lastIndex("k", k, spec.batch(), spec.keyLength(), spec.kvHeads(), spec.headDim());
+        requireFloat32("q", q);
+        requireFloat32("k", k);
     }
 
     private static void requireNonNull(Object value, String name) {
@@ -61,7 +98,7 @@ public final class ForwardArguments {
     }
 
     /**
-     * The last float index the view touches for shape {@code [batch, seq, heads, dim]}, checked against
+     * The last element index the view touches for shape {@code [batch, seq, heads, dim]}, checked against
      * the segment; −1 when the shape is empty (nothing is read or written).
      */
     private static long lastIndex(String name, Tensor t, int batch, int seq, int heads, int dim) {
@@ -75,7 +112,7 @@ public final class ForwardArguments {
             throw new IllegalArgumentException(name + ": offset " + t.offset() + " and strides (batch, seq, head) = ("
                     + t.batchStride() + ", " + t.seqStride() + ", " + t.headStride() + "): expected all >= 0");
         }
-        long capacity = t.segment().byteSize() / Float.BYTES;
+        long capacity = t.segment().byteSize() / t.type().byteSize();
         long last;
         try {
             last = Math.addExact(t.offset(), Math.addExact(Math.multiplyExact(batch - 1L, t.batchStride()),
@@ -87,8 +124,8 @@ public final class ForwardArguments {
         if (last >= capacity) {
             throw new IllegalArgumentException(name + ": shape [" + batch + ", " + seq + ", " + heads + ", " + dim
                     + "] with offset " + t.offset() + " and strides (batch, seq, head) = (" + t.batchStride() + ", "
-                    + t.seqStride() + ", " + t.headStride() + ") reaches float index " + last
-                    + ": expected < " + capacity + " (the floats it holds)");
+                    + t.seqStride() + ", " + t.headStride() + ") reaches element index " + last
+                    + ": expected < " + capacity + " (the " + t.type() + " elements it holds)");
         }
         return last;
     }
@@ -133,10 +170,11 @@ public final class ForwardArguments {
         if (outLast < 0 || inLast < 0 || !sameMemory(out, in)) {
             return;
         }
-        long outStart = out.segment().address() + out.offset() * Float.BYTES;
-        long outEnd = out.segment().address() + (outLast + 1) * Float.BYTES;
-        long inStart = in.segment().address() + in.offset() * Float.BYTES;
-        long inEnd = in.segment().address() + (inLast + 1) * Float.BYTES;
+        int outBytes = out.type().byteSize(), inBytes = in.type().byteSize();
+        long outStart = out.segment().address() + out.offset() * outBytes;
+        long outEnd = out.segment().address() + (outLast + 1) * outBytes;
+        long inStart = in.segment().address() + in.offset() * inBytes;
+        long inEnd = in.segment().address() + (inLast + 1) * inBytes;
         if (outStart < inEnd && inStart < outEnd) {
             throw new IllegalArgumentException(outName + " overlaps " + inName + " (bytes [" + outStart + ", " + outEnd
                     + ") and [" + inStart + ", " + inEnd + ") of the same memory): expected separate memory");
@@ -148,15 +186,6 @@ public final class ForwardArguments {
         if (a.segment().isNative() != b.segment().isNative()) {
             return false;
         }
-        return a.segment().isNative() || heapBase(a) == heapBase(b);
-    }
-
-    /**
-     * The object behind a heap view: its {@code float[]} when the kernels read it directly (the usual
-     * case, no allocation), else what the segment reports (null for a read-only one).
-     */
-    private static Object heapBase(Tensor t) {
-        float[] array = t.array();
-        return array != null ? array : t.segment().heapBase().orElse(null);
+        return a.segment().isNative() || a.heapBase() == b.heapBase(); // outputs are writable: never null
     }
 }

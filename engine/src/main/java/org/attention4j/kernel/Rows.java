@@ -2,6 +2,7 @@ package org.attention4j.kernel;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.attention4j.ElementType;
 import org.attention4j.Tensor;
 
 /** Copies of one head row between a {@link Tensor} and a {@code float[]}, for every kernel. */
@@ -11,14 +12,17 @@ public final class Rows {
     private Rows() {}
 
     /**
-     * {@code dst[at ..] = t[b, s, h, 0 .. n)}. For {@code float[]} views arraycopy: several times cheaper
-     * than a segment copy for short rows, and it allocates nothing.
+     * {@code dst[at ..] = t[b, s, h, 0 .. n)} as float32 (other element types widened, element by element:
+     * kernels widen with {@link TileOps#widenRow}). For {@code float[]} views arraycopy: several times
+     * cheaper than a segment copy for short rows, and it allocates nothing.
      */
     public static void read(Tensor t, int b, long s, int h, float[] dst, int at, int n) {
         if (t.array() != null) {
             System.arraycopy(t.array(), t.arrayIndex(b, s, h), dst, at, n);
-        } else {
+        } else if (t.type() == ElementType.FLOAT32) {
             MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, s, h), dst, at, n);
+        } else {
+            Widening.widenRow(t.type(), t.segment(), t.byteOffset(b, s, h), Widening.rowScale(t, b, s, h), dst, at, n);
         }
     }
 
@@ -32,6 +36,9 @@ public final class Rows {
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
         float[] a = t.array();
         if (a == null) {
+            if (t.type() != ElementType.FLOAT32) {
+                return 0f; // only queries are touched, and they are float32
+            }
             for (int i = 0; i < count; i++) {
                 long at = t.byteOffset(b, first + i, h);
                 for (int d = 0; d < n; d += 16) {

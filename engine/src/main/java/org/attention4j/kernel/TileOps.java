@@ -1,5 +1,8 @@
 package org.attention4j.kernel;
 
+import java.lang.foreign.MemorySegment;
+import org.attention4j.ElementType;
+
 /**
  * The tile-level primitives of the flash driver, implemented once in plain Java
  * ({@link ScalarTileOps}) and once with the Vector API ({@code panama.PanamaTileOps}).
@@ -192,6 +195,16 @@ public interface TileOps {
     }
 
     /**
+     * {@code dst[at + d] = } element {@code d} of the row of {@code n} elements at {@code byteOffset} of
+     * {@code src}, stored as {@code type}, widened to float32 (int8 times {@code scale}): keys and values
+     * of the smaller types, row by row into the kernels' float32 blocks.
+     */
+    default void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
+                          int n) {
+        Widening.widenRow(type, src, byteOffset, scale, dst, at, n);
+    }
+
+    /**
      * Whether {@link #transposeValueBlock} reads each row as whole vectors (a register transpose), so
      * it may read a caller's rows where they lie: independent row loads overlap their misses, where a
      * gather per column waits on every row.
@@ -240,4 +253,24 @@ public interface TileOps {
      * work cannot be dropped.
      */
     float fmaChains(long iterations);
+
+    /**
+     * The yardstick of "% of the read bandwidth": the sum of {@code data[from .. to)} read once in order,
+     * on the widest vectors this implementation uses, with independent accumulators so the loads, not
+     * the additions, set the pace. Returns the sum so the reads cannot be dropped.
+     */
+    default float sumStream(float[] data, int from, int to) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            s0 += data[i];
+            s1 += data[i + 1];
+            s2 += data[i + 2];
+            s3 += data[i + 3];
+        }
+        for (; i < to; i++) {
+            s0 += data[i];
+        }
+        return s0 + s1 + s2 + s3;
+    }
 }

@@ -40,6 +40,7 @@ final class AgainstCheck {
     }
 
     int run(PrintWriter out, PrintWriter err) throws IOException {
+        options.useSameRunDefault();
         double maxRegression = options.maxRegression();
         double confidence = options.confidence();
         options.checkFiles();

@@ -10,9 +10,18 @@ import picocli.CommandLine.Option;
 
 /** The decision and report options shared by {@code gate check} and {@code gate compare}. */
 final class GateOptions {
-    @Option(names = "--max-regression", defaultValue = "10%", paramLabel = "PERCENT",
-            description = "Allowed slowdown: 10%% or 0.1. Default: ${DEFAULT-VALUE}.")
+    /** The default allowed slowdown of the stored-baseline modes (their intervals are ±10 %: docs/GATE.md). */
+    static final double STORED_MAX_REGRESSION = 0.10;
+    /** The default of {@code --against}: same-run intervals are ±0.5 % typical, so 5 % is caught (docs/GATE.md). */
+    static final double SAME_RUN_MAX_REGRESSION = 0.05;
+
+    @Option(names = "--max-regression", paramLabel = "PERCENT",
+            description = "Allowed slowdown: 10%% or 0.1. Default: 5%% with --against (same-run pairs), "
+                    + "10%% against a stored baseline.")
     String maxRegression;
+
+    /** The mode's default, used when {@code --max-regression} is not given. */
+    private double defaultMaxRegression = STORED_MAX_REGRESSION;
 
     @Option(names = "--confidence", defaultValue = "0.99",
             description = "Confidence of the interval on the ratio of medians. Default: ${DEFAULT-VALUE}.")
@@ -30,7 +39,15 @@ final class GateOptions {
     @Option(names = "--warn-only", description = "Report regressions loudly but exit 0.")
     boolean warnOnly;
 
+    /** Makes the same-run default apply when {@code --max-regression} is not given. */
+    void useSameRunDefault() {
+        defaultMaxRegression = SAME_RUN_MAX_REGRESSION;
+    }
+
     double maxRegression() {
+        if (maxRegression == null) {
+            return defaultMaxRegression;
+        }
         String t = maxRegression.trim();
         try {
             double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100

@@ -100,6 +100,9 @@ final class LayerProfile {
             throw new BadInputException("--value-head-dim " + first.valueHeadDim() + ": not with --layer (the block's V "
                     + "projection has the head size of Q and K, --head-dim " + first.headDim() + ")");
         }
+        if (!plan.kvTypes().equals(java.util.List.of(org.attention4j.ElementType.FLOAT32))) {
+            throw new BadInputException("--kv-dtype: not with --layer (the block computes its K and V in float32)");
+        }
         if (plan.bhsd() || plan.offheap()) {
             throw new BadInputException("--layout bhsd / --offheap: not with --layer (the block's buffers are "
                     + "row-major float[], BSHD by construction)");

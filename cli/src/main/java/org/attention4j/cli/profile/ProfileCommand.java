@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
+import org.attention4j.ElementType;
 import org.attention4j.Kernel;
 import org.attention4j.cli.BadInputException;
 import org.attention4j.cli.Calibration;
@@ -107,6 +108,11 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "Tensor layout. Default: ${DEFAULT-VALUE}.")
     String layout;
 
+    @Option(names = "--kv-dtype", split = ",", paramLabel = "TYPE", defaultValue = "fp32",
+            description = "Storage of K and V: fp32, bf16, fp16, int8 (a list measures each; converted once from "
+                    + "the float32 inputs, outside the timing). Default: ${DEFAULT-VALUE}.")
+    List<String> kvDtypes;
+
     @Option(names = "--offheap", description = "Tensors in off-heap MemorySegments instead of float[].")
     boolean offheap;
 
@@ -176,6 +182,11 @@ public final class ProfileCommand implements Callable<Integer> {
                 : "1 and " + plan.maxThreads() + " threads") + " ...");
         Calibration calibration = Calibration.measure(Kernel.AUTO, plan.maxThreads());
         progress.message("FMA peak: " + calibration.describe());
+        if (plan.memoryBound()) {
+            progress.message("measuring the read bandwidth (a 256 MiB stream) ...");
+            calibration = calibration.withReadBandwidth();
+            progress.message("read bandwidth: " + calibration.describeReadBandwidth());
+        }
         ProfileRunner runner = new ProfileRunner(plan, calibration, progress, interruption::requested);
         List<ProfileRow> rows = runner.run();
         progress.end();
@@ -254,10 +265,44 @@ public final class ProfileCommand implements Callable<Integer> {
             specs.add(spec);
             masks.add(variants.mask(spec));
         }
+        List<ElementType> kvTypes = new ArrayList<>();
+        for (String t : kvDtypes) {
+            ElementType type = kvType(t.trim());
+            if (kvTypes.contains(type)) {
+                throw new BadInputException("--kv-dtype " + String.join(",", kvDtypes) + ": " + t.trim()
+                        + " is listed twice");
+            }
+            kvTypes.add(type);
+        }
+        if (offheap && !kvTypes.equals(List.of(ElementType.FLOAT32))) {
+            throw new BadInputException("--kv-dtype " + String.join(",", kvDtypes) + " with --offheap: converted K/V "
+                    + "are Java arrays; drop --offheap or measure fp32 only");
+        }
         ProfilePlan plan = new ProfilePlan(specs, masks, choices, threadCounts, warmup, iterations, minTime, seed,
-                layout.equalsIgnoreCase("bhsd"), offheap, naiveLimit);
+                layout.equalsIgnoreCase("bhsd"), offheap, naiveLimit, kvTypes);
         plan.requireHeapForTensors();
         return plan;
+    }
+
+    /** The names {@code --kv-dtype} takes: fp32, bf16, fp16, int8 (and float32, bfloat16, float16). */
+    static ElementType kvType(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "fp32", "float32", "f32" -> ElementType.FLOAT32;
+            case "bf16", "bfloat16" -> ElementType.BFLOAT16;
+            case "fp16", "float16", "f16" -> ElementType.FLOAT16;
+            case "int8", "i8" -> ElementType.INT8;
+            default -> throw new BadInputException("--kv-dtype " + name + ": expected fp32, bf16, fp16 or int8");
+        };
+    }
+
+    /** The short name of a K/V storage type, as {@code --kv-dtype} takes it. */
+    static String kvName(ElementType type) {
+        return switch (type) {
+            case FLOAT32 -> "fp32";
+            case BFLOAT16 -> "bf16";
+            case FLOAT16 -> "fp16";
+            case INT8 -> "int8";
+        };
     }
 
     private static KernelChoice kernelChoice(String name) {
@@ -304,6 +349,7 @@ public final class ProfileCommand implements Callable<Integer> {
         m.put("seed", seed);
         m.put("layout", layout.toLowerCase(Locale.ROOT));
         m.put("offheap", offheap);
+        m.put("kvDtypes", kvDtypes);
         m.put("naiveMaxMemoryBytes", ByteSizes.parse("--naive-max-mem", naiveMaxMemory));
         m.put("shape", "batch " + batch + ", heads " + heads + "/" + (kvHeads == null ? heads : kvHeads) + ", D "
                 + headDim + (valueHeadDim == null || valueHeadDim == headDim ? "" : ", Dv " + valueHeadDim)

@@ -3,14 +3,28 @@ package org.attention4j.cli.profile;
 import java.util.List;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
+import org.attention4j.ElementType;
 import org.attention4j.cli.BadInputException;
 
-/** What a profile run will measure: shapes × kernels × thread counts, and how. Validated up front. */
+/**
+ * What a profile run will measure: shapes × K/V storage types × kernels × thread counts, and how.
+ * Validated up front.
+ */
 record ProfilePlan(List<AttentionSpec> specs, List<AttentionMask> masks, List<KernelChoice> kernels, List<Integer> threads, int warmup,
-                   int iterations, double minTime, long seed, boolean bhsd, boolean offheap, long naiveMaxBytes) {
+                   int iterations, double minTime, long seed, boolean bhsd, boolean offheap, long naiveMaxBytes,
+                   List<ElementType> kvTypes) {
 
     int rowCount() {
-        return specs.size() * kernels.size() * threads.size();
+        return specs.size() * kvTypes.size() * kernels.size() * threads.size();
+    }
+
+    /**
+     * Whether the rows are memory-bound enough that the read bandwidth is their yardstick: K/V of a
+     * smaller type, or few queries against their keys (decode: each K/V byte feeds 2 FLOPs per query row).
+     */
+    boolean memoryBound() {
+        return !kvTypes.equals(List.of(ElementType.FLOAT32))
+                || specs.stream().allMatch(s -> s.queryLength() <= 16 && s.queryLength() < s.keyLength());
     }
 
     int maxThreads() {
@@ -21,7 +35,7 @@ record ProfilePlan(List<AttentionSpec> specs, List<AttentionMask> masks, List<Ke
     double totalWork() {
         double work = 0;
         for (AttentionSpec s : specs) {
-            work += s.flops() * kernels.size() * threads.size(); // without the masks: an estimate is enough
+            work += s.flops() * kvTypes.size() * kernels.size() * threads.size(); // without masks: an estimate
         }
         return work;
     }

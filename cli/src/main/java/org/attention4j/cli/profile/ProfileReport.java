@@ -49,6 +49,29 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
             new Column("naive n×n", r -> bytes(r.naiveMatrixBytes()), r -> String.valueOf(r.naiveMatrixBytes())),
             new Column("note", r -> r.note(), r -> r.note()));
 
+    /** Memory-bound runs (read bandwidth measured): K/V storage, K/V bytes per call, GB/s and % of the bandwidth. */
+    private static final List<Column> BANDWIDTH_COLUMNS = List.of(
+            new Column("K/V", r -> ProfileCommand.kvName(r.kvType()), r -> ProfileCommand.kvName(r.kvType())),
+            new Column("K/V read", r -> bytes(r.kvBytes()), r -> String.valueOf(r.kvBytes())),
+            new Column("GB/s", r -> r.measured() ? fmt("%.1f", r.kvGbPerSecond()) : "-",
+                    r -> r.measured() ? String.valueOf(r.kvGbPerSecond()) : ""),
+            new Column("% BW", r -> r.measured() ? fmt("%.0f%%", r.percentOfReadBandwidth()) : "-",
+                    r -> r.measured() ? String.valueOf(r.percentOfReadBandwidth()) : ""));
+
+    /** The columns of this report: the bandwidth ones after "% peak" when the read bandwidth was measured. */
+    private List<Column> columns() {
+        if (!calibration.hasReadBandwidth()) {
+            return COLUMNS;
+        }
+        List<Column> columns = new ArrayList<>(COLUMNS);
+        int at = 0;
+        while (!columns.get(at).header().equals("% peak")) {
+            at++;
+        }
+        columns.addAll(at + 1, BANDWIDTH_COLUMNS);
+        return columns;
+    }
+
     public String render(Format format) {
         return switch (format) {
             case TABLE -> table();
@@ -64,6 +87,9 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
         lines.add("machine: " + machine.cpuModel() + ", " + machine.cores() + " cores, " + machine.jdk() + ", GC "
                 + machine.gc() + ", kernel " + machine.provider());
         lines.add("FMA peak (same run): " + calibration.describe());
+        if (calibration.hasReadBandwidth()) {
+            lines.add("read bandwidth (same run, a 256 MiB stream): " + calibration.describeReadBandwidth());
+        }
         Object shape = options.get("shape");
         if (shape != null) {
             lines.add("shape: " + shape);
@@ -85,12 +111,13 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
     }
 
     private String table() {
+        List<Column> columns = columns();
         List<String[]> cells = new ArrayList<>();
-        cells.add(COLUMNS.stream().map(Column::header).toArray(String[]::new));
+        cells.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (ProfileRow r : rows) {
-            cells.add(COLUMNS.stream().map(c -> c.human().apply(r)).toArray(String[]::new));
+            cells.add(columns.stream().map(c -> c.human().apply(r)).toArray(String[]::new));
         }
-        int[] width = new int[COLUMNS.size()];
+        int[] width = new int[columns.size()];
         for (String[] row : cells) {
             for (int c = 0; c < row.length; c++) {
                 width[c] = Math.max(width[c], row[c].length());
@@ -117,10 +144,11 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
         StringBuilder sb = new StringBuilder();
         headerLines().forEach(l -> sb.append(l).append("  \n"));
         sb.append('\n');
-        sb.append("| ").append(String.join(" | ", COLUMNS.stream().map(Column::header).toList())).append(" |\n");
-        sb.append("|").append("---|".repeat(COLUMNS.size())).append('\n');
+        List<Column> columns = columns();
+        sb.append("| ").append(String.join(" | ", columns.stream().map(Column::header).toList())).append(" |\n");
+        sb.append("|").append("---|".repeat(columns.size())).append('\n');
         for (ProfileRow r : rows) {
-            sb.append("| ").append(String.join(" | ", COLUMNS.stream()
+            sb.append("| ").append(String.join(" | ", columns.stream()
                     .map(c -> c.human().apply(r).replace("|", "\\|")).toList())).append(" |\n");
         }
         sb.append('\n');
@@ -133,7 +161,8 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
         List<String> header = new ArrayList<>(List.of("seq", "queryLength", "batch", "heads", "kvHeads", "headDim",
                 "valueHeadDim", "causal", "layout", "kernel", "implementation", "threads", "status", "iterations",
                 "minMs", "p50Ms", "p90Ms", "p99Ms", "maxMs", "gflops", "percentOfPeak", "tokensPerSecond",
-                "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes", "naiveMatrixBytes", "note"));
+                "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes", "naiveMatrixBytes", "note",
+                "kvDtype", "kvBytesPerCall", "kvGBs", "percentOfReadBandwidth"));
         sb.append(String.join(",", header)).append('\n');
         for (ProfileRow r : rows) {
             List<String> v = List.of(String.valueOf(r.spec().keyLength()), String.valueOf(r.spec().queryLength()),
@@ -146,7 +175,10 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
                     r.measured() ? String.valueOf(r.gflops()) : "", r.measured() ? String.valueOf(r.percentOfPeak()) : "",
                     r.measured() ? String.valueOf(r.tokensPerSecond()) : "", String.valueOf(r.allocatedBytesPerCall()),
                     String.valueOf(r.workingBytes()), String.valueOf(r.tensorBytes()), String.valueOf(r.peakRssBytes()),
-                    String.valueOf(r.naiveMatrixBytes()), csvQuote(r.note()));
+                    String.valueOf(r.naiveMatrixBytes()), csvQuote(r.note()), ProfileCommand.kvName(r.kvType()),
+                    String.valueOf(r.kvBytes()), r.measured() ? String.valueOf(r.kvGbPerSecond()) : "",
+                    r.measured() && !Double.isNaN(r.percentOfReadBandwidth())
+                            ? String.valueOf(r.percentOfReadBandwidth()) : "");
             sb.append(String.join(",", v)).append('\n');
         }
         return sb.toString();

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
+import org.attention4j.ElementType;
+import org.attention4j.Tensor;
 import org.attention4j.bench.NaiveAttention;
+import org.attention4j.kernel.Widening;
 import org.attention4j.cli.Calibration;
 
 /**
@@ -63,35 +66,47 @@ final class ProfileRunner {
         }
         long pairs = spec.visiblePairs(mask);
         try (ProfileInputs inputs = new ProfileInputs(spec, plan.bhsd(), plan.offheap(), plan.seed())) {
-            for (KernelChoice kernel : plan.kernels()) {
-                for (int threads : plan.threads()) {
-                    if (stop.getAsBoolean()) {
-                        return;
+            for (ElementType kvType : plan.kvTypes()) {
+                Tensor k = inputs.k, v = inputs.v;
+                if (kvType != ElementType.FLOAT32) { // once per type, outside the timing
+                    k = Widening.convert("k", inputs.k, spec.batch(), spec.keyLength(), spec.kvHeads(), spec.headDim(),
+                            kvType, plan.bhsd());
+                    v = Widening.convert("v", inputs.v, spec.batch(), spec.keyLength(), spec.kvHeads(),
+                            spec.valueHeadDim(), kvType, plan.bhsd());
+                }
+                for (KernelChoice kernel : plan.kernels()) {
+                    for (int threads : plan.threads()) {
+                        if (stop.getAsBoolean()) {
+                            return;
+                        }
+                        progress.starting("seq " + spec.keyLength() + ", " + ProfileCommand.kvName(kvType) + " K/V, "
+                                + kernel.label() + ", " + threads + (threads == 1 ? " thread" : " threads"));
+                        rows.add(measure(inputs, k, v, kvType, mask, pairs, kernel, threads));
+                        progress.finished(spec.flops());
                     }
-                    progress.starting("seq " + spec.keyLength() + ", " + kernel.label() + ", " + threads
-                            + (threads == 1 ? " thread" : " threads"));
-                    rows.add(measure(inputs, mask, pairs, kernel, threads));
-                    progress.finished(spec.flops());
                 }
             }
         }
     }
 
-    private ProfileRow measure(ProfileInputs in, AttentionMask mask, long pairs, KernelChoice kernel, int threads) {
+    private ProfileRow measure(ProfileInputs in, Tensor k, Tensor v, ElementType kvType, AttentionMask mask, long pairs,
+                               KernelChoice kernel, int threads) {
         AttentionSpec spec = in.spec;
+        long kvBytes = ProfileRow.kvBytes(spec, kvType);
         String key = kernel.label() + "/" + threads;
         boolean firstUse = !runners.containsKey(key);
-        KernelChoice.Runner runner = runners.computeIfAbsent(key, k -> kernel.open(threads));
+        KernelChoice.Runner runner = runners.computeIfAbsent(key, unused -> kernel.open(threads));
         long working = runner.workingBytes(spec);
         long tensors = ProfileInputs.tensorBytes(spec);
         long naiveMatrix = NaiveAttention.scoreMatrixBytes(spec) * spec.batch() * spec.heads();
         String layout = plan.bhsd() ? "bhsd" : "bshd";
         if (kernel == KernelChoice.NAIVE) {
-            String reason = plan.naiveSkipReason(spec, mask, working);
+            String reason = kvType != ElementType.FLOAT32 ? "skipped: the naive peer is the float32 yardstick"
+                    : plan.naiveSkipReason(spec, mask, working);
             if (reason != null) {
                 return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
                         ProfileRow.SKIPPED, reason, 0, 0, null, 0, 0, 0, -1, working, tensors, -1, false, naiveMatrix,
-                        pairs);
+                        pairs, kvType, kvBytes, Double.NaN, Double.NaN);
             }
         }
         boolean warmedSmall = firstUse && warmUpOnSmallShape(runner, spec);
@@ -100,7 +115,7 @@ final class ProfileRunner {
         ProcessMemory.collectAndReturnHeap();
         boolean reset = ProcessMemory.resetPeakRss();
         peakRssResettable &= reset;
-        Measurement.Result r = Measurement.run(() -> runner.forward(spec, mask, in.q, in.k, in.v, in.out), plan.warmup(),
+        Measurement.Result r = Measurement.run(() -> runner.forward(spec, mask, in.q, k, v, in.out), plan.warmup(),
                 firstUse && !warmedSmall ? FIRST_USE_WARMUP_NANOS : 0, plan.iterations(), plan.minTime(), stop);
         String note = !warmedSmall || plan.warmup() > 0 ? r.note()
                 : r.note().isEmpty() ? COLD_NOTE : COLD_NOTE + "; " + r.note();
@@ -109,9 +124,12 @@ final class ProfileRunner {
         double gflops = ProfileRow.flopsPerCall(spec, pairs) / seconds / 1e9; // useful pairs only
         double percent = 100 * gflops / calibration.peakFor(threads);
         double tokens = (double) spec.batch() * spec.queryLength() / seconds;
+        double kvGbs = kvBytes / seconds / 1e9;
+        double percentOfRead = 100 * kvGbs / calibration.readBandwidthFor(threads); // NaN when not measured
         return new ProfileRow(spec, layout, plan.offheap(), kernel.label(), runner.implementation(), threads,
                 ProfileRow.OK, note, r.warmup(), r.count(), latency, gflops, percent, tokens,
-                r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix, pairs);
+                r.allocatedBytesPerCall(), working, tensors, ProcessMemory.peakRssBytes(), reset, naiveMatrix, pairs,
+                kvType, kvBytes, kvGbs, percentOfRead);
     }
 
     /**

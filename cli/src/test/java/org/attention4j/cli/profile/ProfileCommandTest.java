@@ -53,7 +53,7 @@ class ProfileCommandTest {
                 "headDim", "valueHeadDim", "causal", "windowLeft", "windowRight", "layout", "offheap", "kernel", "implementation", "threads", "status", "note",
                 "warmup", "iterations", "latencyMs", "gflops", "percentOfPeak", "tokensPerSecond", "usefulPairs",
                 "flopsPerCall", "softcap", "alibi", "blockSparseDensity", "allocatedBytesPerCall", "workingBytes", "tensorBytes", "peakRssBytes",
-                "peakRssReset", "naiveMatrixBytes"));
+                "peakRssReset", "naiveMatrixBytes", "kvDtype", "kvBytesPerCall", "kvGBs", "percentOfReadBandwidth"));
         for (JsonNode row : rows) {
             Set<String> fields = new TreeSet<>();
             row.fieldNames().forEachRemaining(fields::add);
@@ -105,6 +105,37 @@ class ProfileCommandTest {
         assertTrue(table.out().contains("shape: batch 1, heads 1/1, D 4, Dv 6,"), table.out());
         CliRun same = profile("--seq", "8", "--heads", "1", "--head-dim", "4", "--threads", "1");
         assertFalse(same.out().contains("Dv"), "Dv only when it differs from D:\n" + same.out());
+    }
+
+    @Test
+    void decodeRowsOfEveryKvTypeReportTheirBytesAndTheSameRunBandwidth() throws IOException {
+        CliRun run = profile("--seq", "600", "--q-len", "1", "--heads", "4", "--kv-heads", "2", "--head-dim", "16",
+                "--kv-dtype", "fp32,bf16,fp16,int8", "--kernel", "flash,naive", "--threads", "1", "--layout", "bhsd",
+                "--format", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertTrue(root.get("calibration").get("readGBs1Thread").asDouble() > 0, root.get("calibration").toString());
+        JsonNode rows = root.get("rows");
+        assertEquals(8, rows.size());
+        String[] types = {"fp32", "bf16", "fp16", "int8"};
+        long[] bytes = {600L * 2 * 32 * 4, 600L * 2 * 32 * 2, 600L * 2 * 32 * 2, 600L * 2 * 32 + 600L * 2 * 8};
+        for (int t = 0; t < 4; t++) {
+            JsonNode flash = rows.get(2 * t), naive = rows.get(2 * t + 1);
+            assertEquals(types[t], flash.get("kvDtype").asText());
+            assertEquals("ok", flash.get("status").asText(), flash.toString());
+            assertEquals(bytes[t], flash.get("kvBytesPerCall").asLong(), types[t]);
+            assertEquals(flash.get("kvBytesPerCall").asDouble() / flash.get("latencyMs").get("p50").asDouble() / 1e6,
+                    flash.get("kvGBs").asDouble(), 1e-9 * flash.get("kvGBs").asDouble());
+            assertTrue(flash.get("percentOfReadBandwidth").asDouble() > 0, flash.toString());
+            assertEquals(t == 0 ? "ok" : "skipped", naive.get("status").asText(), naive.toString());
+        }
+        CliRun table = profile("--seq", "300", "--q-len", "1", "--heads", "2", "--head-dim", "8", "--kv-dtype", "bf16",
+                "--threads", "1");
+        assertEquals(0, table.exitCode(), table.toString());
+        assertTrue(table.out().contains("read bandwidth (same run, a 256 MiB stream): "), table.out());
+        assertTrue(table.out().contains("% BW"), table.out());
+        CliRun prefill = profile("--seq", "64", "--heads", "1", "--head-dim", "8", "--threads", "1");
+        assertFalse(prefill.out().contains("% BW"), "bandwidth columns only for memory-bound runs:\n" + prefill.out());
     }
 
     @Test
@@ -180,7 +211,11 @@ class ProfileCommandTest {
             {"--layer", "--value-head-dim", "48", "--value-head-dim 48: not with --layer"},
             {"--iterations", "0", "--iterations 0"},
             {"--window", "5", "--window 5: expected LEFT,RIGHT"},
-            {"--causal", "--window", "5,3", "window right = 3 with causal"}};
+            {"--causal", "--window", "5,3", "window right = 3 with causal"},
+            {"--kv-dtype", "fp8", "--kv-dtype fp8: expected fp32, bf16, fp16 or int8"},
+            {"--kv-dtype", "bf16,bf16", "bf16 is listed twice"},
+            {"--kv-dtype", "int8", "--offheap", "converted K/V are Java arrays"},
+            {"--layer", "--kv-dtype", "bf16", "--kv-dtype: not with --layer"}};
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOf(c, c.length + 1); // the options, then --output FILE
             args[c.length - 1] = "--output";

@@ -3,6 +3,7 @@ package org.attention4j.layer.linear;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.attention4j.Tensor;
+import org.attention4j.kernel.Rows;
 
 /**
  * Copies rows of one (batch, head) slice of a strided {@link Tensor} to and from dense row-major
@@ -15,10 +16,10 @@ final class HeadRows {
 
     private HeadRows() {}
 
-    /** {@code dst[r·dim + d] = t(b, first + r, h, d)} for {@code r < count}. */
+    /** {@code dst[r·dim + d] = t(b, first + r, h, d)} for {@code r < count} (keys and values of any type widened). */
     static void read(Tensor t, int b, int h, int first, int count, int dim, float[] dst) {
         for (int r = 0; r < count; r++) {
-            MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, first + r, h), dst, r * dim, dim);
+            Rows.read(t, b, first + r, h, dst, r * dim, dim);
         }
     }
 
@@ -26,7 +27,7 @@ final class HeadRows {
     static void readTransposed(Tensor t, int b, int h, int first, int count, int dim, float[] row, float[] dst,
                                int ld) {
         for (int r = 0; r < count; r++) {
-            MemorySegment.copy(t.segment(), FLOAT, t.byteOffset(b, first + r, h), row, 0, dim);
+            Rows.read(t, b, first + r, h, row, 0, dim);
             for (int d = 0; d < dim; d++) {
                 dst[d * ld + r] = row[d];
             }
