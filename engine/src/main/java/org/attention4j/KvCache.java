@@ -252,36 +252,48 @@ public final class KvCache {
         private Builder() {}
 
         /**
-         * @param batch sequences decoded together, at least 1 (default 1)
+         * Sequences decoded together, all at the same position.
+         *
+         * @param batch at least 1 (default 1)
          * @return this builder
          */
         public Builder batch(int batch) { this.batch = batch; return this; }
 
         /**
-         * @param kvHeads key/value heads, at least 1
+         * Key/value heads of the layer.
+         *
+         * @param kvHeads at least 1
          * @return this builder
          */
         public Builder kvHeads(int kvHeads) { this.kvHeads = kvHeads; return this; }
 
         /**
-         * @param headDim key head size, 1..256
+         * Key head size.
+         *
+         * @param headDim 1..256
          * @return this builder
          */
         public Builder headDim(int headDim) { this.headDim = headDim; return this; }
 
         /**
-         * @param valueHeadDim value head size, 1..256 (default: the key head size)
+         * Value head size.
+         *
+         * @param valueHeadDim 1..256 (default: the key head size)
          * @return this builder
          */
         public Builder valueHeadDim(int valueHeadDim) { this.valueHeadDim = valueHeadDim; return this; }
 
         /**
-         * @param capacity positions, at least 1
+         * Positions the cache holds at most, preallocated.
+         *
+         * @param capacity at least 1
          * @return this builder
          */
         public Builder capacity(int capacity) { this.capacity = capacity; return this; }
 
         /**
+         * How keys and values are stored.
+         *
          * @param type the storage type (default float32)
          * @return this builder
          */
@@ -297,6 +309,8 @@ public final class KvCache {
         public Builder arena(Arena arena) { this.arena = arena; return this; }
 
         /**
+         * Allocates the cache.
+         *
          * @return the cache, zero-filled, length 0
          * @throws IllegalArgumentException naming the first value out of range
          */

@@ -1,5 +1,7 @@
 package org.attention4j.layer;
 
+import org.attention4j.KvCache;
+
 /**
  * Validation of a {@link MultiHeadAttention#forward} call, all of it before anything is written: each
  * rule throws an {@link IllegalArgumentException} naming the argument, its value and what was
@@ -35,6 +37,41 @@ final class LayerArguments {
         position("queryPosition", queryPosition, queryLength, limit);
         position("keyPosition", keyPosition, keyLength, limit);
         // The kernel's own rules run when the layer builds the spec of a new shape, also before any write.
+    }
+
+    /**
+     * A call against a {@link KvCache}: the rows as {@link #check} does, then the cache's shape against the
+     * layer's weights and the call's batch, its free capacity, and the positions {@code cache.length() ..}
+     * against the positional encoding's table.
+     */
+    static void checkCache(MultiHeadAttention layer, int batch, float[] x, int length, float[] y, KvCache cache) {
+        if (cache == null) {
+            throw new IllegalArgumentException("cache = null: expected a KvCache of the layer's shape (newCache)");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch = " + batch + ": expected >= 1");
+        }
+        nonNegative("length", length);
+        int d = layer.dModel();
+        rows("x", x, batch, length, "length", d);
+        rows("y", y, batch, length, "length", d);
+        MultiHeadAttentionWeights w = layer.weights();
+        if (cache.kvHeads() != w.kvHeads() || cache.headDim() != w.headDim()
+                || cache.valueHeadDim() != w.valueHeadDim()) {
+            throw new IllegalArgumentException("cache: kvHeads " + cache.kvHeads() + ", headDim " + cache.headDim()
+                    + ", valueHeadDim " + cache.valueHeadDim() + ": expected the weights' " + w.kvHeads() + ", "
+                    + w.headDim() + ", " + w.valueHeadDim() + " (newCache builds one)");
+        }
+        if (cache.batch() != batch) {
+            throw new IllegalArgumentException("cache: batch " + cache.batch() + ": expected the call's batch = " + batch);
+        }
+        if (length > cache.capacity() - cache.length()) {
+            throw new IllegalArgumentException("cache: length " + cache.length() + " + " + length + " new positions > "
+                    + "capacity " + cache.capacity() + ": expected a larger cache, or clear() or truncate() it first");
+        }
+        PositionalEncoding positions = layer.positionalEncoding();
+        position("cache.length()", cache.length(), length, positions == null ? Long.MAX_VALUE
+                : positions.positionLimit());
     }
 
     /** The cumulative offsets of a packed batch: from 0, non-decreasing, each sequence within the position limit. */

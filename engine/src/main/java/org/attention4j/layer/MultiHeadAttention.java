@@ -4,6 +4,8 @@ import java.util.function.Consumer;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
+import org.attention4j.ElementType;
+import org.attention4j.KvCache;
 import org.attention4j.Tensor;
 
 /**
@@ -37,6 +39,11 @@ import org.attention4j.Tensor;
  * the keys at {@code keyPosition + j} (each batch item restarts there). Self-attention uses one offset
  * for both, so a sequence continued in chunks keeps its positions.
  *
+ * <p>Incremental decoding (a causal layer): {@link #forward(int, float[], int, float[], KvCache)} projects
+ * only the new tokens, appends their keys and values to a {@link KvCache} ({@link #newCache}) and attends
+ * their queries to every position the cache holds; a prompt is one call (prefill), then each generated
+ * token one call of length 1 (decode), equal to running the whole sequence again each step.
+ *
  * <p>The layer packs W_QKV and W_O once for its {@link Gemm} ({@link Gemm#pack}), so self-attention calls
  * skip packing them: that copy holds as many floats as the weights.
  *
@@ -44,7 +51,8 @@ import org.attention4j.Tensor;
  * {@link #scratchBytes}) are pooled per concurrent call, and the attention spec and tensor views of the
  * last shape are kept with them. Every argument is checked before anything is written: a bad one throws
  * {@link IllegalArgumentException} naming it, its value and what was expected. {@code y} may be the
- * same array as {@code x} (every read of X ends before Y is written).
+ * same array as {@code x} (every read of X ends before Y is written). A {@link KvCache} is one sequence's
+ * state and not thread-safe: calls with different caches may run at once, calls with the same one may not.
  *
  * @since 0.1
  */
@@ -59,6 +67,8 @@ public final class MultiHeadAttention implements AutoCloseable {
     /** W_QKV and W_O packed once for the Gemm (self-attention skips packing them in every call). */
     private final Gemm.PackedMatrix packedQkv, packedOutput;
     private final LayerBuffers.Pool pool = new LayerBuffers.Pool();
+    /** Why the kernel options rule out a {@link KvCache}, or null when they allow one. */
+    private final String cacheRefusal;
 
     private MultiHeadAttention(Builder b) {
         this.weights = b.weights;
@@ -73,7 +83,8 @@ public final class MultiHeadAttention implements AutoCloseable {
             throw new IllegalArgumentException("rope headDim = " + rope.headDim() + ": expected the weights' headDim = "
                     + weights.headDim());
         }
-        attentionSpec(1, 1, 1); // kernel options that contradict each other fail here, not at the first call
+        // Kernel options that contradict each other fail here, not at the first call.
+        this.cacheRefusal = cacheRefusal(attentionSpec(1, 1, 1));
         this.ownsEngine = b.engine == null;
         this.ownsGemm = b.gemm == null;
         this.engine = ownsEngine ? AttentionEngine.create(b.threads) : b.engine;
@@ -186,6 +197,107 @@ public final class MultiHeadAttention implements AutoCloseable {
             multiplyPlusBias(total, buffers.attended, packedOutput, weights.outputBiasVector(), y);
         } finally {
             pool.release(buffers);
+        }
+    }
+
+    /**
+     * {@return an empty cache for this layer's keys and values}, in Java arrays: {@code kvHeads},
+     * {@code headDim} and {@code valueHeadDim} from the weights. (A cache built with
+     * {@link KvCache#builder()} of that shape, e.g. in native memory, works as well.)
+     *
+     * @param batch sequences decoded together, at least 1
+     * @param capacity positions it holds at most (prompt and generated tokens), at least 1
+     * @param type how keys and values are stored: {@link ElementType#FLOAT32} keeps them exact
+     * @throws IllegalStateException when the layer cannot run against a cache (not causal, or a
+     *         block-sparse layout)
+     * @throws IllegalArgumentException when {@code batch} or {@code capacity} is below 1 or the cache would
+     *         not fit Java arrays
+     */
+    public KvCache newCache(int batch, int capacity, ElementType type) {
+        requireCacheable();
+        return KvCache.builder().batch(batch).kvHeads(weights.kvHeads()).headDim(weights.headDim())
+                .valueHeadDim(weights.valueHeadDim()).capacity(capacity).type(type).build();
+    }
+
+    /**
+     * Self-attention of {@code length} new tokens per sequence against a {@link KvCache}: the prefill of a
+     * prompt, or a decode step ({@code length = 1}). The new rows {@code x [batch, length, dModel]} are at
+     * positions {@code p = cache.length() .. p + length − 1} (for the positional encoding and RoPE); their
+     * keys and values are appended to the cache (rotated, converted to its type), then their queries attend
+     * to all {@code p + length} positions of it under the layer's causal mask (bottom-right aligned: new
+     * token {@code i} sees the cache and new tokens up to itself) and window, and {@code y} gets their
+     * output. With a float32 cache, a sequence fed in any split equals one
+     * {@link #forward(int, float[], int, float[], long) forward} over the whole of it, to float32 rounding.
+     *
+     * <p>Every sequence of the batch is at the same position. A decode step allocates nothing once the
+     * layer is warm and the cache has held that length before (the cache keeps one spec per length); a
+     * call of more than one token builds its spec. Either the call completes or the cache keeps its length.
+     *
+     * @param batch sequences: the cache's batch
+     * @param x the new rows, {@code [batch, length, dModel]}
+     * @param length new tokens per sequence ({@code 0}: nothing is appended or written)
+     * @param y the output rows {@code [batch, length, dModel]}, written; may be {@code x}
+     * @param cache the keys and values of the earlier positions, appended to
+     * @throws IllegalStateException when the layer cannot run against a cache: not causal (without the
+     *         causal mask a token sees later ones, so no prefix of a sequence is final), or a block-sparse
+     *         layout (its blocks count queries from each call's first row)
+     * @throws IllegalArgumentException naming the first argument that does not fit: the cache's shape is
+     *         not the weights' or its batch not {@code batch}, it has no room for {@code length} positions,
+     *         a position reaches past the positional encoding's table, an array is too short, or a key or
+     *         value cannot be stored in the cache's type (float16 beyond ±65504, int8 of a non-finite value);
+     *         nothing is written to {@code y} and the cache keeps its length
+     */
+    public void forward(int batch, float[] x, int length, float[] y, KvCache cache) {
+        requireCacheable();
+        LayerArguments.checkCache(this, batch, x, length, y, cache);
+        if (length == 0) {
+            return;
+        }
+        long position = cache.length();
+        LayerBuffers buffers = pool.acquire();
+        try {
+            prepare(buffers, true, batch, length, length); // the new tokens' Q, K, V as self-attention's
+            float[] rows = withPositions(x, batch, length, position, buffers, true);
+            project(buffers, true, batch, rows, length, rows, length);
+            if (rope != null) {
+                rotate(buffers, batch, length, position, length, position);
+            }
+            cache.append(buffers.k, buffers.v, length);
+            boolean done = false;
+            try {
+                // Decode steps take the cache's spec of each length, built once. A longer call builds its own:
+                // the cache keeps the specs of one base, and a prefill's would evict the decode steps'.
+                AttentionSpec spec = length == 1 ? cache.spec(buffers.spec)
+                        : buffers.spec.toBuilder().keyLength(cache.length()).build();
+                engine.forward(spec, buffers.q, cache.keys(), cache.values(), buffers.out, null, null, Long.MAX_VALUE);
+                multiplyPlusBias(batch * length, buffers.attended, packedOutput, weights.outputBiasVector(), y);
+                done = true;
+            } finally {
+                if (!done) {
+                    cache.truncate((int) position);
+                }
+            }
+        } finally {
+            pool.release(buffers);
+        }
+    }
+
+    /** Null when a spec with these options can be continued token by token, else why not. */
+    private static String cacheRefusal(AttentionSpec options) {
+        if (!options.causal()) {
+            return "a KvCache needs a causal layer (build it with causal(true)): without the causal mask a token "
+                    + "attends to later ones, so a sequence cannot be computed token by token";
+        }
+        if (options.blockSparse() != null) {
+            return "a KvCache cannot run a block-sparse layout: its blocks count queries from the first row of "
+                    + "each call, so a token computed alone would see other keys than in the whole sequence";
+        }
+        return null;
+    }
+
+    private void requireCacheable() {
+        if (cacheRefusal != null) {
+            throw new IllegalStateException(cacheRefusal);
         }
     }
 

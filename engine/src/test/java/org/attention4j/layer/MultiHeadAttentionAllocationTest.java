@@ -47,7 +47,7 @@ class MultiHeadAttentionAllocationTest {
      * are not scalar-replaced and allocate, and on a loaded machine (a full build beside us) that took
      * longer than 20 windows. A real per-call allocation shows in every window.
      */
-    private static long bytesPerCall(Runnable call) {
+    static long bytesPerCall(Runnable call) {
         for (int i = 0; i < 2_000; i++) {
             call.run();
         }
