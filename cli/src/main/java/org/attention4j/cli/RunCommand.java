@@ -6,17 +6,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
+import org.attention4j.ElementType;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
 import org.attention4j.cli.io.AttentionInputs;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
-import org.attention4j.cli.io.SafeTensors;
+import org.attention4j.cli.io.QkvFiles;
+import org.attention4j.cli.io.TypedArray;
 import org.attention4j.reference.ReferenceAttention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
         description = {"Compute attention on your tensors: Q, K, V from .npy files (or one safetensors file holding "
                 + "q, k, v), 4-D in the chosen layout; write O (and the log-sum-exp) as float32 .npy, or compare "
-                + "with an expected output.",
+                + "with an expected output. K and V in float16, bfloat16 or int8 are computed on as they are.",
             "Example: attention4j run --q q.npy --k k.npy --v v.npy --causal --out o.npy"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
@@ -45,8 +46,15 @@ public final class RunCommand implements Callable<Integer> {
     Path vFile;
 
     @Option(names = "--input", paramLabel = "FILE.safetensors",
-            description = "One safetensors file with tensors q, k and v (F32, F64, F16 or BF16), instead of --q/--k/--v.")
+            description = "One safetensors file with tensors q, k and v, instead of --q/--k/--v: F32, F64, F16 or "
+                    + "BF16; k and v may also be I8 with k_scale/v_scale (one F32 scale per row: K's shape without "
+                    + "its last axis).")
     Path input;
+
+    @Option(names = "--kv-dtype", paramLabel = "fp32|bf16|fp16|int8",
+            description = "Store K and V as this type for the call: converted after loading (through float32 when "
+                    + "the files hold another type). Default: as in the files.")
+    String kvDtype;
 
     @Option(names = "--out", paramLabel = "O.npy",
             description = "Write the output here (float32, the layout of Q): [B, Lq, H, Dv] (bshd) or [B, H, Lq, Dv].")
@@ -100,20 +108,16 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        checkOptions();
+        ElementType kvType = checkOptions();
         boolean bhsd = layout.equalsIgnoreCase("bhsd");
-        FloatArray q, k, v;
-        if (input != null) {
-            Map<String, FloatArray> t = SafeTensors.read(input, List.of("q", "k", "v"));
-            q = t.get("q");
-            k = t.get("k");
-            v = t.get("v");
-        } else {
-            q = Npy.read(qFile);
-            k = Npy.read(kFile);
-            v = Npy.read(vFile);
-        }
+        QkvFiles files = input != null ? QkvFiles.fromSafetensors(input) : QkvFiles.fromNpy(qFile, kFile, vFile);
+        FloatArray q = files.q();
+        TypedArray k = files.k(), v = files.v();
         AttentionSpec attention = variants.apply(spec(q, k, v, bhsd));
+        if (kvType != null) { // before anything is computed or written: a float16 overflow is the user's to fix
+            k = k.converted(kvType, name("k", kFile) + " (--kv-dtype " + kvDtype + ")");
+            v = v.converted(kvType, name("v", vFile) + " (--kv-dtype " + kvDtype + ")");
+        }
         AttentionMask mask = variants.mask(attention);
         int[] cuQ = cuSeqlensQ == null ? null : offsets("--cu-seqlens-q", cuSeqlensQ);
         int[] cuK = cuSeqlensK == null ? null : offsets("--cu-seqlens-k", cuSeqlensK);
@@ -149,7 +153,8 @@ public final class RunCommand implements Callable<Integer> {
         return code;
     }
 
-    private void checkOptions() {
+    /** Checks the options before any file is read; returns the {@code --kv-dtype} type, null for none. */
+    private ElementType checkOptions() {
         boolean separate = qFile != null || kFile != null || vFile != null;
         if (input != null && separate) {
             throw new BadInputException("give either --input FILE.safetensors or --q/--k/--v, not both");
@@ -187,16 +192,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         OutputFiles.requireWritableDirectory("--out", out);
         OutputFiles.requireWritableDirectory("--lse", lseFile);
+        return kvDtype == null ? null : KvDtype.parse(kvDtype);
     }
 
     /** The shapes must agree: names the files and the expected values. */
-    private AttentionSpec spec(FloatArray q, FloatArray k, FloatArray v, boolean bhsd) {
+    private AttentionSpec spec(FloatArray q, TypedArray k, TypedArray v, boolean bhsd) {
         int[] band = WindowOption.parse(window);
         AttentionSpec.Builder options = AttentionSpec.builder().causal(causal).window(band[0], band[1]);
         if (scale != null) {
             options.scale(scale);
         }
-        return AttentionInputs.spec(q, k, v, bhsd, name("q", qFile), name("k", kFile), name("v", vFile), options);
+        return AttentionInputs.spec(q.shape(), k.shape(), v.shape(), bhsd, name("q", qFile), name("k", kFile),
+                name("v", vFile), options);
     }
 
     private String name(String tensor, Path file) {
@@ -222,11 +229,10 @@ public final class RunCommand implements Callable<Integer> {
         return offsets;
     }
 
-    private void compute(AttentionSpec s, AttentionMask mask, int[] cuQ, int[] cuK, FloatArray q, FloatArray k,
-                         FloatArray v, float[] o, float[] lse, boolean bhsd, long[] nanos) {
+    private void compute(AttentionSpec s, AttentionMask mask, int[] cuQ, int[] cuK, FloatArray q, TypedArray k,
+                         TypedArray v, float[] o, float[] lse, boolean bhsd, long[] nanos) {
         Tensor tq = view(q.data(), s.queryLength(), s.heads(), s.headDim(), bhsd);
-        Tensor tk = view(k.data(), s.keyLength(), s.kvHeads(), s.headDim(), bhsd);
-        Tensor tv = view(v.data(), s.keyLength(), s.kvHeads(), s.valueHeadDim(), bhsd);
+        Tensor tk = k.view(bhsd), tv = v.view(bhsd); // in their type: the engine widens them as it reads
         Tensor to = view(o, s.queryLength(), s.heads(), s.valueHeadDim(), bhsd);
         Tensor tl = Tensor.lse(lse, s.heads(), s.queryLength());
         String which = kernel.toLowerCase(Locale.ROOT);

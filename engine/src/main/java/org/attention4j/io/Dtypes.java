@@ -1,8 +1,12 @@
 package org.attention4j.io;
 
 import java.nio.ByteBuffer;
+import org.attention4j.ElementType;
 
-/** safetensors dtypes: their sizes, and the conversion to float32 of the four floating-point ones. */
+/**
+ * safetensors dtypes: their sizes, the engine element types that hold some of them as they are, and the
+ * conversion to float32 of the four floating-point ones.
+ */
 final class Dtypes {
     private Dtypes() {}
 
@@ -21,6 +25,17 @@ final class Dtypes {
         return switch (dtype) {
             case "F32", "F64", "F16", "BF16" -> true;
             default -> false;
+        };
+    }
+
+    /** The element type that stores {@code dtype} as it is, or null (see {@code Entry.elementType()}). */
+    static ElementType elementType(String dtype) {
+        return switch (dtype) {
+            case "F32" -> ElementType.FLOAT32;
+            case "BF16" -> ElementType.BFLOAT16;
+            case "F16" -> ElementType.FLOAT16;
+            case "I8" -> ElementType.INT8;
+            default -> null;
         };
     }
 

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.attention4j.ElementType;
 import org.attention4j.internal.StrictJson;
 
 /**
@@ -31,11 +33,12 @@ import org.attention4j.internal.StrictJson;
  *       (overflow-checked);
  *   <li>no two tensors' byte ranges overlap.
  * </ul>
- * {@link #read} converts F32, F64, F16 and BF16 to {@code float} (F64 rounds to nearest); other dtypes
- * are listed but not readable. A malformed file throws {@link IllegalArgumentException} naming the
- * file and, when it is about one, the tensor; I/O failures (a file shorter than its header says, a
- * read error) throw {@link IOException}. Instances are immutable; {@link #read} opens the file again,
- * so an instance holds no open file.
+ * {@link #read} converts F32, F64, F16 and BF16 to {@code float} (F64 rounds to nearest);
+ * {@link #readShorts} (F16, BF16) and {@link #readBytes} (I8) keep the stored elements as they are, for
+ * keys and values of the engine's smaller {@link ElementType}s; other dtypes are listed but not readable.
+ * A malformed file throws {@link IllegalArgumentException} naming the file and, when it is about one, the
+ * tensor; I/O failures (a file shorter than its header says, a read error) throw {@link IOException}.
+ * Instances are immutable; every read opens the file again, so an instance holds no open file.
  *
  * @since 0.1
  */
@@ -61,6 +64,15 @@ public final class SafeTensorsFile {
                 n *= d;
             }
             return n;
+        }
+
+        /**
+         * {@return the engine's element type that holds this dtype as it is, or null} {@code FLOAT32} for
+         * F32, {@code BFLOAT16} for BF16, {@code FLOAT16} for F16, {@code INT8} for I8 (whose scales are
+         * another tensor); null for the others
+         */
+        public ElementType elementType() {
+            return Dtypes.elementType(dtype);
         }
 
         @Override
@@ -275,33 +287,88 @@ public final class SafeTensorsFile {
      * @throws IOException when the file cannot be read, or is shorter than its header says
      */
     public float[] read(String name) throws IOException {
+        Entry e = readable(name, Dtypes::readable, "F32, F64, F16 or BF16");
+        float[] out = new float[(int) e.elements()];
+        readChunks(e, (chunk, at, n) -> Dtypes.toFloats(e.dtype(), chunk, out, at, n));
+        return out;
+    }
+
+    /**
+     * The 16-bit patterns of an F16 or BF16 tensor, in row-major order, as stored: not widened, for a
+     * {@link org.attention4j.Tensor#of(ElementType, short[], long, long, long, long)} view of type
+     * {@link Entry#elementType()} (keys and values kept in their type). Read like {@link #read}.
+     *
+     * @param name the tensor's name
+     * @return a new array of {@link Entry#elements()} bit patterns
+     * @throws IllegalArgumentException when there is no such tensor, its dtype is not F16 or BF16, or it has
+     *         more elements than a {@code short[]} holds
+     * @throws IOException when the file cannot be read, or is shorter than its header says
+     * @since 0.1
+     */
+    public short[] readShorts(String name) throws IOException {
+        Entry e = readable(name, d -> d.equals("F16") || d.equals("BF16"), "F16 or BF16");
+        short[] out = new short[(int) e.elements()];
+        readChunks(e, (chunk, at, n) -> chunk.asShortBuffer().get(out, at, n));
+        return out;
+    }
+
+    /**
+     * The signed bytes of an I8 tensor, in row-major order, as stored: for an
+     * {@link org.attention4j.Tensor#int8(byte[], long, long, long, long, org.attention4j.Tensor) int8 view},
+     * whose scales are a tensor of their own (the format has no place for them; read them with
+     * {@link #read}). Read like {@link #read}.
+     *
+     * @param name the tensor's name
+     * @return a new array of {@link Entry#elements()} bytes
+     * @throws IllegalArgumentException when there is no such tensor, its dtype is not I8, or it has more
+     *         elements than a {@code byte[]} holds
+     * @throws IOException when the file cannot be read, or is shorter than its header says
+     * @since 0.1
+     */
+    public byte[] readBytes(String name) throws IOException {
+        Entry e = readable(name, d -> d.equals("I8"), "I8");
+        byte[] out = new byte[(int) e.elements()];
+        readChunks(e, (chunk, at, n) -> chunk.get(0, out, at, n));
+        return out;
+    }
+
+    /** The entry of {@code name}, checked: it exists, its dtype is one the caller reads, it fits an array. */
+    private Entry readable(String name, Predicate<String> dtypes, String expected) {
         Entry e = entries.get(name);
         if (e == null) {
             throw new IllegalArgumentException(file + ": no tensor named '" + name + "': expected one of "
                     + String.join(", ", entries.keySet()));
         }
-        if (!Dtypes.readable(e.dtype())) {
+        if (!dtypes.test(e.dtype())) {
             throw new IllegalArgumentException(file + ": tensor '" + name + "': dtype " + e.dtype()
-                    + ": expected F32, F64, F16 or BF16");
+                    + ": expected " + expected);
         }
         long elements = e.elements();
         if (elements > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(file + ": tensor '" + name + "': " + elements + " elements: expected at "
-                    + "most " + (Integer.MAX_VALUE - 8) + " (a float[])");
+                    + "most " + (Integer.MAX_VALUE - 8) + " (a Java array)");
         }
-        float[] out = new float[(int) elements];
+        return e;
+    }
+
+    /** Receives {@code n} elements of a tensor, little-endian in {@code chunk}, to store from element {@code at}. */
+    private interface ChunkReader {
+        void accept(ByteBuffer chunk, int at, int n);
+    }
+
+    /** Opens the file and hands {@code e}'s bytes to {@code reader} in chunks of at most 1 MiB. */
+    private void readChunks(Entry e, ChunkReader reader) throws IOException {
+        int elements = (int) e.elements();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             int width = Dtypes.width(e.dtype());
             int chunkElements = Math.max(1, (1 << 20) / width);
-            for (int i = 0; i < out.length; i += chunkElements) {
-                int n = Math.min(chunkElements, out.length - i);
-                ByteBuffer chunk = readFully(ch, dataStart + e.begin() + (long) i * width, n * width);
-                Dtypes.toFloats(e.dtype(), chunk, out, i, n);
+            for (int i = 0; i < elements; i += chunkElements) {
+                int n = Math.min(chunkElements, elements - i);
+                reader.accept(readFully(ch, dataStart + e.begin() + (long) i * width, n * width), i, n);
             }
         } catch (EOFException eof) {
-            throw new IOException(file + ": tensor '" + name + "': " + eof.getMessage() + " (truncated file?)", eof);
+            throw new IOException(file + ": tensor '" + e.name() + "': " + eof.getMessage() + " (truncated file?)", eof);
         }
-        return out;
     }
 
     @Override

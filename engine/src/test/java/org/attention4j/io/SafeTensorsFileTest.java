@@ -2,20 +2,24 @@ package org.attention4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.attention4j.ElementType;
 import org.attention4j.internal.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reader's conversions, and every hostile-file rule with its message. */
+/** The reader's conversions, the typed reads, and every hostile-file rule with its message. */
 class SafeTensorsFileTest {
     @TempDir
     Path dir;
@@ -107,6 +111,55 @@ class SafeTensorsFileTest {
         assertTrue(e.getMessage().contains("tensor 'ids': dtype I64: expected F32, F64, F16 or BF16"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> f.read("nope"));
         assertTrue(e.getMessage().contains("no tensor named 'nope': expected one of ids"), e.getMessage());
+    }
+
+    @Test
+    void readsF16Bf16AndI8AsStored() throws IOException {
+        short[] half = {Float.floatToFloat16(0.333f), (short) 0xfbff, (short) 0x7c00}; // 0.333, -65504, +inf
+        short[] brain = {(short) 0x3f80, (short) 0xc0e8, (short) 0x7fc0};            // 1, -7.25, NaN
+        byte[] int8 = {-128, -1, 0, 127};
+        byte[] data = littleEndian(6 + 6 + 4 + 4, b -> {
+            for (short x : half) b.putShort(x);
+            for (short x : brain) b.putShort(x);
+            b.put(int8).putFloat(1.5f);
+        });
+        SafeTensorsFile f = SafeTensorsFile.open(file("{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1,3],\"data_offsets\":[6,12]},"
+                + "\"i\":{\"dtype\":\"I8\",\"shape\":[2,2],\"data_offsets\":[12,16]},"
+                + "\"s\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]},"
+                + "\"u\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[20,20]}}", data));
+        assertArrayEquals(half, f.readShorts("h"), "the bits as stored, not widened and narrowed again");
+        assertArrayEquals(brain, f.readShorts("b"));
+        assertArrayEquals(int8, f.readBytes("i"));
+        assertEquals(ElementType.FLOAT16, f.entry("h").elementType());
+        assertEquals(ElementType.BFLOAT16, f.entry("b").elementType());
+        assertEquals(ElementType.INT8, f.entry("i").elementType());
+        assertEquals(ElementType.FLOAT32, f.entry("s").elementType());
+        assertNull(f.entry("u").elementType());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.readShorts("s"));
+        assertTrue(e.getMessage().endsWith("tensor 's': dtype F32: expected F16 or BF16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.readBytes("u"));
+        assertTrue(e.getMessage().endsWith("tensor 'u': dtype U8: expected I8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.readBytes("h"));
+        assertTrue(e.getMessage().endsWith("tensor 'h': dtype F16: expected I8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.readShorts("nope"));
+        assertTrue(e.getMessage().contains("no tensor named 'nope': expected one of h, b, i, s, u"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.read("i"));
+        assertTrue(e.getMessage().endsWith("tensor 'i': dtype I8: expected F32, F64, F16 or BF16"), e.getMessage());
+    }
+
+    @Test
+    void aFileCutShortAfterOpeningIsAnIoErrorNamingTheTensor() throws IOException {
+        Path p = file("{\"k\":{\"dtype\":\"BF16\",\"shape\":[4],\"data_offsets\":[0,8]},"
+                + "\"c\":{\"dtype\":\"I8\",\"shape\":[4],\"data_offsets\":[8,12]}}", new byte[12]);
+        SafeTensorsFile f = SafeTensorsFile.open(p);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 6);
+        }
+        IOException e = assertThrows(IOException.class, () -> f.readBytes("c"));
+        assertTrue(e.getMessage().contains("tensor 'c': the file ends at byte"), e.getMessage());
+        e = assertThrows(IOException.class, () -> f.readShorts("k"));
+        assertTrue(e.getMessage().contains("tensor 'k'") && e.getMessage().contains("truncated file?"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.attention4j.cli.io;
 
+import java.util.Arrays;
 import org.attention4j.AttentionSpec;
 import org.attention4j.cli.BadInputException;
 
@@ -15,20 +16,25 @@ public final class AttentionInputs {
      */
     public static AttentionSpec spec(FloatArray q, FloatArray k, FloatArray v, boolean bhsd, String qName,
                                      String kName, String vName, AttentionSpec.Builder options) {
-        for (Object[] t : new Object[][] {{qName, q}, {kName, k}, {vName, v}}) {
-            FloatArray a = (FloatArray) t[1];
-            if (a.rank() != 4) {
-                throw new BadInputException(t[0] + ": shape " + a.shapeText() + " has " + a.rank() + " dimensions, "
-                        + "expected 4: " + (bhsd ? "[B, H, L, D]" : "[B, L, H, D]"));
+        return spec(q.shape(), k.shape(), v.shape(), bhsd, qName, kName, vName, options);
+    }
+
+    /** The same from the shapes alone (K and V of any element type). */
+    public static AttentionSpec spec(long[] qs, long[] ks, long[] vs, boolean bhsd, String qName, String kName,
+                                     String vName, AttentionSpec.Builder options) {
+        for (Object[] t : new Object[][] {{qName, qs}, {kName, ks}, {vName, vs}}) {
+            long[] shape = (long[]) t[1];
+            if (shape.length != 4) {
+                throw new BadInputException(t[0] + ": shape " + Arrays.toString(shape) + " has " + shape.length
+                        + " dimensions, expected 4: " + (bhsd ? "[B, H, L, D]" : "[B, L, H, D]"));
             }
         }
-        long[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int seqAxis = bhsd ? 2 : 1, headAxis = bhsd ? 1 : 2;
         for (int axis = 0; axis < 3; axis++) { // V has K's shape but for its head size (the last axis)
             if (vs[axis] != ks[axis]) {
                 String what = axis == 0 ? "batch" : axis == seqAxis ? "sequence length" : "key/value heads";
-                throw new BadInputException(vName + ": shape " + v.shapeText() + " differs from " + kName + "'s "
-                        + k.shapeText() + " in its " + what + " (" + vs[axis] + ", expected " + ks[axis]
+                throw new BadInputException(vName + ": shape " + Arrays.toString(vs) + " differs from " + kName + "'s "
+                        + Arrays.toString(ks) + " in its " + what + " (" + vs[axis] + ", expected " + ks[axis]
                         + "); expected the same but for the head size");
             }
         }

@@ -18,6 +18,7 @@ import org.attention4j.ElementType;
 import org.attention4j.Kernel;
 import org.attention4j.cli.BadInputException;
 import org.attention4j.cli.Calibration;
+import org.attention4j.cli.KvDtype;
 import org.attention4j.cli.MachineInfo;
 import org.attention4j.cli.Main;
 import org.attention4j.cli.OutputFiles;
@@ -267,7 +268,7 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         List<ElementType> kvTypes = new ArrayList<>();
         for (String t : kvDtypes) {
-            ElementType type = kvType(t.trim());
+            ElementType type = KvDtype.parse(t.trim());
             if (kvTypes.contains(type)) {
                 throw new BadInputException("--kv-dtype " + String.join(",", kvDtypes) + ": " + t.trim()
                         + " is listed twice");
@@ -282,27 +283,6 @@ public final class ProfileCommand implements Callable<Integer> {
                 layout.equalsIgnoreCase("bhsd"), offheap, naiveLimit, kvTypes);
         plan.requireHeapForTensors();
         return plan;
-    }
-
-    /** The names {@code --kv-dtype} takes: fp32, bf16, fp16, int8 (and float32, bfloat16, float16). */
-    static ElementType kvType(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "fp32", "float32", "f32" -> ElementType.FLOAT32;
-            case "bf16", "bfloat16" -> ElementType.BFLOAT16;
-            case "fp16", "float16", "f16" -> ElementType.FLOAT16;
-            case "int8", "i8" -> ElementType.INT8;
-            default -> throw new BadInputException("--kv-dtype " + name + ": expected fp32, bf16, fp16 or int8");
-        };
-    }
-
-    /** The short name of a K/V storage type, as {@code --kv-dtype} takes it. */
-    static String kvName(ElementType type) {
-        return switch (type) {
-            case FLOAT32 -> "fp32";
-            case BFLOAT16 -> "bf16";
-            case FLOAT16 -> "fp16";
-            case INT8 -> "int8";
-        };
     }
 
     private static KernelChoice kernelChoice(String name) {

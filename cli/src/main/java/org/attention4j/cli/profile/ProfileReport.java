@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.attention4j.cli.Calibration;
+import org.attention4j.cli.KvDtype;
 import org.attention4j.cli.MachineInfo;
 import org.attention4j.cli.VersionProvider;
 
@@ -51,7 +52,7 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
 
     /** Memory-bound runs (read bandwidth measured): K/V storage, K/V bytes per call, GB/s and % of the bandwidth. */
     private static final List<Column> BANDWIDTH_COLUMNS = List.of(
-            new Column("K/V", r -> ProfileCommand.kvName(r.kvType()), r -> ProfileCommand.kvName(r.kvType())),
+            new Column("K/V", r -> KvDtype.name(r.kvType()), r -> KvDtype.name(r.kvType())),
             new Column("K/V read", r -> bytes(r.kvBytes()), r -> String.valueOf(r.kvBytes())),
             new Column("GB/s", r -> r.measured() ? fmt("%.1f", r.kvGbPerSecond()) : "-",
                     r -> r.measured() ? String.valueOf(r.kvGbPerSecond()) : ""),
@@ -175,7 +176,7 @@ public record ProfileReport(String date, MachineInfo machine, Calibration calibr
                     r.measured() ? String.valueOf(r.gflops()) : "", r.measured() ? String.valueOf(r.percentOfPeak()) : "",
                     r.measured() ? String.valueOf(r.tokensPerSecond()) : "", String.valueOf(r.allocatedBytesPerCall()),
                     String.valueOf(r.workingBytes()), String.valueOf(r.tensorBytes()), String.valueOf(r.peakRssBytes()),
-                    String.valueOf(r.naiveMatrixBytes()), csvQuote(r.note()), ProfileCommand.kvName(r.kvType()),
+                    String.valueOf(r.naiveMatrixBytes()), csvQuote(r.note()), KvDtype.name(r.kvType()),
                     String.valueOf(r.kvBytes()), r.measured() ? String.valueOf(r.kvGbPerSecond()) : "",
                     r.measured() && !Double.isNaN(r.percentOfReadBandwidth())
                             ? String.valueOf(r.percentOfReadBandwidth()) : "");

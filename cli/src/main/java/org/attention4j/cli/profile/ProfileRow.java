@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.attention4j.AttentionSpec;
 import org.attention4j.ElementType;
+import org.attention4j.cli.KvDtype;
 
 /**
  * One measured (or skipped) row of {@code profile}: a shape × kernel × thread count. The JSON names
@@ -60,7 +61,7 @@ public record ProfileRow(AttentionSpec spec, String layout, boolean offheap, Str
         m.put("windowRight", spec.windowRight());
         m.put("layout", layout);
         m.put("offheap", offheap);
-        m.put("kvDtype", ProfileCommand.kvName(kvType));
+        m.put("kvDtype", KvDtype.name(kvType));
         m.put("kernel", kernel);
         m.put("implementation", implementation);
         m.put("threads", threads);

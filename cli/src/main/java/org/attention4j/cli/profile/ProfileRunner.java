@@ -12,6 +12,7 @@ import org.attention4j.Tensor;
 import org.attention4j.bench.NaiveAttention;
 import org.attention4j.kernel.Widening;
 import org.attention4j.cli.Calibration;
+import org.attention4j.cli.KvDtype;
 
 /**
  * Runs a {@link ProfilePlan}: per shape, generates the inputs once, then measures every kernel × thread
@@ -79,7 +80,7 @@ final class ProfileRunner {
                         if (stop.getAsBoolean()) {
                             return;
                         }
-                        progress.starting("seq " + spec.keyLength() + ", " + ProfileCommand.kvName(kvType) + " K/V, "
+                        progress.starting("seq " + spec.keyLength() + ", " + KvDtype.name(kvType) + " K/V, "
                                 + kernel.label() + ", " + threads + (threads == 1 ? " thread" : " threads"));
                         rows.add(measure(inputs, k, v, kvType, mask, pairs, kernel, threads));
                         progress.finished(spec.flops());

@@ -7,16 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.attention4j.ElementType;
 import org.attention4j.cli.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** .npy round trips, hand-written headers of every version, and hostile files. */
+/** .npy round trips, hand-written headers of every version, float16 widened or kept, and hostile files. */
 class NpyTest {
     @TempDir
     Path dir;
@@ -89,6 +91,24 @@ class NpyTest {
         assertArrayEquals(new float[] {0.1f, -2.5f, Float.POSITIVE_INFINITY}, d.data());
     }
 
+    @Test
+    void float16IsWidenedExactlyOrKeptAsStored() throws IOException {
+        short[] bits = {0x3c00, (short) 0xc000, 0x7bff, 0x0001, (short) 0xfc00}; // 1, -2, 65504, 2^-24, -inf
+        ByteBuffer b = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        for (short x : bits) {
+            b.putShort(x);
+        }
+        Path p = file("h.npy", npy(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (5,), }", b.array()));
+        assertArrayEquals(new float[] {1, -2, 65504, 0x1p-24f, Float.NEGATIVE_INFINITY}, Npy.read(p).data());
+        TypedArray kept = Npy.readTensor(p);
+        assertEquals(ElementType.FLOAT16, kept.type());
+        assertArrayEquals(bits, kept.data().toArray(ValueLayout.JAVA_SHORT));
+        assertArrayEquals(new long[] {5}, kept.shape());
+        Path f8 = file("d.npy", npy(1, "{'descr':'<f8','fortran_order':False,'shape':(2,)}", doubles(0.1, -3)));
+        assertEquals(ElementType.FLOAT32, Npy.readTensor(f8).type());
+        assertArrayEquals(new float[] {0.1f, -3}, Npy.readTensor(f8).widened().data());
+    }
+
     private String error(String name, byte[] bytes) throws IOException {
         Path p = file(name, bytes);
         BadInputException e = assertThrows(BadInputException.class, () -> Npy.read(p));
@@ -112,7 +132,8 @@ class NpyTest {
         assertTrue(error("fortran.npy", npy(1, ok.replace("False", "True"), floats(1, 2, 3, 4))).contains("Fortran"));
         assertTrue(error("complex.npy", npy(1, ok.replace("<f4", "<c8"), floats(1, 2, 3, 4))).contains("'<c8'"));
         assertTrue(error("big.npy", npy(1, ok.replace("<f4", ">f4"), floats(1, 2, 3, 4))).contains("'>f4'"));
-        assertTrue(error("half.npy", npy(1, ok.replace("<f4", "<f2"), floats(1, 2))).contains("'<f2'"));
+        assertTrue(error("half.npy", npy(1, ok.replace("<f4", "<f2"), floats(1, 2, 3))).contains("trailing"));
+        assertTrue(error("bighalf.npy", npy(1, ok.replace("<f4", ">f2"), floats(1, 2))).contains("'>f2'"));
         assertTrue(error("dict.npy", npy(1, "not a dict", floats(1))).contains("not a Python dict"));
         assertTrue(error("keys.npy", npy(1, "{'descr': '<f4'}", floats(1))).contains("lacks"));
         assertTrue(error("shape.npy", npy(1, ok.replace("(2, 2)", "(two, 2)"), floats(1))).contains("tuple"));
