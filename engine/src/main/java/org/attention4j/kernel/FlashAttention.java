@@ -152,7 +152,7 @@ public final class FlashAttention {
             for (int rowFrom = 0; rowFrom < paddedRows; rowFrom += slab) {
                 int rowTo = Math.min(paddedRows, rowFrom + slab);
                 if (byRow) {
-                    scoreRows(ops, spec, k, b, kvHead, firstKey, keyCount, rows, ws);
+                    scoreRows(ops, spec, k, v, b, kvHead, firstKey, keyCount, rows, ws);
                 } else {
                     ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, rowFrom, rowTo,
                             ws.scoresT, halfKeys);
@@ -180,7 +180,7 @@ public final class FlashAttention {
                 }
                 ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
                 if (byRow) {
-                    accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
+                    accumulateValueRows(ops, spec, k, v, b, kvHead, firstKey, keyCount, keyBlock, rows, panelKeys, ws);
                 } else {
                     ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
                             paddedValueDim, ws.accT, halfKeys);
@@ -239,17 +239,21 @@ public final class FlashAttention {
 
     /**
      * Row by row: the scores of the item's rows against keys {@code [firstKey, firstKey + keyCount)}, read
-     * in place from a {@code float[]} (each key once per call), else copied first.
+     * in place from a {@code float[]} (each key once per call), else copied (or widened) first.
      */
-    private static void scoreRows(TileOps ops, AttentionSpec spec, Tensor k, int b, int kvHead, int firstKey,
+    private static void scoreRows(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, int firstKey,
                                   int keyCount, int rows, Workspace ws) {
         int headDim = spec.headDim();
+        // The block's value rows are touched while its keys are scored: decode streams both from memory,
+        // and the value product found its rows still missing (docs/KV_CACHE.md, "Decode speed").
+        RowsAhead ahead = ws.rowsAhead.aim(v.segment(), v.byteOffset(b, firstKey, kvHead),
+                v.seqStride() * v.type().byteSize(), keyCount, spec.valueHeadDim() * v.type().byteSize());
         if (readsInPlace(k)) {
-            ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
-                    (int) k.seqStride(), keyCount, ws.scoresT);
+            ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
+                    (int) k.seqStride(), keyCount, ws.scoresT, ahead);
         } else {
-            copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0);
-            ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT);
+            copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0, ws);
+            ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT, ahead);
         }
     }
 
@@ -257,16 +261,23 @@ public final class FlashAttention {
      * Row by row: the value product of {@link #scoreRows}, on row-major accumulators in {@code ws.accT}
      * ({@code valueHeadDim} floats per row).
      */
-    private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor v, int b, int kvHead,
-                                            int firstKey, int keyCount, int rows, int[] panelKeys, Workspace ws) {
+    private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead,
+                                            int firstKey, int keyCount, int keyBlock, int rows, int[] panelKeys,
+                                            Workspace ws) {
         int valueDim = spec.valueHeadDim();
         int from = panelKeys == null ? 0 : panelKeys[0], to = panelKeys == null ? keyCount : panelKeys[1];
-        if (readsInPlace(v)) {
+        if (readsInPlace(v)) { // streams its rows from memory itself: touching more there only slowed it
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
-                    (int) v.seqStride(), valueDim, ws.accT);
+                    (int) v.seqStride(), valueDim, ws.accT, null);
         } else {
-            copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0);
-            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim, valueDim, ws.accT);
+            copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0, ws);
+            // Values copied: the product runs in cache, so it touches the next block's keys meanwhile.
+            int nextKey = firstKey + keyBlock;
+            int nextCount = (int) Math.clamp(spec.keyLength() - nextKey, 0, keyCount);
+            RowsAhead ahead = nextCount == 0 ? null : ws.rowsAhead.aim(k.segment(), k.byteOffset(b, nextKey, kvHead),
+                    k.seqStride() * k.type().byteSize(), nextCount, spec.headDim() * k.type().byteSize());
+            ws.touched += ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim,
+                    valueDim, ws.accT, ahead);
         }
     }
 
@@ -329,7 +340,7 @@ public final class FlashAttention {
                                   int valuesFirst) {
         int headDim = spec.headDim();
         int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-        copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst);
+        copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst, ws);
         Arrays.fill(keys, keyFirst + keyCount * headDim, keyFirst + keyRows * headDim, 0f);
         transposeValues(ops, v, b, kvHead, firstKey, keyCount, spec.valueHeadDim(), ws, valuesT, valuesFirst);
     }
@@ -340,16 +351,19 @@ public final class FlashAttention {
      * the smaller types widened row by row ({@link TileOps#widenRow}), else row by row.
      */
     private static void copyRows(TileOps ops, Tensor t, int b, int head, int first, int count, int headDim, float[] dst,
-                                 int at) {
+                                 int at, Workspace ws) {
         if (readsInPlace(t)) {
             ops.copyRows(t.array(), t.arrayIndex(b, first, head), (int) t.seqStride(), count, headDim, dst, at);
             return;
         }
         if (t.type() != ElementType.FLOAT32) {
-            for (int c = 0; c < count; c++) {
-                ops.widenRow(t.type(), t.segment(), t.byteOffset(b, first + c, head),
-                        Widening.rowScale(t, b, first + c, head), dst, at + c * headDim, headDim);
+            if (t.type() == ElementType.INT8) {
+                for (int c = 0; c < count; c++) {
+                    ws.rowScales[c] = Widening.rowScale(t, b, first + c, head);
+                }
             }
+            ops.widenRows(t.type(), t.segment(), t.heapBase(), t.byteOffset(b, first, head),
+                    t.seqStride() * t.type().byteSize(), count, headDim, ws.rowScales, 0, dst, at);
             return;
         }
         for (int c = 0; c < count; c++) {
@@ -373,7 +387,7 @@ public final class FlashAttention {
                     keyCount, valueDim, valuesT, at);
             return;
         }
-        copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0);
+        copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0, ws);
         ops.transposeValueBlock(ws.valueRows, 0, valueDim, ws.denseValueLanes, keyCount, valueDim, valuesT, at);
     }
 

@@ -94,9 +94,13 @@ public interface TileOps {
      * {@link TilePlan#rowByRow}): {@code scoresT[c·W + r] = Σ_d queries[r·headDim + d] ·
      * keys[keyFirst + c·keyStride + d]} for {@code r < rows <= W}, {@code c < keyCount} (one panel of
      * {@code scoresT}; rows {@code rows .. W} are left as they are).
+     *
+     * <p>With {@code ahead} (not null), after key {@code c} the kernel calls {@link RowsAhead#touch}
+     * {@code (c)} and returns the sum of what it read, which the caller keeps so the loads stay. Returns
+     * 0 without.
      */
-    default void scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                           int keyCount, float[] scoresT) {
+    default float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
+                            int keyCount, float[] scoresT, RowsAhead ahead) {
         int width = panelWidth();
         for (int c = 0; c < keyCount; c++) {
             for (int r = 0; r < rows; r++) {
@@ -107,15 +111,18 @@ public interface TileOps {
                 scoresT[c * width + r] = dot;
             }
         }
+        return 0f;
     }
 
     /**
      * The value product of {@link #scoreRows}, on row-major accumulators:
      * {@code acc[r·headDim + d] = alpha[r] · acc[r·headDim + d] + Σ_{from <= c < to} probsT[c·W + r] ·
-     * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}.
+     * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}; touching
+     * {@code ahead}'s row {@code c} after key {@code c} as {@link #scoreRows} does (returns the sum, 0
+     * without).
      */
-    default void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
-                                     int valuesFirst, int valueStride, int headDim, float[] acc) {
+    default float accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+                                      int valuesFirst, int valueStride, int headDim, float[] acc, RowsAhead ahead) {
         int width = panelWidth();
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < headDim; d++) {
@@ -126,6 +133,7 @@ public interface TileOps {
                 acc[r * headDim + d] = sum;
             }
         }
+        return 0f;
     }
 
     /**
@@ -202,6 +210,20 @@ public interface TileOps {
     default void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
                           int n) {
         Widening.widenRow(type, src, byteOffset, scale, dst, at, n);
+    }
+
+    /**
+     * {@link #widenRow} of {@code count} rows {@code strideBytes} apart from {@code firstByte}, into
+     * {@code dst[at + c·n ..]}; row {@code c}'s int8 scale is {@code scales[scalesAt + c]}. Kernels widen
+     * several rows at a time so their loads (rows from memory in decode) are in flight together, and read
+     * {@code heapBase} (the segment's array, {@link org.attention4j.Tensor#heapBase()}, or null) directly.
+     */
+    default void widenRows(ElementType type, MemorySegment src, Object heapBase, long firstByte, long strideBytes,
+                           int count, int n, float[] scales, int scalesAt, float[] dst, int at) {
+        for (int c = 0; c < count; c++) {
+            widenRow(type, src, firstByte + c * strideBytes, type == ElementType.INT8 ? scales[scalesAt + c] : 1f,
+                    dst, at + c * n, n);
+        }
     }
 
     /**

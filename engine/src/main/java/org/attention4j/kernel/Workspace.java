@@ -14,6 +14,10 @@ public final class Workspace {
     /** Row by row ({@link TilePlan#rowByRow}): the item's query rows, scaled, one after the other. */
     float[] queryRows = new float[0];
     float[] keys = new float[0];
+    /** Rows the decode kernels touch ahead of use, re-aimed per block. */
+    final RowsAhead rowsAhead = new RowsAhead();
+    /** The int8 scales of the rows being widened (one key block). */
+    float[] rowScales = new float[0];
     float[] valueRows = new float[0];
     /** The sum of what {@link Rows#touch} read: kept so those loads are not optimized away. */
     float touched;
@@ -92,6 +96,7 @@ public final class Workspace {
         queriesT = atLeast(queriesT, spec.headDim() * rows);
         queryRows = atLeast(queryRows, spec.headDim() * TilePlan.ROW_BY_ROW_MAX_ROWS);
         keys = atLeast(keys, keyBlock * spec.headDim());
+        rowScales = atLeast(rowScales, keyBlock);
         valueRows = atLeast(valueRows, keyBlock * rowBufferDim(spec));
         valuesT = atLeast(valuesT, valueDim * keyBlock);
         scoresT = atLeast(scoresT, keyBlock * rows);
@@ -144,9 +149,9 @@ public final class Workspace {
         long rows = TilePlan.paddedRows(spec, ops);
         long valueDim = TilePlan.paddedValueDim(spec, ops);
         long keyBlock = ops.keyBlock();
-        // queriesT + queryRows, keys, valueRows, valuesT, scoresT, accT, five per-row arrays, and per panel
-        // of rows 8 ints of key ranges: panelKeys, panelSharedKeys (2 each), halfKeys (4).
-        long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + keyBlock * spec.headDim()
+        // queriesT + queryRows, keys (+ their int8 scales), valueRows, valuesT, scoresT, accT, five per-row
+        // arrays, and per panel of rows 8 ints of key ranges: panelKeys, panelSharedKeys (2 each), halfKeys (4).
+        long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + keyBlock * (spec.headDim() + 1)
                 + keyBlock * rowBufferDim(spec) + keyBlock * valueDim + keyBlock * rows
                 + rows * valueDim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 8 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
@@ -157,7 +162,7 @@ public final class Workspace {
 
     /** Bytes currently held. */
     public long bytes() {
-        return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + valueRows.length + valuesT.length + scoresT.length
+        return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + rowScales.length + valueRows.length + valuesT.length + scoresT.length
                 + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
                 + rowSlope.length + rowPosition.length + panelKeys.length + halfKeys.length + panelSharedKeys.length + rowFirstKey.length
                 + rowEndKey.length + slotHead.length + slotBlock.length)

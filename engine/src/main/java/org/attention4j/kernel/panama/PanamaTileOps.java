@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.attention4j.ElementType;
 import org.attention4j.kernel.NaiveOps;
+import org.attention4j.kernel.RowsAhead;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TilePlan;
 
@@ -162,22 +163,27 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public void scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                          int keyCount, float[] scoresT) {
+    public float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
+                           int keyCount, float[] scoresT, RowsAhead ahead) {
         // Four rows per pass share each key vector; one lane reduction per score. Keys are read once,
         // where they lie: a few rows cannot repay packing (packing and a 32-row panel made a decode call
-        // 2.4–2.6× slower, docs/PERFORMANCE.md).
+        // 2.4–2.6× slower, docs/PERFORMANCE.md). The first pass touches the value rows ahead.
+        float touched = 0f;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            scoreFourRows(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT);
+            touched += scoreFourRows(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT,
+                    r == 0 ? ahead : null);
         }
         for (; r < rows; r++) {
-            scoreOneRow(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT);
+            touched += scoreOneRow(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT,
+                    r == 0 ? ahead : null);
         }
+        return touched;
     }
 
-    private static void scoreFourRows(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
-                                      int keyCount, float[] scoresT) {
+    private static float scoreFourRows(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
+                                       int keyCount, float[] scoresT, RowsAhead ahead) {
+        float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
         for (int c = 0, key = keyFirst, at = r; c < keyCount; c++, key += keyStride, at += TILE_WIDTH) {
@@ -202,11 +208,16 @@ public final class PanamaTileOps implements TileOps {
             scoresT[at + 1] = t1;
             scoresT[at + 2] = t2;
             scoresT[at + 3] = t3;
+            if (ahead != null) {
+                touched += ahead.touch(c);
+            }
         }
+        return touched;
     }
 
-    private static void scoreOneRow(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
-                                    int keyCount, float[] scoresT) {
+    private static float scoreOneRow(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
+                                     int keyCount, float[] scoresT, RowsAhead ahead) {
+        float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim;
         for (int c = 0, key = keyFirst, at = r; c < keyCount; c++, key += keyStride, at += TILE_WIDTH) {
@@ -219,7 +230,11 @@ public final class PanamaTileOps implements TileOps {
                 t0 += keys[key + d] * queries[q0 + d];
             }
             scoresT[at] = t0;
+            if (ahead != null) {
+                touched += ahead.touch(c);
+            }
         }
+        return touched;
     }
 
     /**
@@ -229,8 +244,8 @@ public final class PanamaTileOps implements TileOps {
     private static final int VALUE_ROWS_PER_PASS = 32;
 
     @Override
-    public void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
-                                    int valuesFirst, int valueStride, int headDim, float[] acc) {
+    public float accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+                                     int valuesFirst, int valueStride, int headDim, float[] acc, RowsAhead ahead) {
         // Accumulators in registers over a pass of keys, four rows at a time, loaded and stored once per
         // pass and vector of dims: loading, adding to and storing every accumulator for every key made
         // this half of a decode call (store-bound, ~13 GB/s of K/V on one Zen 5 core).
@@ -245,21 +260,28 @@ public final class PanamaTileOps implements TileOps {
                 acc[d] *= scale;
             }
         }
+        float touched = 0f;
         for (int first = from; first < to; first += VALUE_ROWS_PER_PASS) {
             int last = Math.min(to, first + VALUE_ROWS_PER_PASS);
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                valuesIntoFourRows(probsT, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
+                touched += valuesIntoFourRows(probsT, r, first, last, values, valuesFirst, valueStride, headDim,
+                        vectorDims, acc, r == 0 ? ahead : null);
             }
             for (; r < rows; r++) {
-                valuesIntoOneRow(probsT, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
+                touched += valuesIntoOneRow(probsT, r, first, last, values, valuesFirst, valueStride, headDim,
+                        vectorDims, acc, r == 0 ? ahead : null);
             }
         }
+        return touched;
     }
 
-    private static void valuesIntoFourRows(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
-                                           int valueStride, int headDim, int vectorDims, float[] acc) {
+    /** Touches {@code ahead}'s rows {@code first .. last} (nothing without): once per pass, spread over its keys. */
+    private static float valuesIntoFourRows(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
+                                            int valueStride, int headDim, int vectorDims, float[] acc,
+                                            RowsAhead ahead) {
         int a0 = r * headDim, a1 = a0 + headDim, a2 = a1 + headDim, a3 = a2 + headDim;
+        float touched = 0f;
         int d = 0;
         // Two vectors of dims at a time: eight independent FMA chains keep both FMA pipes busy (four
         // chains of 4-cycle FMAs fill half of them).
@@ -271,6 +293,9 @@ public final class PanamaTileOps implements TileOps {
             FloatVector t2 = FloatVector.fromArray(SPECIES, acc, a2 + e), t3 = FloatVector.fromArray(SPECIES, acc, a3 + e);
             for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
                  c++, row += valueStride, p += TILE_WIDTH) {
+                if (ahead != null && d == 0) {
+                    touched += ahead.touch(c);
+                }
                 FloatVector v = FloatVector.fromArray(SPECIES, values, row);
                 FloatVector w = FloatVector.fromArray(SPECIES, values, row + LANES);
                 FloatVector p0 = FloatVector.broadcast(SPECIES, probsT[p]), p1 = FloatVector.broadcast(SPECIES, probsT[p + 1]);
@@ -320,15 +345,20 @@ public final class PanamaTileOps implements TileOps {
                 acc[a3 + d] += probsT[p + 3] * value;
             }
         }
+        return touched;
     }
 
-    private static void valuesIntoOneRow(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
-                                         int valueStride, int headDim, int vectorDims, float[] acc) {
+    private static float valuesIntoOneRow(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
+                                          int valueStride, int headDim, int vectorDims, float[] acc, RowsAhead ahead) {
         int a0 = r * headDim;
+        float touched = 0f;
         for (int d = 0; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d);
             for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
                  c++, row += valueStride, p += TILE_WIDTH) {
+                if (ahead != null && d == 0) {
+                    touched += ahead.touch(c);
+                }
                 s0 = FloatVector.fromArray(SPECIES, values, row).fma(FloatVector.broadcast(SPECIES, probsT[p]), s0);
             }
             s0.intoArray(acc, a0 + d);
@@ -339,6 +369,7 @@ public final class PanamaTileOps implements TileOps {
                 acc[a0 + d] += probsT[p] * values[row];
             }
         }
+        return touched;
     }
 
     @Override
@@ -528,6 +559,12 @@ public final class PanamaTileOps implements TileOps {
     public void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
                          int n) {
         PanamaWidening.widenRow(type, src, byteOffset, scale, dst, at, n);
+    }
+
+    @Override
+    public void widenRows(ElementType type, MemorySegment src, Object heapBase, long firstByte, long strideBytes,
+                          int count, int n, float[] scales, int scalesAt, float[] dst, int at) {
+        PanamaWidening.widenRows(type, src, heapBase, firstByte, strideBytes, count, n, scales, scalesAt, dst, at);
     }
 
     @Override
