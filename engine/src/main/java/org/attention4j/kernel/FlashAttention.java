@@ -180,7 +180,7 @@ public final class FlashAttention {
                 }
                 ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
                 if (byRow) {
-                    accumulateValueRows(ops, spec, k, v, b, kvHead, firstKey, keyCount, keyBlock, rows, panelKeys, ws);
+                    accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
                 } else {
                     ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
                             paddedValueDim, ws.accT, halfKeys);
@@ -244,16 +244,17 @@ public final class FlashAttention {
     private static void scoreRows(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, int firstKey,
                                   int keyCount, int rows, Workspace ws) {
         int headDim = spec.headDim();
-        // The block's value rows are touched while its keys are scored: decode streams both from memory,
-        // and the value product found its rows still missing (docs/KV_CACHE.md, "Decode speed").
-        RowsAhead ahead = ws.rowsAhead.aim(v.segment(), v.byteOffset(b, firstKey, kvHead),
-                v.seqStride() * v.type().byteSize(), keyCount, spec.valueHeadDim() * v.type().byteSize());
         if (readsInPlace(k)) {
+            // The block's value rows, read in place too, are touched while its keys are scored: decode
+            // streams both from memory, and the value product found its rows still missing
+            // (docs/KV_CACHE.md, "Decode speed"). Copied or widened rows are not: it did not help them.
+            RowsAhead ahead = readsInPlace(v) ? ws.rowsAhead.aim(v.array(), v.arrayIndex(b, firstKey, kvHead),
+                    (int) v.seqStride(), keyCount, spec.valueHeadDim()) : null;
             ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
                     (int) k.seqStride(), keyCount, ws.scoresT, ahead);
         } else {
             copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0, ws);
-            ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT, ahead);
+            ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT, null);
         }
     }
 
@@ -261,23 +262,16 @@ public final class FlashAttention {
      * Row by row: the value product of {@link #scoreRows}, on row-major accumulators in {@code ws.accT}
      * ({@code valueHeadDim} floats per row).
      */
-    private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead,
-                                            int firstKey, int keyCount, int keyBlock, int rows, int[] panelKeys,
-                                            Workspace ws) {
+    private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor v, int b, int kvHead,
+                                            int firstKey, int keyCount, int rows, int[] panelKeys, Workspace ws) {
         int valueDim = spec.valueHeadDim();
         int from = panelKeys == null ? 0 : panelKeys[0], to = panelKeys == null ? keyCount : panelKeys[1];
-        if (readsInPlace(v)) { // streams its rows from memory itself: touching more there only slowed it
+        if (readsInPlace(v)) {
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
-                    (int) v.seqStride(), valueDim, ws.accT, null);
+                    (int) v.seqStride(), valueDim, ws.accT);
         } else {
             copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0, ws);
-            // Values copied: the product runs in cache, so it touches the next block's keys meanwhile.
-            int nextKey = firstKey + keyBlock;
-            int nextCount = (int) Math.clamp(spec.keyLength() - nextKey, 0, keyCount);
-            RowsAhead ahead = nextCount == 0 ? null : ws.rowsAhead.aim(k.segment(), k.byteOffset(b, nextKey, kvHead),
-                    k.seqStride() * k.type().byteSize(), nextCount, spec.headDim() * k.type().byteSize());
-            ws.touched += ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim,
-                    valueDim, ws.accT, ahead);
+            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim, valueDim, ws.accT);
         }
     }
 

@@ -117,12 +117,10 @@ public interface TileOps {
     /**
      * The value product of {@link #scoreRows}, on row-major accumulators:
      * {@code acc[r·headDim + d] = alpha[r] · acc[r·headDim + d] + Σ_{from <= c < to} probsT[c·W + r] ·
-     * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}; touching
-     * {@code ahead}'s row {@code c} after key {@code c} as {@link #scoreRows} does (returns the sum, 0
-     * without).
+     * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}.
      */
-    default float accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
-                                      int valuesFirst, int valueStride, int headDim, float[] acc, RowsAhead ahead) {
+    default void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+                                     int valuesFirst, int valueStride, int headDim, float[] acc) {
         int width = panelWidth();
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < headDim; d++) {
@@ -133,7 +131,6 @@ public interface TileOps {
                 acc[r * headDim + d] = sum;
             }
         }
-        return 0f;
     }
 
     /**

@@ -244,8 +244,8 @@ public final class PanamaTileOps implements TileOps {
     private static final int VALUE_ROWS_PER_PASS = 32;
 
     @Override
-    public float accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
-                                     int valuesFirst, int valueStride, int headDim, float[] acc, RowsAhead ahead) {
+    public void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+                                    int valuesFirst, int valueStride, int headDim, float[] acc) {
         // Accumulators in registers over a pass of keys, four rows at a time, loaded and stored once per
         // pass and vector of dims: loading, adding to and storing every accumulator for every key made
         // this half of a decode call (store-bound, ~13 GB/s of K/V on one Zen 5 core).
@@ -260,28 +260,21 @@ public final class PanamaTileOps implements TileOps {
                 acc[d] *= scale;
             }
         }
-        float touched = 0f;
         for (int first = from; first < to; first += VALUE_ROWS_PER_PASS) {
             int last = Math.min(to, first + VALUE_ROWS_PER_PASS);
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                touched += valuesIntoFourRows(probsT, r, first, last, values, valuesFirst, valueStride, headDim,
-                        vectorDims, acc, r == 0 ? ahead : null);
+                valuesIntoFourRows(probsT, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
             }
             for (; r < rows; r++) {
-                touched += valuesIntoOneRow(probsT, r, first, last, values, valuesFirst, valueStride, headDim,
-                        vectorDims, acc, r == 0 ? ahead : null);
+                valuesIntoOneRow(probsT, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
             }
         }
-        return touched;
     }
 
-    /** Touches {@code ahead}'s rows {@code first .. last} (nothing without): once per pass, spread over its keys. */
-    private static float valuesIntoFourRows(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
-                                            int valueStride, int headDim, int vectorDims, float[] acc,
-                                            RowsAhead ahead) {
+    private static void valuesIntoFourRows(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
+                                           int valueStride, int headDim, int vectorDims, float[] acc) {
         int a0 = r * headDim, a1 = a0 + headDim, a2 = a1 + headDim, a3 = a2 + headDim;
-        float touched = 0f;
         int d = 0;
         // Two vectors of dims at a time: eight independent FMA chains keep both FMA pipes busy (four
         // chains of 4-cycle FMAs fill half of them).
@@ -293,9 +286,6 @@ public final class PanamaTileOps implements TileOps {
             FloatVector t2 = FloatVector.fromArray(SPECIES, acc, a2 + e), t3 = FloatVector.fromArray(SPECIES, acc, a3 + e);
             for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
                  c++, row += valueStride, p += TILE_WIDTH) {
-                if (ahead != null && d == 0) {
-                    touched += ahead.touch(c);
-                }
                 FloatVector v = FloatVector.fromArray(SPECIES, values, row);
                 FloatVector w = FloatVector.fromArray(SPECIES, values, row + LANES);
                 FloatVector p0 = FloatVector.broadcast(SPECIES, probsT[p]), p1 = FloatVector.broadcast(SPECIES, probsT[p + 1]);
@@ -345,20 +335,15 @@ public final class PanamaTileOps implements TileOps {
                 acc[a3 + d] += probsT[p + 3] * value;
             }
         }
-        return touched;
     }
 
-    private static float valuesIntoOneRow(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
-                                          int valueStride, int headDim, int vectorDims, float[] acc, RowsAhead ahead) {
+    private static void valuesIntoOneRow(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
+                                         int valueStride, int headDim, int vectorDims, float[] acc) {
         int a0 = r * headDim;
-        float touched = 0f;
         for (int d = 0; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d);
             for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
                  c++, row += valueStride, p += TILE_WIDTH) {
-                if (ahead != null && d == 0) {
-                    touched += ahead.touch(c);
-                }
                 s0 = FloatVector.fromArray(SPECIES, values, row).fma(FloatVector.broadcast(SPECIES, probsT[p]), s0);
             }
             s0.intoArray(acc, a0 + d);
@@ -369,7 +354,6 @@ public final class PanamaTileOps implements TileOps {
                 acc[a0 + d] += probsT[p] * values[row];
             }
         }
-        return touched;
     }
 
     @Override
