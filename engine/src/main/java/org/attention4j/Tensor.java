@@ -98,7 +98,7 @@ public final class Tensor {
      *
      * @param type {@link ElementType#BFLOAT16}, {@link ElementType#FLOAT16} or {@link ElementType#FLOAT32}
      *        (int8 needs scales: {@link #int8(MemorySegment, long, long, long, long, Tensor)})
-     * @param segment the memory, little-endian; not copied
+     * @param segment the memory, in the platform's byte order (little-endian on x86-64 and AArch64); not copied
      * @param offset element index of element (0, 0, 0, 0)
      * @param batchStride elements between batch items
      * @param seqStride elements between tokens

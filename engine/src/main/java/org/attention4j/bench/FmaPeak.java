@@ -1,6 +1,5 @@
 package org.attention4j.bench;
 
-import java.util.concurrent.CountDownLatch;
 import org.attention4j.Kernel;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TileOpsProvider;
@@ -76,34 +75,7 @@ public final class FmaPeak {
     }
 
     private static double runOnce(TileOps ops, int threads, long iterations) {
-        CountDownLatch start = new CountDownLatch(1);
-        Thread[] workers = new Thread[threads];
-        long[] elapsed = new long[threads];
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers[t] = Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                long t0 = System.nanoTime();
-                sink = ops.fmaChains(iterations);
-                elapsed[id] = System.nanoTime() - t0;
-            });
-        }
-        start.countDown();
-        long slowest = 0;
-        for (int t = 0; t < threads; t++) {
-            try {
-                workers[t].join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring the FMA peak", e);
-            }
-            slowest = Math.max(slowest, elapsed[t]);
-        }
+        long slowest = AtOnce.slowestNanos(threads, id -> sink = ops.fmaChains(iterations), "the FMA peak");
         double flops = 2.0 * 12 * ops.lanes() * iterations * threads; // as flopsPerIteration
         return flops / slowest;
     }

@@ -1,6 +1,5 @@
 package org.attention4j.bench;
 
-import java.util.concurrent.CountDownLatch;
 import org.attention4j.Kernel;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TileOpsProvider;
@@ -42,35 +41,9 @@ public final class ReadBandwidth {
     }
 
     private static double runOnce(TileOps ops, int threads, float[] data) {
-        CountDownLatch start = new CountDownLatch(1);
-        Thread[] workers = new Thread[threads];
-        long[] elapsed = new long[threads];
         int slice = data.length / threads;
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers[t] = Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                long t0 = System.nanoTime();
-                sink = ops.sumStream(data, id * slice, (id + 1) * slice);
-                elapsed[id] = System.nanoTime() - t0;
-            });
-        }
-        start.countDown();
-        long slowest = 0;
-        for (int t = 0; t < threads; t++) {
-            try {
-                workers[t].join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring the read bandwidth", e);
-            }
-            slowest = Math.max(slowest, elapsed[t]);
-        }
+        long slowest = AtOnce.slowestNanos(threads, id -> sink = ops.sumStream(data, id * slice, (id + 1) * slice),
+                "the read bandwidth");
         return (double) slice * threads * Float.BYTES / slowest;
     }
 }

@@ -342,7 +342,7 @@ public final class FlashAttention {
     /**
      * Copies {@code count} rows of {@code headDim} floats into {@code dst} from {@code at}, contiguously:
      * from a {@code float[]} through {@link TileOps#copyRows} (many rows in flight), keys and values of
-     * the smaller types widened row by row ({@link TileOps#widenRow}), else row by row.
+     * the smaller types widened ({@link TileOps#widenRows}, several rows in flight), else row by row.
      */
     private static void copyRows(TileOps ops, Tensor t, int b, int head, int first, int count, int headDim, float[] dst,
                                  int at, Workspace ws) {

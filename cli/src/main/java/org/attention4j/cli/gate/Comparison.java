@@ -50,6 +50,10 @@ public final class Comparison {
                         maxRegression * 100, pct(high));
                 case INCONCLUSIVE -> baselineCount < MIN_SAMPLES || currentCount < MIN_SAMPLES
                         ? "too few samples (" + baselineCount + " and " + currentCount + "; need " + MIN_SAMPLES + ")"
+                        : low > 1 + maxRegression // the interval alone says slower; the rank test did not agree
+                        ? String.format(Locale.ROOT, "probably slower, not proven: the interval [%+.1f %%, %+.1f %%] is "
+                        + "beyond +%.1f %% but the rank test does not agree at the same level", pct(low), pct(high),
+                        maxRegression * 100)
                         : String.format(Locale.ROOT, "too noisy to tell: the interval [%+.1f %%, %+.1f %%] straddles "
                         + "+%.1f %%", pct(low), pct(high), maxRegression * 100);
             };
