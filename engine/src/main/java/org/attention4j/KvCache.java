@@ -132,9 +132,13 @@ public final class KvCache {
         Rows.read(src, b, s, h, row, 0, dim);
         long position = length + s;
         float scale = Widening.narrowRow(name, row, 0, dim, type, data, view.byteOffset(b, position, h));
-        if (type == ElementType.INT8) {
+        if (type == ElementType.INT8) { // into the float[] when there is one (see Widening.rowScale)
             Tensor scales = view.scales();
-            scales.segment().setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, scales.index(b, position, h), scale);
+            if (scales.array() != null) {
+                scales.array()[scales.arrayIndex(b, position, h)] = scale;
+            } else {
+                scales.segment().setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, scales.index(b, position, h), scale);
+            }
         }
     }
 
