@@ -2,8 +2,8 @@ package org.attention4j;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
+import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.Rows;
 import org.attention4j.kernel.Widening;
 
@@ -42,6 +42,7 @@ public final class KvCache {
     private final Tensor keys, values;
     private final MemorySegment keyData, valueData;
     private final float[] row; // one float32 row of the caller's tensors, converted from here
+    private final float[] scale = new float[1]; // an int8 row's scale, on its way to the scales
     private int length;
     private AttentionSpec lastBase;
     private AttentionSpec[] specByLength; // lastBase with keyLength = index, built on first use
@@ -131,14 +132,9 @@ public final class KvCache {
     private void write(String name, Tensor src, Tensor view, MemorySegment data, int b, int s, int h, int dim) {
         Rows.read(src, b, s, h, row, 0, dim);
         long position = length + s;
-        float scale = Widening.narrowRow(name, row, 0, dim, type, data, view.byteOffset(b, position, h));
-        if (type == ElementType.INT8) { // into the float[] when there is one (see Widening.rowScale)
-            Tensor scales = view.scales();
-            if (scales.array() != null) {
-                scales.array()[scales.arrayIndex(b, position, h)] = scale;
-            } else {
-                scales.segment().setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, scales.index(b, position, h), scale);
-            }
+        scale[0] = Widening.narrowRow(name, row, 0, dim, type, data, view.byteOffset(b, position, h));
+        if (type == ElementType.INT8) {
+            Rows.write(scale, 1, view.scales(), b, position, h);
         }
     }
 
@@ -147,17 +143,7 @@ public final class KvCache {
             throw new IllegalArgumentException(name + ": element type " + t.type() + ": expected FLOAT32 rows "
                     + "(the cache converts them to " + type + ")");
         }
-        if (count == 0) {
-            return;
-        }
-        long last = t.offset() + (batch - 1L) * t.batchStride() + (count - 1L) * t.seqStride()
-                + (kvHeads - 1L) * t.headStride() + dim - 1;
-        long size = t.segment().byteSize() / Float.BYTES;
-        if (t.offset() < 0 || t.batchStride() < 0 || t.seqStride() < 0 || t.headStride() < 0 || last >= size) {
-            throw new IllegalArgumentException(name + ": shape [" + batch + ", " + count + ", " + kvHeads + ", " + dim
-                    + "] with offset " + t.offset() + " and strides (batch, seq, head) = (" + t.batchStride() + ", "
-                    + t.seqStride() + ", " + t.headStride() + ") does not fit its " + size + " floats");
-        }
+        ForwardArguments.requireFits(name, t, batch, count, kvHeads, dim);
     }
 
     /**

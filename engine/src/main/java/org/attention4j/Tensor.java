@@ -353,8 +353,8 @@ public final class Tensor {
     }
 
     /**
-     * {@return element {@code (b, s, h, d)} as a float} (widened, or dequantized with its scale) Slow (one
-     * bounds-checked segment read): for tests and tools, not for kernels.
+     * {@return element {@code (b, s, h, d)} as a float} (widened, or dequantized with its scale) One
+     * bounds-checked read: for tests, tools and per-row values (int8 scales), not for kernels' inner loops.
      *
      * @param b the batch item
      * @param s the token
@@ -362,6 +362,9 @@ public final class Tensor {
      * @param d the index within the head
      */
     public float get(int b, long s, int h, int d) {
+        if (array != null) { // no segment access: its site sees heap and native segments (see Widening.rowScale)
+            return array[arrayIndex(b, s, h) + d];
+        }
         long i = index(b, s, h) + d;
         return switch (type) {
             case FLOAT32 -> segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);

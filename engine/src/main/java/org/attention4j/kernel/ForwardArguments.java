@@ -51,6 +51,16 @@ public final class ForwardArguments {
     }
 
     /**
+     * That {@code t} is live and, with its offset and strides, holds shape {@code [batch, seq, heads, dim]}
+     * (the check {@link #check} makes of every tensor), for other writers of tensors ({@code KvCache}).
+     *
+     * @throws IllegalArgumentException naming {@code name}, the shape and what it reaches
+     */
+    public static void requireFits(String name, Tensor t, int batch, int seq, int heads, int dim) {
+        lastIndex(name, t, batch, seq, heads, dim);
+    }
+
+    /**
      * For implementations that read float32 keys and values only (the linear approximations, the
      * attention-weight export): the element-type check {@link #check} does not make.
      */

@@ -44,19 +44,10 @@ public final class Widening {
         }
     }
 
-    /**
-     * {@return the scale of row {@code (b, s, h)} of an int8 view, 1 for the other types} Scales in a
-     * {@code float[]} are read from it: a segment read here, at a site that sees heap and native segments,
-     * was not inlined and allocated per call (issue 19's "Mechanism 3").
-     */
+    /** {@return the scale of row {@code (b, s, h)} of an int8 view, 1 for the other types} */
     public static float rowScale(Tensor t, int b, long s, int h) {
         Tensor scales = t.scales();
-        if (scales == null) {
-            return 1f;
-        }
-        float[] array = scales.array();
-        return array != null ? array[scales.arrayIndex(b, s, h)]
-                : scales.segment().getAtIndex(FLOAT, scales.index(b, s, h));
+        return scales == null ? 1f : scales.get(b, s, h, 0);
     }
 
     /** {@return the float32 value of a bfloat16 bit pattern} (exact: its upper half) */

@@ -3,6 +3,7 @@ package org.attention4j.cli.gate;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
+import org.attention4j.cli.gate.runner.BuildRunner;
 import org.attention4j.cli.profile.ProfileInputs;
 
 /** A scenario made runnable: {@link #call()} does one unit of the measured work. */
@@ -64,18 +65,7 @@ interface Workload extends AutoCloseable {
 
         @Override
         public void call() {
-            double a = sink + 1, b = a + 1, c = a + 2, d = a + 3, e = a + 4, f = a + 5, g = a + 6, h = a + 7;
-            for (long i = 0; i < iterations; i++) {
-                a = a * 0.9999999 + 1e-7;
-                b = b * 0.9999999 + 1e-7;
-                c = c * 0.9999999 + 1e-7;
-                d = d * 0.9999999 + 1e-7;
-                e = e * 0.9999999 + 1e-7;
-                f = f * 0.9999999 + 1e-7;
-                g = g * 0.9999999 + 1e-7;
-                h = h * 0.9999999 + 1e-7;
-            }
-            sink = a + b + c + d + e + f + g + h;
+            sink = BuildRunner.spin(sink, iterations) * 1e-30; // one loop for both modes of the gate
         }
 
         @Override

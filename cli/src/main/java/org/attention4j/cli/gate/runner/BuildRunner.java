@@ -148,21 +148,27 @@ public final class BuildRunner {
         double factor = Double.parseDouble(System.getProperty("attention4j.gate.syntheticSlowdown", "1"));
         long iterations = Math.max(1, Math.round(work * factor));
         double[] sink = new double[1];
-        calls.put(name, () -> {
-            double a = sink[0] + 1, b = a + 1, c = a + 2, d = a + 3, e = a + 4, f = a + 5, g = a + 6, h = a + 7;
-            for (long i = 0; i < iterations; i++) {
-                a = a * 0.9999999 + 1e-7;
-                b = b * 0.9999999 + 1e-7;
-                c = c * 0.9999999 + 1e-7;
-                d = d * 0.9999999 + 1e-7;
-                e = e * 0.9999999 + 1e-7;
-                f = f * 0.9999999 + 1e-7;
-                g = g * 0.9999999 + 1e-7;
-                h = h * 0.9999999 + 1e-7;
-            }
-            sink[0] = (a + b + c + d + e + f + g + h) * 1e-30;
-        });
+        calls.put(name, () -> sink[0] = spin(sink[0], iterations) * 1e-30);
         return "ok";
+    }
+
+    /**
+     * The synthetic workload's loop, shared with the in-process gate (Workload.Synthetic): eight independent
+     * floating-point chains of {@code iterations} steps from {@code seed}; returns their sum.
+     */
+    public static double spin(double seed, long iterations) {
+        double a = seed + 1, b = a + 1, c = a + 2, d = a + 3, e = a + 4, f = a + 5, g = a + 6, h = a + 7;
+        for (long i = 0; i < iterations; i++) {
+            a = a * 0.9999999 + 1e-7;
+            b = b * 0.9999999 + 1e-7;
+            c = c * 0.9999999 + 1e-7;
+            d = d * 0.9999999 + 1e-7;
+            e = e * 0.9999999 + 1e-7;
+            f = f * 0.9999999 + 1e-7;
+            g = g * 0.9999999 + 1e-7;
+            h = h * 0.9999999 + 1e-7;
+        }
+        return a + b + c + d + e + f + g + h;
     }
 
     /**
