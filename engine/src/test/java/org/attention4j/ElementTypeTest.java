@@ -14,6 +14,7 @@ import org.attention4j.TestSupport.Case;
 import org.attention4j.TestSupport.Layout;
 import org.attention4j.TestSupport.Problem;
 import org.attention4j.TestSupport.Storage;
+import org.attention4j.kernel.NarrowRows;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TileOpsProvider;
 import org.attention4j.kernel.Widening;
@@ -108,6 +109,124 @@ class ElementTypeTest {
                 TestSupport.compare(part, ReferenceAttention.compute(one, part.q, part.k, part.v));
             }
         }
+    }
+
+    static List<Object[]> narrowDecodeCases() {
+        List<Object[]> cases = new ArrayList<>();
+        int index = 0;
+        for (Kernel kernel : TestSupport.kernels()) {
+            for (ElementType type : SMALL_TYPES) {
+                for (int group : new int[] {1, 3, 4, 5, 8}) { // the four-row and one-row loops, alone and together
+                    cases.add(new Object[] {kernel, type, group, index % 2 == 0 ? 128 : 59, index});
+                    index++;
+                }
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * Decode over bfloat16/float16/int8 rows in Java arrays: the kernels that widen them in registers
+     * (every row count, head sizes with and without tail dims, Dv ≠ D, three key blocks and a short one,
+     * both layouts, a window or a soft-cap on some), against the reference on the dequantized inputs.
+     */
+    @ParameterizedTest(name = "{0} {1} group={2} D={3}")
+    @MethodSource("narrowDecodeCases")
+    void decodeWidensNarrowRowsAsItReadsThem(Kernel kernel, ElementType type, int group, int headDim, int index) {
+        AttentionSpec.Builder builder = AttentionSpec.builder().batch(1 + index % 2).queryLength(1).keyLength(611)
+                .heads(2 * group).kvHeads(2).headDim(headDim).valueHeadDim(index % 3 == 0 ? 48 : headDim).causal(true);
+        if (index % 5 == 1) {
+            builder.window(300, 0);
+        } else if (index % 5 == 3) {
+            builder.softcap(3f);
+        }
+        AttentionSpec spec = builder.build();
+        Layout layout = Layout.values()[index % 2];
+        Problem fp32 = TestSupport.problem(new Case(spec, layout, Storage.ARRAY, true, 1f, index));
+        Tensor k = typed("k", fp32.k, spec, spec.headDim(), type, layout, Storage.ARRAY);
+        Tensor v = typed("v", fp32.v, spec, spec.valueHeadDim(), type, layout, Storage.ARRAY);
+        Problem p = new Problem(fp32.c, fp32.q, k, v, fp32.out, fp32.lse);
+        try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(1 + index % 2).build()) {
+            engine.forward(spec, p.q, k, v, p.out, p.lse, null, Long.MAX_VALUE);
+        }
+        TestSupport.compare(p, ReferenceAttention.compute(spec, null, p.q, k, v));
+    }
+
+    /**
+     * The in-register widening of the decode kernels, pattern by pattern: every 16-bit pattern as a value
+     * row element (one key with probability 1), every finite one as a key element (a one-hot query), every
+     * int8 value with its scale; against the JDK's conversions.
+     */
+    @Test
+    void narrowDecodeKernelsWidenEveryPattern() {
+        int dim = 128, rows = 65536 / dim;
+        short[] patterns = new short[65536];
+        for (int i = 0; i < 65536; i++) {
+            patterns[i] = (short) i;
+        }
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            bytes[i] = (byte) i;
+        }
+        for (TileOps ops : allOps()) {
+            int width = ops.panelWidth();
+            for (ElementType type : SMALL_TYPES) {
+                NarrowRows narrow = new NarrowRows();
+                narrow.type = type;
+                narrow.shorts = type == ElementType.INT8 ? null : patterns;
+                narrow.bytes = type == ElementType.INT8 ? bytes : null;
+                narrow.stride = type == ElementType.INT8 ? 64 : dim;
+                int n = type == ElementType.INT8 ? 64 : dim, count = type == ElementType.INT8 ? 4 : rows;
+                narrow.scales = type == ElementType.INT8 ? new float[] {0.37f, 1f, -2f, 1e-3f} : null;
+                narrow.scaleStride = 1;
+                float[] probsT = new float[count * width], alpha = new float[width], acc = new float[4 * n];
+                float[] queries = new float[4 * n], scoresT = new float[count * width];
+                for (int c = 0; c < count; c++) {
+                    java.util.Arrays.fill(probsT, 0f);
+                    probsT[c * width + 2] = 1f; // row 2 of four (the four-row loop) takes key c alone
+                    java.util.Arrays.fill(acc, 0f);
+                    // Key c alone (0 · ∞ of another key would be NaN); odd and even c: both halves of a pass.
+                    ops.accumulateNarrowValueRows(probsT, 4, c, c + 1, alpha, narrow, n, acc);
+                    for (int d = 0; d < n; d++) {
+                        float expected = expectedElement(type, narrow, c, d);
+                        float actual = acc[2 * n + d];
+                        assertTrue(expected == actual || Float.isNaN(expected) && Float.isNaN(actual),
+                                ops.name() + " " + type + " value element " + (c * n + d) + ": expected " + expected
+                                        + ", got " + actual);
+                    }
+                }
+                for (int d = 0; d < n; d++) { // query row 1 picks dim d of every key
+                    java.util.Arrays.fill(queries, 0f);
+                    queries[n + d] = 1f;
+                    ops.scoreNarrowRows(queries, 4, n, narrow, count, scoresT, null);
+                    for (int c = 0; c < count; c++) {
+                        float expected = expectedElement(type, narrow, c, d);
+                        if (Float.isFinite(expected) && allFinite(type, narrow, c, n)) {
+                            assertEquals(expected, scoresT[c * width + 1], 0f, ops.name() + " " + type + " key " + c
+                                    + " dim " + d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float expectedElement(ElementType type, NarrowRows narrow, int c, int d) {
+        return switch (type) {
+            case BFLOAT16 -> Float.intBitsToFloat(narrow.shorts[c * narrow.stride + d] << 16);
+            case FLOAT16 -> Float.float16ToFloat(narrow.shorts[c * narrow.stride + d]);
+            default -> narrow.bytes[c * narrow.stride + d] * narrow.scales[c];
+        };
+    }
+
+    /** Whether key {@code c} has no infinity or NaN (0 · ∞ in the one-hot dot product would be NaN). */
+    private static boolean allFinite(ElementType type, NarrowRows narrow, int c, int n) {
+        for (int d = 0; d < n; d++) {
+            if (!Float.isFinite(expectedElement(type, narrow, c, d))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code src} (float32) converted to {@code type}, in the layout, on the heap or in native memory. */

@@ -252,6 +252,14 @@ public final class FlashAttention {
                     (int) v.seqStride(), keyCount, spec.valueHeadDim()) : null;
             ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
                     (int) k.seqStride(), keyCount, ws.scoresT, ahead);
+        } else if (NarrowRows.readable(k)) {
+            // Narrow keys are widened in registers as they are used, and narrow value rows touched the
+            // same way: widening a block into float32 first ran at a third of the read bandwidth.
+            RowsAhead ahead = NarrowRows.readable(v)
+                    ? ws.rowsAhead.aim(ws.narrowValues.aim(v, b, firstKey, kvHead), keyCount, spec.valueHeadDim())
+                    : null;
+            ws.touched += ops.scoreNarrowRows(ws.queryRows, rows, headDim, ws.narrowKeys.aim(k, b, firstKey, kvHead),
+                    keyCount, ws.scoresT, ahead);
         } else {
             copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0, ws);
             ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT, null);
@@ -269,6 +277,9 @@ public final class FlashAttention {
         if (readsInPlace(v)) {
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
                     (int) v.seqStride(), valueDim, ws.accT);
+        } else if (NarrowRows.readable(v)) {
+            ops.accumulateNarrowValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.narrowValues.aim(v, b, firstKey, kvHead),
+                    valueDim, ws.accT);
         } else {
             copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0, ws);
             ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim, valueDim, ws.accT);

@@ -134,6 +134,50 @@ public interface TileOps {
     }
 
     /**
+     * {@link #scoreRows} over bfloat16, float16 or int8 keys read where they lie ({@code keys}' rows
+     * {@code 0 .. keyCount}), widened as they are used: {@code scoresT[c·W + r] = Σ_d queries[r·headDim +
+     * d] · keys.get(c, d) · keys.scale(c)} (int8 rows' scale applied to the dot product). Returns what
+     * {@code ahead} touched, as {@link #scoreRows}.
+     */
+    default float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
+                                  float[] scoresT, RowsAhead ahead) {
+        int width = panelWidth();
+        float touched = 0f;
+        for (int c = 0; c < keyCount; c++) {
+            for (int r = 0; r < rows; r++) {
+                float dot = 0f;
+                for (int d = 0; d < headDim; d++) {
+                    dot += queries[r * headDim + d] * keys.get(c, d);
+                }
+                scoresT[c * width + r] = dot * keys.scale(c);
+            }
+            if (ahead != null) {
+                touched += ahead.touch(c);
+            }
+        }
+        return touched;
+    }
+
+    /**
+     * {@link #accumulateValueRows} over bfloat16, float16 or int8 value rows read where they lie
+     * ({@code values}' rows {@code from .. to}), widened as they are used; an int8 row's scale multiplies
+     * its probability.
+     */
+    default void accumulateNarrowValueRows(float[] probsT, int rows, int from, int to, float[] alpha,
+                                           NarrowRows values, int headDim, float[] acc) {
+        int width = panelWidth();
+        for (int r = 0; r < rows; r++) {
+            for (int d = 0; d < headDim; d++) {
+                float sum = acc[r * headDim + d] * alpha[r];
+                for (int c = from; c < to; c++) {
+                    sum += probsT[c * width + r] * values.scale(c) * values.get(c, d);
+                }
+                acc[r * headDim + d] = sum;
+            }
+        }
+    }
+
+    /**
      * Hides the keys outside each row's band on an edge block: {@code s(r, c) = −∞} unless
      * {@code rowFirst[r] <= firstKey + c < rowEnd[r]}, for the keys {@code c} of panel {@code p} in
      * {@code [panelKeys[2p], panelKeys[2p + 1])} (the only ones read later) that lie outside

@@ -16,6 +16,8 @@ public final class Workspace {
     float[] keys = new float[0];
     /** Rows the decode kernels touch ahead of use, re-aimed per block. */
     final RowsAhead rowsAhead = new RowsAhead();
+    /** Narrow (bfloat16, float16, int8) key and value rows the decode kernels read in place. */
+    final NarrowRows narrowKeys = new NarrowRows(), narrowValues = new NarrowRows();
     /** The int8 scales of the rows being widened (one key block). */
     float[] rowScales = new float[0];
     float[] valueRows = new float[0];

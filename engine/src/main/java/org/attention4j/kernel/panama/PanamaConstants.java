@@ -35,6 +35,15 @@ final class PanamaConstants {
     /** Columns of a micro-tile: 2 vectors. */
     static final int TILE_WIDTH = 2 * LANES;
 
+    /** LANES shorts (bfloat16/float16 rows): half the float species' bits (64, 128 or 256). */
+    static final VectorSpecies<Short> SHORTS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
+    /** LANES ints: what {@link #SHORTS} widen to before their bits become floats. */
+    static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
+    /** LANES bytes (int8 rows): a quarter of the float species' bits, null at 128 bits (no 32-bit shape). */
+    static final VectorSpecies<Byte> BYTES = SPECIES.vectorBitSize() / 4 >= 64
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 4)) : null;
+
     private PanamaConstants() {}
 
     private static VectorSpecies<Float> selectSpecies() {

@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.attention4j.ElementType;
 import org.attention4j.kernel.NaiveOps;
+import org.attention4j.kernel.NarrowRows;
 import org.attention4j.kernel.RowsAhead;
 import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.TilePlan;
@@ -235,6 +236,18 @@ public final class PanamaTileOps implements TileOps {
             }
         }
         return touched;
+    }
+
+    @Override
+    public float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
+                                 float[] scoresT, RowsAhead ahead) {
+        return PanamaNarrowRows.scoreRows(queries, rows, headDim, keys, keyCount, scoresT, ahead);
+    }
+
+    @Override
+    public void accumulateNarrowValueRows(float[] probsT, int rows, int from, int to, float[] alpha,
+                                          NarrowRows values, int headDim, float[] acc) {
+        PanamaNarrowRows.accumulateValueRows(probsT, rows, from, to, alpha, values, headDim, acc);
     }
 
     /**

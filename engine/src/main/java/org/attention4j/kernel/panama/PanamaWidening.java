@@ -1,6 +1,9 @@
 package org.attention4j.kernel.panama;
 
+import static org.attention4j.kernel.panama.PanamaConstants.BYTES;
+import static org.attention4j.kernel.panama.PanamaConstants.INTS;
 import static org.attention4j.kernel.panama.PanamaConstants.LANES;
+import static org.attention4j.kernel.panama.PanamaConstants.SHORTS;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 
 import java.lang.foreign.MemorySegment;
@@ -11,8 +14,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.attention4j.ElementType;
 import org.attention4j.kernel.Widening;
 
@@ -23,13 +24,6 @@ import org.attention4j.kernel.Widening;
  * are no vector shape) take {@link Widening}'s scalar loop, bit for bit the same values.
  */
 final class PanamaWidening {
-    /** LANES shorts: half the float species' bits (64, 128 or 256). */
-    private static final VectorSpecies<Short> SHORTS =
-            VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
-    private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
-    /** LANES bytes: a quarter of the float species' bits, null at 128 bits (no 32-bit shape). */
-    private static final VectorSpecies<Byte> BYTES = SPECIES.vectorBitSize() / 4 >= 64
-            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 4)) : null;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     /** Rows widened together: their loads are in flight at once (decode reads them from memory). */
