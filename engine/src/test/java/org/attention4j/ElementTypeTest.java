@@ -169,64 +169,53 @@ class ElementTypeTest {
             bytes[i] = (byte) i;
         }
         for (TileOps ops : allOps()) {
-            int width = ops.panelWidth();
+            int keyBlock = ops.keyBlock(); // row-major scores and probabilities, keyBlock floats a row
             for (ElementType type : SMALL_TYPES) {
-                NarrowRows narrow = new NarrowRows();
-                narrow.type = type;
-                narrow.shorts = type == ElementType.INT8 ? null : patterns;
-                narrow.bytes = type == ElementType.INT8 ? bytes : null;
-                narrow.stride = type == ElementType.INT8 ? 64 : dim;
                 int n = type == ElementType.INT8 ? 64 : dim, count = type == ElementType.INT8 ? 4 : rows;
-                narrow.scales = type == ElementType.INT8 ? new float[] {0.37f, 1f, -2f, 1e-3f} : null;
-                narrow.scaleStride = 1;
-                float[] probsT = new float[count * width], alpha = new float[width], acc = new float[4 * n];
-                float[] queries = new float[4 * n], scoresT = new float[count * width];
-                for (int c = 0; c < count; c++) {
-                    java.util.Arrays.fill(probsT, 0f);
-                    probsT[c * width + 2] = 1f; // row 2 of four (the four-row loop) takes key c alone
+                float[] all = type == ElementType.INT8 ? new float[] {0.37f, 1f, -2f, 1e-3f} : null;
+                float[] probs = new float[4 * keyBlock], alpha = new float[4], acc = new float[4 * n];
+                float[] queries = new float[4 * n], scores = new float[4 * keyBlock];
+                for (int c = 0; c < count; c++) { // row c of the patterns as key 0 of a call
+                    NarrowRows narrow = new NarrowRows();
+                    narrow.type = type;
+                    narrow.shorts = type == ElementType.INT8 ? null : patterns;
+                    narrow.bytes = type == ElementType.INT8 ? bytes : null;
+                    narrow.stride = n;
+                    narrow.first = c * n;
+                    narrow.scales = all;
+                    narrow.scaleFirst = c;
+                    narrow.scaleStride = 1;
+                    java.util.Arrays.fill(probs, 0f);
+                    probs[2 * keyBlock] = 1f; // row 2 of four (the four-row loop) takes the key alone
                     java.util.Arrays.fill(acc, 0f);
-                    // Key c alone (0 · ∞ of another key would be NaN); odd and even c: both halves of a pass.
-                    ops.accumulateNarrowValueRows(probsT, 4, c, c + 1, alpha, narrow, n, acc);
+                    ops.accumulateNarrowValueRows(probs, 4, 0, 1, alpha, narrow, n, acc);
+                    boolean finiteRow = true;
                     for (int d = 0; d < n; d++) {
-                        float expected = expectedElement(type, narrow, c, d);
+                        float expected = expectedElement(type, narrow, d);
+                        finiteRow &= Float.isFinite(expected);
                         float actual = acc[2 * n + d];
                         assertTrue(expected == actual || Float.isNaN(expected) && Float.isNaN(actual),
                                 ops.name() + " " + type + " value element " + (c * n + d) + ": expected " + expected
                                         + ", got " + actual);
                     }
-                }
-                for (int d = 0; d < n; d++) { // query row 1 picks dim d of every key
-                    java.util.Arrays.fill(queries, 0f);
-                    queries[n + d] = 1f;
-                    ops.scoreNarrowRows(queries, 4, n, narrow, count, scoresT, null);
-                    for (int c = 0; c < count; c++) {
-                        float expected = expectedElement(type, narrow, c, d);
-                        if (Float.isFinite(expected) && allFinite(type, narrow, c, n)) {
-                            assertEquals(expected, scoresT[c * width + 1], 0f, ops.name() + " " + type + " key " + c
-                                    + " dim " + d);
-                        }
+                    for (int d = 0; finiteRow && d < n; d++) { // query row 1 picks dim d (0 · ∞ would be NaN)
+                        java.util.Arrays.fill(queries, 0f);
+                        queries[n + d] = 1f;
+                        ops.scoreNarrowRows(queries, 4, n, narrow, 1, scores, null);
+                        assertEquals(expectedElement(type, narrow, d), scores[keyBlock], 0f,
+                                ops.name() + " " + type + " key element " + (c * n + d));
                     }
                 }
             }
         }
     }
 
-    private static float expectedElement(ElementType type, NarrowRows narrow, int c, int d) {
+    private static float expectedElement(ElementType type, NarrowRows narrow, int d) {
         return switch (type) {
-            case BFLOAT16 -> Float.intBitsToFloat(narrow.shorts[c * narrow.stride + d] << 16);
-            case FLOAT16 -> Float.float16ToFloat(narrow.shorts[c * narrow.stride + d]);
-            default -> narrow.bytes[c * narrow.stride + d] * narrow.scales[c];
+            case BFLOAT16 -> Float.intBitsToFloat(narrow.shorts[narrow.first + d] << 16);
+            case FLOAT16 -> Float.float16ToFloat(narrow.shorts[narrow.first + d]);
+            default -> narrow.bytes[narrow.first + d] * narrow.scales[narrow.scaleFirst];
         };
-    }
-
-    /** Whether key {@code c} has no infinity or NaN (0 · ∞ in the one-hot dot product would be NaN). */
-    private static boolean allFinite(ElementType type, NarrowRows narrow, int c, int n) {
-        for (int d = 0; d < n; d++) {
-            if (!Float.isFinite(expectedElement(type, narrow, c, d))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code src} (float32) converted to {@code type}, in the layout, on the heap or in native memory. */

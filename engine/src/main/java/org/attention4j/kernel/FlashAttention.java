@@ -149,10 +149,19 @@ public final class FlashAttention {
             // (196 KiB) went through L2 four times. Key and value blocks are read once per panel either
             // way. The call's masks edit whole tiles: with them, all panels at once.
             int slab = wholeTileMasks ? paddedRows : width;
+            boolean edits = softcap > 0 || spec.hasAlibi() || edge || wholeTileMasks;
             for (int rowFrom = 0; rowFrom < paddedRows; rowFrom += slab) {
                 int rowTo = Math.min(paddedRows, rowFrom + slab);
                 if (byRow) {
                     scoreRows(ops, spec, k, v, b, kvHead, firstKey, keyCount, rows, ws);
+                    if (!edits) { // the usual decode step: the softmax along each row's keys
+                        ops.softmaxRows(ws.rowScores, rows, 0, keyCount, ws.rowMax, ws.rowSum, ws.alpha);
+                        accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, null, ws);
+                        break; // one slab: rows <= a panel
+                    }
+                    // Score edits are written for the tiles' panel layout: there and back (a few
+                    // hundred floats per block, only with soft-cap, ALiBi, masks or a band's edge).
+                    rowsToPanel(ws.rowScores, rows, keyCount, ops, ws.scoresT);
                 } else {
                     ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, rowFrom, rowTo,
                             ws.scoresT, halfKeys);
@@ -180,6 +189,7 @@ public final class FlashAttention {
                 }
                 ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
                 if (byRow) {
+                    panelToRows(ws.scoresT, rows, keyCount, ops, ws.rowScores);
                     accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
                 } else {
                     ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
@@ -251,7 +261,7 @@ public final class FlashAttention {
             RowsAhead ahead = readsInPlace(v) ? ws.rowsAhead.aim(v.array(), v.arrayIndex(b, firstKey, kvHead),
                     (int) v.seqStride(), keyCount, spec.valueHeadDim()) : null;
             ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
-                    (int) k.seqStride(), keyCount, ws.scoresT, ahead);
+                    (int) k.seqStride(), keyCount, ws.rowScores, ahead);
         } else if (NarrowRows.readable(k)) {
             // Narrow keys are widened in registers as they are used, and narrow value rows touched the
             // same way: widening a block into float32 first ran at a third of the read bandwidth.
@@ -259,10 +269,30 @@ public final class FlashAttention {
                     ? ws.rowsAhead.aim(ws.narrowValues.aim(v, b, firstKey, kvHead), keyCount, spec.valueHeadDim())
                     : null;
             ws.touched += ops.scoreNarrowRows(ws.queryRows, rows, headDim, ws.narrowKeys.aim(k, b, firstKey, kvHead),
-                    keyCount, ws.scoresT, ahead);
+                    keyCount, ws.rowScores, ahead);
         } else {
             copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, ws.keys, 0, ws);
-            ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.scoresT, null);
+            ops.scoreRows(ws.queryRows, rows, headDim, ws.keys, 0, headDim, keyCount, ws.rowScores, null);
+        }
+    }
+
+    /** Row by row, for the score edits: {@code panel(r, c) = rows[r·KB + c]} in the first panel's layout. */
+    private static void rowsToPanel(float[] rowScores, int rows, int keyCount, TileOps ops, float[] panel) {
+        int keyBlock = ops.keyBlock(), width = ops.panelWidth();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < keyCount; c++) {
+                panel[TilePlan.panelIndex(r, c, keyBlock, width)] = rowScores[r * keyBlock + c];
+            }
+        }
+    }
+
+    /** The inverse of {@link #rowsToPanel}, for the value product of the edited probabilities. */
+    private static void panelToRows(float[] panel, int rows, int keyCount, TileOps ops, float[] rowScores) {
+        int keyBlock = ops.keyBlock(), width = ops.panelWidth();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < keyCount; c++) {
+                rowScores[r * keyBlock + c] = panel[TilePlan.panelIndex(r, c, keyBlock, width)];
+            }
         }
     }
 
@@ -275,14 +305,14 @@ public final class FlashAttention {
         int valueDim = spec.valueHeadDim();
         int from = panelKeys == null ? 0 : panelKeys[0], to = panelKeys == null ? keyCount : panelKeys[1];
         if (readsInPlace(v)) {
-            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
+            ops.accumulateValueRows(ws.rowScores, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
                     (int) v.seqStride(), valueDim, ws.accT);
         } else if (NarrowRows.readable(v)) {
-            ops.accumulateNarrowValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.narrowValues.aim(v, b, firstKey, kvHead),
+            ops.accumulateNarrowValueRows(ws.rowScores, rows, from, to, ws.alpha, ws.narrowValues.aim(v, b, firstKey, kvHead),
                     valueDim, ws.accT);
         } else {
             copyRows(ops, v, b, kvHead, firstKey, keyCount, valueDim, ws.valueRows, 0, ws);
-            ops.accumulateValueRows(ws.scoresT, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim, valueDim, ws.accT);
+            ops.accumulateValueRows(ws.rowScores, rows, from, to, ws.alpha, ws.valueRows, 0, valueDim, valueDim, ws.accT);
         }
     }
 

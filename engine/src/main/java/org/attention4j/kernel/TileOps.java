@@ -91,42 +91,80 @@ public interface TileOps {
 
     /**
      * Scores of a few query rows against keys read where they lie (no packing; see
-     * {@link TilePlan#rowByRow}): {@code scoresT[c·W + r] = Σ_d queries[r·headDim + d] ·
-     * keys[keyFirst + c·keyStride + d]} for {@code r < rows <= W}, {@code c < keyCount} (one panel of
-     * {@code scoresT}; rows {@code rows .. W} are left as they are).
+     * {@link TilePlan#rowByRow}), row-major, {@link #keyBlock} floats a row: {@code scores[r·KB + c] =
+     * Σ_d queries[r·headDim + d] · keys[keyFirst + c·keyStride + d]} for {@code r < rows}, {@code c <
+     * keyCount}. Row-major so that the softmax of a few rows ({@link #softmaxRows}) runs along the keys on
+     * whole vectors: in the tiles' panel layout a decode row used one lane of every vector.
      *
      * <p>With {@code ahead} (not null), after key {@code c} the kernel calls {@link RowsAhead#touch}
      * {@code (c)} and returns the sum of what it read, which the caller keeps so the loads stay. Returns
      * 0 without.
      */
     default float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                            int keyCount, float[] scoresT, RowsAhead ahead) {
-        int width = panelWidth();
+                            int keyCount, float[] scores, RowsAhead ahead) {
+        int stride = keyBlock();
+        float touched = 0f;
         for (int c = 0; c < keyCount; c++) {
             for (int r = 0; r < rows; r++) {
                 float dot = 0f;
                 for (int d = 0; d < headDim; d++) {
                     dot += queries[r * headDim + d] * keys[keyFirst + c * keyStride + d];
                 }
-                scoresT[c * width + r] = dot;
+                scores[r * stride + c] = dot;
+            }
+            if (ahead != null) {
+                touched += ahead.touch(c);
             }
         }
-        return 0f;
+        return touched;
     }
 
     /**
-     * The value product of {@link #scoreRows}, on row-major accumulators:
-     * {@code acc[r·headDim + d] = alpha[r] · acc[r·headDim + d] + Σ_{from <= c < to} probsT[c·W + r] ·
+     * One online-softmax step ({@link #softmaxUpdate}) on the row-major scores of {@link #scoreRows},
+     * keys {@code [from, to)} of rows {@code r < rows}.
+     */
+    default void softmaxRows(float[] scores, int rows, int from, int to, float[] rowMax, float[] rowSum,
+                             float[] alpha) {
+        int stride = keyBlock();
+        for (int r = 0; r < rows; r++) {
+            float blockMax = Float.NEGATIVE_INFINITY;
+            for (int c = from; c < to; c++) {
+                blockMax = Math.max(blockMax, scores[r * stride + c]);
+            }
+            float mOld = rowMax[r];
+            float mNew = Math.max(mOld, blockMax);
+            float mSafe = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;
+            float sum = 0f;
+            for (int c = from; c < to; c++) {
+                float p = exp2(scores[r * stride + c] - mSafe);
+                scores[r * stride + c] = p;
+                sum += p;
+            }
+            float a = exp2(mOld - mSafe);
+            alpha[r] = a;
+            rowSum[r] = rowSum[r] * a + sum;
+            rowMax[r] = mNew;
+        }
+    }
+
+    /** The scalar exp2 of {@link #softmaxRows}: {@link Math#exp} of {@code x·ln 2}, as the scalar kernel's. */
+    private static float exp2(float x) {
+        return (float) Math.exp(x * 0.6931471805599453);
+    }
+
+    /**
+     * The value product of {@link #scoreRows}, on row-major accumulators and probabilities:
+     * {@code acc[r·headDim + d] = alpha[r] · acc[r·headDim + d] + Σ_{from <= c < to} probs[r·KB + c] ·
      * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}.
      */
-    default void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+    default void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, float[] values,
                                      int valuesFirst, int valueStride, int headDim, float[] acc) {
-        int width = panelWidth();
+        int stride = keyBlock();
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < headDim; d++) {
                 float sum = acc[r * headDim + d] * alpha[r];
                 for (int c = from; c < to; c++) {
-                    sum += probsT[c * width + r] * values[valuesFirst + c * valueStride + d];
+                    sum += probs[r * stride + c] * values[valuesFirst + c * valueStride + d];
                 }
                 acc[r * headDim + d] = sum;
             }
@@ -135,13 +173,13 @@ public interface TileOps {
 
     /**
      * {@link #scoreRows} over bfloat16, float16 or int8 keys read where they lie ({@code keys}' rows
-     * {@code 0 .. keyCount}), widened as they are used: {@code scoresT[c·W + r] = Σ_d queries[r·headDim +
+     * {@code 0 .. keyCount}), widened as they are used: {@code scores[r·KB + c] = Σ_d queries[r·headDim +
      * d] · keys.get(c, d) · keys.scale(c)} (int8 rows' scale applied to the dot product). Returns what
      * {@code ahead} touched, as {@link #scoreRows}.
      */
     default float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
-                                  float[] scoresT, RowsAhead ahead) {
-        int width = panelWidth();
+                                  float[] scores, RowsAhead ahead) {
+        int stride = keyBlock();
         float touched = 0f;
         for (int c = 0; c < keyCount; c++) {
             for (int r = 0; r < rows; r++) {
@@ -149,7 +187,7 @@ public interface TileOps {
                 for (int d = 0; d < headDim; d++) {
                     dot += queries[r * headDim + d] * keys.get(c, d);
                 }
-                scoresT[c * width + r] = dot * keys.scale(c);
+                scores[r * stride + c] = dot * keys.scale(c);
             }
             if (ahead != null) {
                 touched += ahead.touch(c);
@@ -163,14 +201,14 @@ public interface TileOps {
      * ({@code values}' rows {@code from .. to}), widened as they are used; an int8 row's scale multiplies
      * its probability.
      */
-    default void accumulateNarrowValueRows(float[] probsT, int rows, int from, int to, float[] alpha,
+    default void accumulateNarrowValueRows(float[] probs, int rows, int from, int to, float[] alpha,
                                            NarrowRows values, int headDim, float[] acc) {
-        int width = panelWidth();
+        int stride = keyBlock();
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < headDim; d++) {
                 float sum = acc[r * headDim + d] * alpha[r];
                 for (int c = from; c < to; c++) {
-                    sum += probsT[c * width + r] * values.scale(c) * values.get(c, d);
+                    sum += probs[r * stride + c] * values.scale(c) * values.get(c, d);
                 }
                 acc[r * headDim + d] = sum;
             }

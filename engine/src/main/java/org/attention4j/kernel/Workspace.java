@@ -25,6 +25,8 @@ public final class Workspace {
     float touched;
     float[] valuesT = new float[0];
     float[] scoresT = new float[0];
+    /** Row by row: the item's scores, then probabilities, row-major ({@link TileOps#scoreRows}). */
+    float[] rowScores = new float[0];
     float[] accT = new float[0];
     float[] rowMax = new float[0];
     float[] rowSum = new float[0];
@@ -102,6 +104,7 @@ public final class Workspace {
         valueRows = atLeast(valueRows, keyBlock * rowBufferDim(spec));
         valuesT = atLeast(valuesT, valueDim * keyBlock);
         scoresT = atLeast(scoresT, keyBlock * rows);
+        rowScores = atLeast(rowScores, keyBlock * TilePlan.ROW_BY_ROW_MAX_ROWS);
         // Row by row, the accumulators are rows × Dv, row-major; tiled, rows × paddedValueDim.
         accT = atLeast(accT, rows * valueDim);
         rowMax = atLeast(rowMax, rows);
@@ -151,10 +154,11 @@ public final class Workspace {
         long rows = TilePlan.paddedRows(spec, ops);
         long valueDim = TilePlan.paddedValueDim(spec, ops);
         long keyBlock = ops.keyBlock();
-        // queriesT + queryRows, keys (+ their int8 scales), valueRows, valuesT, scoresT, accT, five per-row
-        // arrays, and per panel of rows 8 ints of key ranges: panelKeys, panelSharedKeys (2 each), halfKeys (4).
+        // queriesT + queryRows, keys (+ their int8 scales), valueRows, valuesT, scoresT + rowScores, accT, five
+        // per-row arrays, and per panel of rows 8 ints of key ranges: panelKeys, panelSharedKeys (2 each),
+        // halfKeys (4).
         long floats = spec.headDim() * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS) + keyBlock * (spec.headDim() + 1)
-                + keyBlock * rowBufferDim(spec) + keyBlock * valueDim + keyBlock * rows
+                + keyBlock * rowBufferDim(spec) + keyBlock * valueDim + keyBlock * (rows + TilePlan.ROW_BY_ROW_MAX_ROWS)
                 + rows * valueDim + 5 * rows + (spec.hasAlibi() ? 2 * rows : 0) + 8 * rows / ops.panelWidth();
         long layoutBytes = spec.blockSparse() == null ? 0 : spec.blockSparse().keyBlocks();
         long cacheBytes = (long) TilePlan.packSlots(spec, ops)
@@ -164,8 +168,8 @@ public final class Workspace {
 
     /** Bytes currently held. */
     public long bytes() {
-        return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + rowScales.length + valueRows.length + valuesT.length + scoresT.length
-                + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
+        return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + rowScales.length + valueRows.length
+                + valuesT.length + scoresT.length + rowScores.length + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
                 + rowSlope.length + rowPosition.length + panelKeys.length + halfKeys.length + panelSharedKeys.length + rowFirstKey.length
                 + rowEndKey.length + slotHead.length + slotBlock.length)
                 + (long) Long.BYTES * slotCall.length + activeKeyBlocks.length;

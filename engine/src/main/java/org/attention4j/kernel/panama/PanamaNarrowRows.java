@@ -2,10 +2,10 @@ package org.attention4j.kernel.panama;
 
 import static org.attention4j.kernel.panama.PanamaConstants.BYTES;
 import static org.attention4j.kernel.panama.PanamaConstants.INTS;
+import static org.attention4j.kernel.panama.PanamaConstants.KEY_BLOCK;
 import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SHORTS;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
-import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -36,25 +36,25 @@ final class PanamaNarrowRows {
     private static final int VALUE_ROWS_PER_PASS = 32;
 
     /** {@link org.attention4j.kernel.TileOps#scoreNarrowRows}. */
-    static float scoreRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount, float[] scoresT,
+    static float scoreRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount, float[] scores,
                            RowsAhead ahead) {
         float touched = 0f;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             RowsAhead touch = r == 0 ? ahead : null;
             touched += switch (keys.type) {
-                case BFLOAT16 -> fourRowsBfloat16(queries, r, headDim, keys, keyCount, scoresT, touch);
-                case FLOAT16 -> fourRowsFloat16(queries, r, headDim, keys, keyCount, scoresT, touch);
-                case INT8 -> fourRowsInt8(queries, r, headDim, keys, keyCount, scoresT, touch);
+                case BFLOAT16 -> fourRowsBfloat16(queries, r, headDim, keys, keyCount, scores, touch);
+                case FLOAT16 -> fourRowsFloat16(queries, r, headDim, keys, keyCount, scores, touch);
+                case INT8 -> fourRowsInt8(queries, r, headDim, keys, keyCount, scores, touch);
                 case FLOAT32 -> throw new IllegalArgumentException("float32 keys are read as float[]");
             };
         }
         for (; r < rows; r++) {
             RowsAhead touch = r == 0 ? ahead : null;
             touched += switch (keys.type) {
-                case BFLOAT16 -> oneRowBfloat16(queries, r, headDim, keys, keyCount, scoresT, touch);
-                case FLOAT16 -> oneRowFloat16(queries, r, headDim, keys, keyCount, scoresT, touch);
-                case INT8 -> oneRowInt8(queries, r, headDim, keys, keyCount, scoresT, touch);
+                case BFLOAT16 -> oneRowBfloat16(queries, r, headDim, keys, keyCount, scores, touch);
+                case FLOAT16 -> oneRowFloat16(queries, r, headDim, keys, keyCount, scores, touch);
+                case INT8 -> oneRowInt8(queries, r, headDim, keys, keyCount, scores, touch);
                 case FLOAT32 -> throw new IllegalArgumentException("float32 keys are read as float[]");
             };
         }
@@ -64,12 +64,12 @@ final class PanamaNarrowRows {
     // ---- scores: four rows share each widened key vector; one lane reduction per score ----
 
     private static float fourRowsBfloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scoresT, RowsAhead ahead) {
+            float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keys.first, at = r; c < keyCount; c++, key += keys.stride, at += TILE_WIDTH) {
+        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
@@ -80,10 +80,10 @@ final class PanamaNarrowRows {
                 s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
             }
             float scale = keys.scale(c);
-            scoresT[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
-            scoresT[at + 1] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
-            scoresT[at + 2] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
-            scoresT[at + 3] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
+            scores[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
+            scores[at + KEY_BLOCK] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
+            scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
+            scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
             if (ahead != null) {
                 touched += ahead.touch(c);
             }
@@ -92,19 +92,19 @@ final class PanamaNarrowRows {
     }
 
     private static float oneRowBfloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scoresT, RowsAhead ahead) {
+            float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim;
-        for (int c = 0, key = keys.first, at = r; c < keyCount; c++, key += keys.stride, at += TILE_WIDTH) {
+        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
                         .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
             }
-            scoresT[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
+            scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
                     keys, c);
             if (ahead != null) {
                 touched += ahead.touch(c);
@@ -114,12 +114,12 @@ final class PanamaNarrowRows {
     }
 
     private static float fourRowsFloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scoresT, RowsAhead ahead) {
+            float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keys.first, at = r; c < keyCount; c++, key += keys.stride, at += TILE_WIDTH) {
+        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
                 IntVector kh = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
@@ -134,10 +134,10 @@ final class PanamaNarrowRows {
                 s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
             }
             float scale = keys.scale(c);
-            scoresT[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
-            scoresT[at + 1] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
-            scoresT[at + 2] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
-            scoresT[at + 3] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
+            scores[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
+            scores[at + KEY_BLOCK] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
+            scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
+            scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
             if (ahead != null) {
                 touched += ahead.touch(c);
             }
@@ -146,12 +146,12 @@ final class PanamaNarrowRows {
     }
 
     private static float oneRowFloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scoresT, RowsAhead ahead) {
+            float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim;
-        for (int c = 0, key = keys.first, at = r; c < keyCount; c++, key += keys.stride, at += TILE_WIDTH) {
+        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
                 IntVector kh = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
@@ -162,7 +162,7 @@ final class PanamaNarrowRows {
                         .or(kh.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
             }
-            scoresT[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
+            scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
                     keys, c);
             if (ahead != null) {
                 touched += ahead.touch(c);
@@ -172,12 +172,12 @@ final class PanamaNarrowRows {
     }
 
     private static float fourRowsInt8(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scoresT, RowsAhead ahead) {
+            float[] scores, RowsAhead ahead) {
         byte[] src = keys.bytes;
         float touched = 0f;
         int vectorDims = BYTES == null ? 0 : headDim / LANES * LANES;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keys.first, at = r; c < keyCount; c++, key += keys.stride, at += TILE_WIDTH) {
+        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d).convertShape(VectorOperators.B2F, SPECIES, 0);
@@ -187,10 +187,10 @@ final class PanamaNarrowRows {
                 s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
             }
             float scale = keys.scale(c);
-            scoresT[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
-            scoresT[at + 1] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
-            scoresT[at + 2] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
-            scoresT[at + 3] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
+            scores[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
+            scores[at + KEY_BLOCK] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
+            scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
+            scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
             if (ahead != null) {
                 touched += ahead.touch(c);
             }
@@ -199,18 +199,18 @@ final class PanamaNarrowRows {
     }
 
     private static float oneRowInt8(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scoresT, RowsAhead ahead) {
+            float[] scores, RowsAhead ahead) {
         byte[] src = keys.bytes;
         float touched = 0f;
         int vectorDims = BYTES == null ? 0 : headDim / LANES * LANES;
         int q0 = r * headDim;
-        for (int c = 0, key = keys.first, at = r; c < keyCount; c++, key += keys.stride, at += TILE_WIDTH) {
+        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d).convertShape(VectorOperators.B2F, SPECIES, 0);
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
             }
-            scoresT[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
+            scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
                     keys, c);
             if (ahead != null) {
                 touched += ahead.touch(c);
@@ -229,7 +229,7 @@ final class PanamaNarrowRows {
     }
 
     /** {@link org.attention4j.kernel.TileOps#accumulateNarrowValueRows}: passes of keys, four rows at a time. */
-    static void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, NarrowRows values,
+    static void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, NarrowRows values,
                                     int headDim, float[] acc) {
         int vectorDims = values.type == ElementType.INT8 && BYTES == null ? 0 : headDim / LANES * LANES;
         for (int r = 0; r < rows; r++) {
@@ -247,25 +247,25 @@ final class PanamaNarrowRows {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 switch (values.type) {
-                    case BFLOAT16 -> valuesFourRowsBfloat16(probsT, r, first, last, values, headDim, vectorDims, acc);
-                    case FLOAT16 -> valuesFourRowsFloat16(probsT, r, first, last, values, headDim, vectorDims, acc);
-                    case INT8 -> valuesFourRowsInt8(probsT, r, first, last, values, headDim, vectorDims, acc);
+                    case BFLOAT16 -> valuesFourRowsBfloat16(probs, r, first, last, values, headDim, vectorDims, acc);
+                    case FLOAT16 -> valuesFourRowsFloat16(probs, r, first, last, values, headDim, vectorDims, acc);
+                    case INT8 -> valuesFourRowsInt8(probs, r, first, last, values, headDim, vectorDims, acc);
                     case FLOAT32 -> throw new IllegalArgumentException("float32 values are read as float[]");
                 }
             }
             for (; r < rows; r++) {
                 switch (values.type) {
-                    case BFLOAT16 -> valuesOneRowBfloat16(probsT, r, first, last, values, headDim, vectorDims, acc);
-                    case FLOAT16 -> valuesOneRowFloat16(probsT, r, first, last, values, headDim, vectorDims, acc);
-                    case INT8 -> valuesOneRowInt8(probsT, r, first, last, values, headDim, vectorDims, acc);
+                    case BFLOAT16 -> valuesOneRowBfloat16(probs, r, first, last, values, headDim, vectorDims, acc);
+                    case FLOAT16 -> valuesOneRowFloat16(probs, r, first, last, values, headDim, vectorDims, acc);
+                    case INT8 -> valuesOneRowInt8(probs, r, first, last, values, headDim, vectorDims, acc);
                     case FLOAT32 -> throw new IllegalArgumentException("float32 values are read as float[]");
                 }
             }
             for (int d = vectorDims; d < headDim; d++) { // tail dims, every row
                 for (int c = first; c < last; c++) {
                     float value = values.scale(c) * values.get(c, d);
-                    for (int i = 0, p = c * TILE_WIDTH; i < rows; i++) {
-                        acc[i * headDim + d] += probsT[p + i] * value;
+                    for (int i = 0; i < rows; i++) {
+                        acc[i * headDim + d] += probs[i * KEY_BLOCK + c] * value;
                     }
                 }
             }
@@ -275,7 +275,7 @@ final class PanamaNarrowRows {
     // ---- values: accumulators in registers over a pass of keys; two vectors of dims at a time in the
     // four-row loops (eight independent FMA chains), the probability times the int8 row's scale ----
 
-    private static void valuesFourRowsBfloat16(float[] probsT, int r, int first, int last, NarrowRows values, int headDim,
+    private static void valuesFourRowsBfloat16(float[] probs, int r, int first, int last, NarrowRows values, int headDim,
                                          int vectorDims, float[] acc) {
         short[] src = values.shorts;
         int a0 = r * headDim, a1 = a0 + headDim, a2 = a1 + headDim, a3 = a2 + headDim;
@@ -286,16 +286,16 @@ final class PanamaNarrowRows {
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
             FloatVector t0 = FloatVector.fromArray(SPECIES, acc, a0 + e), t1 = FloatVector.fromArray(SPECIES, acc, a1 + e);
             FloatVector t2 = FloatVector.fromArray(SPECIES, acc, a2 + e), t3 = FloatVector.fromArray(SPECIES, acc, a3 + e);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 FloatVector v = ShortVector.fromArray(SHORTS, src, row).convertShape(VectorOperators.S2I, INTS, 0)
                         .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 FloatVector w = ShortVector.fromArray(SHORTS, src, row + LANES).convertShape(VectorOperators.S2I, INTS, 0)
                         .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                FloatVector p0 = FloatVector.broadcast(SPECIES, probsT[p + 0]);
-                FloatVector p1 = FloatVector.broadcast(SPECIES, probsT[p + 1]);
-                FloatVector p2 = FloatVector.broadcast(SPECIES, probsT[p + 2]);
-                FloatVector p3 = FloatVector.broadcast(SPECIES, probsT[p + 3]);
+                FloatVector p0 = FloatVector.broadcast(SPECIES, probs[p]);
+                FloatVector p1 = FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK]);
+                FloatVector p2 = FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK]);
+                FloatVector p3 = FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK]);
                 s0 = v.fma(p0, s0);
                 s1 = v.fma(p1, s1);
                 s2 = v.fma(p2, s2);
@@ -317,14 +317,14 @@ final class PanamaNarrowRows {
         for (; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d), s1 = FloatVector.fromArray(SPECIES, acc, a1 + d);
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 FloatVector v = ShortVector.fromArray(SHORTS, src, row).convertShape(VectorOperators.S2I, INTS, 0)
                         .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                s0 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 0]), s0);
-                s1 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 1]), s1);
-                s2 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 2]), s2);
-                s3 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 3]), s3);
+                s0 = v.fma(FloatVector.broadcast(SPECIES, probs[p]), s0);
+                s1 = v.fma(FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK]), s1);
+                s2 = v.fma(FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK]), s2);
+                s3 = v.fma(FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK]), s3);
             }
             s0.intoArray(acc, a0 + d);
             s1.intoArray(acc, a1 + d);
@@ -333,23 +333,23 @@ final class PanamaNarrowRows {
         }
     }
 
-    private static void valuesOneRowBfloat16(float[] probsT, int r, int first, int last, NarrowRows values, int headDim,
+    private static void valuesOneRowBfloat16(float[] probs, int r, int first, int last, NarrowRows values, int headDim,
                                        int vectorDims, float[] acc) {
         short[] src = values.shorts;
         int a0 = r * headDim;
         for (int d = 0; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 FloatVector v = ShortVector.fromArray(SHORTS, src, row).convertShape(VectorOperators.S2I, INTS, 0)
                         .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                s0 = v.fma(FloatVector.broadcast(SPECIES, probsT[p]), s0);
+                s0 = v.fma(FloatVector.broadcast(SPECIES, probs[p]), s0);
             }
             s0.intoArray(acc, a0 + d);
         }
     }
 
-    private static void valuesFourRowsFloat16(float[] probsT, int r, int first, int last, NarrowRows values, int headDim,
+    private static void valuesFourRowsFloat16(float[] probs, int r, int first, int last, NarrowRows values, int headDim,
                                          int vectorDims, float[] acc) {
         short[] src = values.shorts;
         int a0 = r * headDim, a1 = a0 + headDim, a2 = a1 + headDim, a3 = a2 + headDim;
@@ -360,8 +360,8 @@ final class PanamaNarrowRows {
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
             FloatVector t0 = FloatVector.fromArray(SPECIES, acc, a0 + e), t1 = FloatVector.fromArray(SPECIES, acc, a1 + e);
             FloatVector t2 = FloatVector.fromArray(SPECIES, acc, a2 + e), t3 = FloatVector.fromArray(SPECIES, acc, a3 + e);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 IntVector vh = ShortVector.fromArray(SHORTS, src, row).convertShape(VectorOperators.S2I, INTS, 0)
                             .reinterpretAsInts();
                     IntVector vm = vh.and(0x7fff), vs = vm.lanewise(VectorOperators.LSHL, 13);
@@ -374,10 +374,10 @@ final class PanamaNarrowRows {
                     FloatVector w = ws.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(ws.or(0x7f800000), wm.compare(VectorOperators.GE, 0x7c00))
                             .or(wh.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                FloatVector p0 = FloatVector.broadcast(SPECIES, probsT[p + 0]);
-                FloatVector p1 = FloatVector.broadcast(SPECIES, probsT[p + 1]);
-                FloatVector p2 = FloatVector.broadcast(SPECIES, probsT[p + 2]);
-                FloatVector p3 = FloatVector.broadcast(SPECIES, probsT[p + 3]);
+                FloatVector p0 = FloatVector.broadcast(SPECIES, probs[p]);
+                FloatVector p1 = FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK]);
+                FloatVector p2 = FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK]);
+                FloatVector p3 = FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK]);
                 s0 = v.fma(p0, s0);
                 s1 = v.fma(p1, s1);
                 s2 = v.fma(p2, s2);
@@ -399,18 +399,18 @@ final class PanamaNarrowRows {
         for (; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d), s1 = FloatVector.fromArray(SPECIES, acc, a1 + d);
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 IntVector vh = ShortVector.fromArray(SHORTS, src, row).convertShape(VectorOperators.S2I, INTS, 0)
                             .reinterpretAsInts();
                     IntVector vm = vh.and(0x7fff), vs = vm.lanewise(VectorOperators.LSHL, 13);
                     FloatVector v = vs.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(vs.or(0x7f800000), vm.compare(VectorOperators.GE, 0x7c00))
                             .or(vh.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                s0 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 0]), s0);
-                s1 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 1]), s1);
-                s2 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 2]), s2);
-                s3 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 3]), s3);
+                s0 = v.fma(FloatVector.broadcast(SPECIES, probs[p]), s0);
+                s1 = v.fma(FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK]), s1);
+                s2 = v.fma(FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK]), s2);
+                s3 = v.fma(FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK]), s3);
             }
             s0.intoArray(acc, a0 + d);
             s1.intoArray(acc, a1 + d);
@@ -419,27 +419,27 @@ final class PanamaNarrowRows {
         }
     }
 
-    private static void valuesOneRowFloat16(float[] probsT, int r, int first, int last, NarrowRows values, int headDim,
+    private static void valuesOneRowFloat16(float[] probs, int r, int first, int last, NarrowRows values, int headDim,
                                        int vectorDims, float[] acc) {
         short[] src = values.shorts;
         int a0 = r * headDim;
         for (int d = 0; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 IntVector vh = ShortVector.fromArray(SHORTS, src, row).convertShape(VectorOperators.S2I, INTS, 0)
                             .reinterpretAsInts();
                     IntVector vm = vh.and(0x7fff), vs = vm.lanewise(VectorOperators.LSHL, 13);
                     FloatVector v = vs.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(vs.or(0x7f800000), vm.compare(VectorOperators.GE, 0x7c00))
                             .or(vh.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                s0 = v.fma(FloatVector.broadcast(SPECIES, probsT[p]), s0);
+                s0 = v.fma(FloatVector.broadcast(SPECIES, probs[p]), s0);
             }
             s0.intoArray(acc, a0 + d);
         }
     }
 
-    private static void valuesFourRowsInt8(float[] probsT, int r, int first, int last, NarrowRows values, int headDim,
+    private static void valuesFourRowsInt8(float[] probs, int r, int first, int last, NarrowRows values, int headDim,
                                          int vectorDims, float[] acc) {
         byte[] src = values.bytes;
         int a0 = r * headDim, a1 = a0 + headDim, a2 = a1 + headDim, a3 = a2 + headDim;
@@ -450,14 +450,14 @@ final class PanamaNarrowRows {
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
             FloatVector t0 = FloatVector.fromArray(SPECIES, acc, a0 + e), t1 = FloatVector.fromArray(SPECIES, acc, a1 + e);
             FloatVector t2 = FloatVector.fromArray(SPECIES, acc, a2 + e), t3 = FloatVector.fromArray(SPECIES, acc, a3 + e);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 FloatVector v = (FloatVector) ByteVector.fromArray(BYTES, src, row).convertShape(VectorOperators.B2F, SPECIES, 0);
                 FloatVector w = (FloatVector) ByteVector.fromArray(BYTES, src, row + LANES).convertShape(VectorOperators.B2F, SPECIES, 0);
-                FloatVector p0 = FloatVector.broadcast(SPECIES, probsT[p + 0] * values.scale(c));
-                FloatVector p1 = FloatVector.broadcast(SPECIES, probsT[p + 1] * values.scale(c));
-                FloatVector p2 = FloatVector.broadcast(SPECIES, probsT[p + 2] * values.scale(c));
-                FloatVector p3 = FloatVector.broadcast(SPECIES, probsT[p + 3] * values.scale(c));
+                FloatVector p0 = FloatVector.broadcast(SPECIES, probs[p] * values.scale(c));
+                FloatVector p1 = FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK] * values.scale(c));
+                FloatVector p2 = FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK] * values.scale(c));
+                FloatVector p3 = FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK] * values.scale(c));
                 s0 = v.fma(p0, s0);
                 s1 = v.fma(p1, s1);
                 s2 = v.fma(p2, s2);
@@ -479,13 +479,13 @@ final class PanamaNarrowRows {
         for (; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d), s1 = FloatVector.fromArray(SPECIES, acc, a1 + d);
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 FloatVector v = (FloatVector) ByteVector.fromArray(BYTES, src, row).convertShape(VectorOperators.B2F, SPECIES, 0);
-                s0 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 0] * values.scale(c)), s0);
-                s1 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 1] * values.scale(c)), s1);
-                s2 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 2] * values.scale(c)), s2);
-                s3 = v.fma(FloatVector.broadcast(SPECIES, probsT[p + 3] * values.scale(c)), s3);
+                s0 = v.fma(FloatVector.broadcast(SPECIES, probs[p] * values.scale(c)), s0);
+                s1 = v.fma(FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK] * values.scale(c)), s1);
+                s2 = v.fma(FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK] * values.scale(c)), s2);
+                s3 = v.fma(FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK] * values.scale(c)), s3);
             }
             s0.intoArray(acc, a0 + d);
             s1.intoArray(acc, a1 + d);
@@ -494,16 +494,16 @@ final class PanamaNarrowRows {
         }
     }
 
-    private static void valuesOneRowInt8(float[] probsT, int r, int first, int last, NarrowRows values, int headDim,
+    private static void valuesOneRowInt8(float[] probs, int r, int first, int last, NarrowRows values, int headDim,
                                        int vectorDims, float[] acc) {
         byte[] src = values.bytes;
         int a0 = r * headDim;
         for (int d = 0; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d);
-            for (int c = first, row = values.first + first * values.stride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += values.stride, p += TILE_WIDTH) {
+            for (int c = first, row = values.first + first * values.stride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += values.stride, p++) {
                 FloatVector v = (FloatVector) ByteVector.fromArray(BYTES, src, row).convertShape(VectorOperators.B2F, SPECIES, 0);
-                s0 = v.fma(FloatVector.broadcast(SPECIES, probsT[p] * values.scale(c)), s0);
+                s0 = v.fma(FloatVector.broadcast(SPECIES, probs[p] * values.scale(c)), s0);
             }
             s0.intoArray(acc, a0 + d);
         }

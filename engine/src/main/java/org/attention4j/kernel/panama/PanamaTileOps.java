@@ -165,29 +165,29 @@ public final class PanamaTileOps implements TileOps {
 
     @Override
     public float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                           int keyCount, float[] scoresT, RowsAhead ahead) {
+                           int keyCount, float[] scores, RowsAhead ahead) {
         // Four rows per pass share each key vector; one lane reduction per score. Keys are read once,
         // where they lie: a few rows cannot repay packing (packing and a 32-row panel made a decode call
         // 2.4–2.6× slower, docs/PERFORMANCE.md). The first pass touches the value rows ahead.
         float touched = 0f;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            touched += scoreFourRows(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT,
+            touched += scoreFourRows(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scores,
                     r == 0 ? ahead : null);
         }
         for (; r < rows; r++) {
-            touched += scoreOneRow(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scoresT,
+            touched += scoreOneRow(queries, r, headDim, keys, keyFirst, keyStride, keyCount, scores,
                     r == 0 ? ahead : null);
         }
         return touched;
     }
 
     private static float scoreFourRows(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
-                                       int keyCount, float[] scoresT, RowsAhead ahead) {
+                                       int keyCount, float[] scores, RowsAhead ahead) {
         float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keyFirst, at = r; c < keyCount; c++, key += keyStride, at += TILE_WIDTH) {
+        for (int c = 0, key = keyFirst, at = r * KEY_BLOCK; c < keyCount; c++, key += keyStride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = FloatVector.fromArray(SPECIES, keys, key + d);
@@ -205,10 +205,10 @@ public final class PanamaTileOps implements TileOps {
                 t2 += kd * queries[q2 + d];
                 t3 += kd * queries[q3 + d];
             }
-            scoresT[at] = t0;
-            scoresT[at + 1] = t1;
-            scoresT[at + 2] = t2;
-            scoresT[at + 3] = t3;
+            scores[at] = t0;
+            scores[at + KEY_BLOCK] = t1;
+            scores[at + 2 * KEY_BLOCK] = t2;
+            scores[at + 3 * KEY_BLOCK] = t3;
             if (ahead != null) {
                 touched += ahead.touch(c);
             }
@@ -217,11 +217,11 @@ public final class PanamaTileOps implements TileOps {
     }
 
     private static float scoreOneRow(float[] queries, int r, int headDim, float[] keys, int keyFirst, int keyStride,
-                                     int keyCount, float[] scoresT, RowsAhead ahead) {
+                                     int keyCount, float[] scores, RowsAhead ahead) {
         float touched = 0f;
         int vectorDims = headDim / LANES * LANES;
         int q0 = r * headDim;
-        for (int c = 0, key = keyFirst, at = r; c < keyCount; c++, key += keyStride, at += TILE_WIDTH) {
+        for (int c = 0, key = keyFirst, at = r * KEY_BLOCK; c < keyCount; c++, key += keyStride, at++) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
                 s0 = FloatVector.fromArray(SPECIES, keys, key + d).fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
@@ -230,7 +230,7 @@ public final class PanamaTileOps implements TileOps {
             for (int d = vectorDims; d < headDim; d++) { // tail dims
                 t0 += keys[key + d] * queries[q0 + d];
             }
-            scoresT[at] = t0;
+            scores[at] = t0;
             if (ahead != null) {
                 touched += ahead.touch(c);
             }
@@ -239,15 +239,51 @@ public final class PanamaTileOps implements TileOps {
     }
 
     @Override
-    public float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
-                                 float[] scoresT, RowsAhead ahead) {
-        return PanamaNarrowRows.scoreRows(queries, rows, headDim, keys, keyCount, scoresT, ahead);
+    public void softmaxRows(float[] scores, int rows, int from, int to, float[] rowMax, float[] rowSum,
+                            float[] alpha) {
+        // Along each row's keys on whole vectors (row-major scores, TileOps#scoreRows): a decode row
+        // costs keys / LANES vectors here, where the panel layout spent a vector per key on it.
+        for (int r = 0; r < rows; r++) {
+            int first = r * KEY_BLOCK + from, end = r * KEY_BLOCK + to;
+            float mOld = rowMax[r];
+            float mNew = Math.max(mOld, rowMax(scores, first, end));
+            float a = VectorExp2.exp2(mOld - (mNew == Float.NEGATIVE_INFINITY ? 0f : mNew));
+            alpha[r] = a;
+            rowSum[r] = rowSum[r] * a + VectorExp2.exp2Row(scores, first, end, mNew);
+            rowMax[r] = mNew;
+        }
+    }
+
+    /** {@code max x[first .. end)} (−∞ when empty): four chains of whole vectors, then the tail. */
+    private static float rowMax(float[] x, int first, int end) {
+        FloatVector a = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), b = a, c = a, d = a;
+        int at = first;
+        for (; at + 4 * LANES <= end; at += 4 * LANES) {
+            a = a.max(FloatVector.fromArray(SPECIES, x, at));
+            b = b.max(FloatVector.fromArray(SPECIES, x, at + LANES));
+            c = c.max(FloatVector.fromArray(SPECIES, x, at + 2 * LANES));
+            d = d.max(FloatVector.fromArray(SPECIES, x, at + 3 * LANES));
+        }
+        for (; at + LANES <= end; at += LANES) {
+            a = a.max(FloatVector.fromArray(SPECIES, x, at));
+        }
+        float max = a.max(b).max(c.max(d)).reduceLanes(VectorOperators.MAX);
+        for (; at < end; at++) {
+            max = Math.max(max, x[at]);
+        }
+        return max;
     }
 
     @Override
-    public void accumulateNarrowValueRows(float[] probsT, int rows, int from, int to, float[] alpha,
+    public float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
+                                 float[] scores, RowsAhead ahead) {
+        return PanamaNarrowRows.scoreRows(queries, rows, headDim, keys, keyCount, scores, ahead);
+    }
+
+    @Override
+    public void accumulateNarrowValueRows(float[] probs, int rows, int from, int to, float[] alpha,
                                           NarrowRows values, int headDim, float[] acc) {
-        PanamaNarrowRows.accumulateValueRows(probsT, rows, from, to, alpha, values, headDim, acc);
+        PanamaNarrowRows.accumulateValueRows(probs, rows, from, to, alpha, values, headDim, acc);
     }
 
     /**
@@ -257,7 +293,7 @@ public final class PanamaTileOps implements TileOps {
     private static final int VALUE_ROWS_PER_PASS = 32;
 
     @Override
-    public void accumulateValueRows(float[] probsT, int rows, int from, int to, float[] alpha, float[] values,
+    public void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, float[] values,
                                     int valuesFirst, int valueStride, int headDim, float[] acc) {
         // Accumulators in registers over a pass of keys, four rows at a time, loaded and stored once per
         // pass and vector of dims: loading, adding to and storing every accumulator for every key made
@@ -277,15 +313,15 @@ public final class PanamaTileOps implements TileOps {
             int last = Math.min(to, first + VALUE_ROWS_PER_PASS);
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                valuesIntoFourRows(probsT, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
+                valuesIntoFourRows(probs, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
             }
             for (; r < rows; r++) {
-                valuesIntoOneRow(probsT, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
+                valuesIntoOneRow(probs, r, first, last, values, valuesFirst, valueStride, headDim, vectorDims, acc);
             }
         }
     }
 
-    private static void valuesIntoFourRows(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
+    private static void valuesIntoFourRows(float[] probs, int r, int first, int last, float[] values, int valuesFirst,
                                            int valueStride, int headDim, int vectorDims, float[] acc) {
         int a0 = r * headDim, a1 = a0 + headDim, a2 = a1 + headDim, a3 = a2 + headDim;
         int d = 0;
@@ -297,13 +333,13 @@ public final class PanamaTileOps implements TileOps {
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
             FloatVector t0 = FloatVector.fromArray(SPECIES, acc, a0 + e), t1 = FloatVector.fromArray(SPECIES, acc, a1 + e);
             FloatVector t2 = FloatVector.fromArray(SPECIES, acc, a2 + e), t3 = FloatVector.fromArray(SPECIES, acc, a3 + e);
-            for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += valueStride, p += TILE_WIDTH) {
+            for (int c = first, row = valuesFirst + first * valueStride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += valueStride, p++) {
                 FloatVector v = FloatVector.fromArray(SPECIES, values, row);
                 FloatVector w = FloatVector.fromArray(SPECIES, values, row + LANES);
-                FloatVector p0 = FloatVector.broadcast(SPECIES, probsT[p]), p1 = FloatVector.broadcast(SPECIES, probsT[p + 1]);
-                FloatVector p2 = FloatVector.broadcast(SPECIES, probsT[p + 2]);
-                FloatVector p3 = FloatVector.broadcast(SPECIES, probsT[p + 3]);
+                FloatVector p0 = FloatVector.broadcast(SPECIES, probs[p]), p1 = FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK]);
+                FloatVector p2 = FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK]);
+                FloatVector p3 = FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK]);
                 s0 = v.fma(p0, s0);
                 s1 = v.fma(p1, s1);
                 s2 = v.fma(p2, s2);
@@ -325,13 +361,13 @@ public final class PanamaTileOps implements TileOps {
         for (; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d), s1 = FloatVector.fromArray(SPECIES, acc, a1 + d);
             FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a2 + d), s3 = FloatVector.fromArray(SPECIES, acc, a3 + d);
-            for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += valueStride, p += TILE_WIDTH) {
+            for (int c = first, row = valuesFirst + first * valueStride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += valueStride, p++) {
                 FloatVector value = FloatVector.fromArray(SPECIES, values, row);
-                s0 = value.fma(FloatVector.broadcast(SPECIES, probsT[p]), s0);
-                s1 = value.fma(FloatVector.broadcast(SPECIES, probsT[p + 1]), s1);
-                s2 = value.fma(FloatVector.broadcast(SPECIES, probsT[p + 2]), s2);
-                s3 = value.fma(FloatVector.broadcast(SPECIES, probsT[p + 3]), s3);
+                s0 = value.fma(FloatVector.broadcast(SPECIES, probs[p]), s0);
+                s1 = value.fma(FloatVector.broadcast(SPECIES, probs[p + KEY_BLOCK]), s1);
+                s2 = value.fma(FloatVector.broadcast(SPECIES, probs[p + 2 * KEY_BLOCK]), s2);
+                s3 = value.fma(FloatVector.broadcast(SPECIES, probs[p + 3 * KEY_BLOCK]), s3);
             }
             s0.intoArray(acc, a0 + d);
             s1.intoArray(acc, a1 + d);
@@ -339,32 +375,32 @@ public final class PanamaTileOps implements TileOps {
             s3.intoArray(acc, a3 + d);
         }
         for (d = vectorDims; d < headDim; d++) { // tail dims
-            for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += valueStride, p += TILE_WIDTH) {
+            for (int c = first, row = valuesFirst + first * valueStride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += valueStride, p++) {
                 float value = values[row];
-                acc[a0 + d] += probsT[p] * value;
-                acc[a1 + d] += probsT[p + 1] * value;
-                acc[a2 + d] += probsT[p + 2] * value;
-                acc[a3 + d] += probsT[p + 3] * value;
+                acc[a0 + d] += probs[p] * value;
+                acc[a1 + d] += probs[p + KEY_BLOCK] * value;
+                acc[a2 + d] += probs[p + 2 * KEY_BLOCK] * value;
+                acc[a3 + d] += probs[p + 3 * KEY_BLOCK] * value;
             }
         }
     }
 
-    private static void valuesIntoOneRow(float[] probsT, int r, int first, int last, float[] values, int valuesFirst,
+    private static void valuesIntoOneRow(float[] probs, int r, int first, int last, float[] values, int valuesFirst,
                                          int valueStride, int headDim, int vectorDims, float[] acc) {
         int a0 = r * headDim;
         for (int d = 0; d < vectorDims; d += LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a0 + d);
-            for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += valueStride, p += TILE_WIDTH) {
-                s0 = FloatVector.fromArray(SPECIES, values, row).fma(FloatVector.broadcast(SPECIES, probsT[p]), s0);
+            for (int c = first, row = valuesFirst + first * valueStride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += valueStride, p++) {
+                s0 = FloatVector.fromArray(SPECIES, values, row).fma(FloatVector.broadcast(SPECIES, probs[p]), s0);
             }
             s0.intoArray(acc, a0 + d);
         }
         for (int d = vectorDims; d < headDim; d++) { // tail dims
-            for (int c = first, row = valuesFirst + first * valueStride + d, p = first * TILE_WIDTH + r; c < last;
-                 c++, row += valueStride, p += TILE_WIDTH) {
-                acc[a0 + d] += probsT[p] * values[row];
+            for (int c = first, row = valuesFirst + first * valueStride + d, p = r * KEY_BLOCK + first; c < last;
+                 c++, row += valueStride, p++) {
+                acc[a0 + d] += probs[p] * values[row];
             }
         }
     }

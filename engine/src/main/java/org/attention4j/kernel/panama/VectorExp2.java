@@ -88,6 +88,55 @@ final class VectorExp2 {
     }
 
     /**
+     * {@code x[i] = 2^(x[i] − max)} for {@code i} in {@code [first, end)} of one row (contiguous, as the
+     * decode path's row-major scores), {@code max} taken as 0 when it is −∞; returns {@code Σ x[i]}. Two
+     * vectors per step, then one, then the scalar twin for the tail: bit for bit {@link #exp2Panels}'s
+     * values.
+     */
+    static float exp2Row(float[] x, int first, int end, float max) {
+        float m = max == Float.NEGATIVE_INFINITY ? 0f : max;
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0;
+        FloatVector c0 = FloatVector.broadcast(SPECIES, C0), c1 = FloatVector.broadcast(SPECIES, C1);
+        FloatVector c2 = FloatVector.broadcast(SPECIES, C2), c3 = FloatVector.broadcast(SPECIES, C3);
+        FloatVector c4 = FloatVector.broadcast(SPECIES, C4), c5 = FloatVector.broadcast(SPECIES, C5);
+        int at = first;
+        for (; at + 2 * LANES <= end; at += 2 * LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, at).sub(m);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES).sub(m);
+            FloatVector shifted0 = x0.add(ROUND_MAGIC), shifted1 = x1.add(ROUND_MAGIC);
+            FloatVector f0 = x0.sub(shifted0.sub(ROUND_MAGIC)), f1 = x1.sub(shifted1.sub(ROUND_MAGIC));
+            FloatVector p0 = f0.fma(c5, c4).fma(f0, c3).fma(f0, c2).fma(f0, c1).fma(f0, c0);
+            FloatVector p1 = f1.fma(c5, c4).fma(f1, c3).fma(f1, c2).fma(f1, c1).fma(f1, c0);
+            FloatVector e0 = ((IntVector) shifted0.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
+                    .add((IntVector) p0.reinterpretAsInts()).reinterpretAsFloats().blend(0f, x0.lt(MIN_EXPONENT));
+            FloatVector e1 = ((IntVector) shifted1.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
+                    .add((IntVector) p1.reinterpretAsInts()).reinterpretAsFloats().blend(0f, x1.lt(MIN_EXPONENT));
+            e0.intoArray(x, at);
+            e1.intoArray(x, at + LANES);
+            s0 = s0.add(e0);
+            s1 = s1.add(e1);
+        }
+        if (at + LANES <= end) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, at).sub(m);
+            FloatVector shifted0 = x0.add(ROUND_MAGIC);
+            FloatVector f0 = x0.sub(shifted0.sub(ROUND_MAGIC));
+            FloatVector p0 = f0.fma(c5, c4).fma(f0, c3).fma(f0, c2).fma(f0, c1).fma(f0, c0);
+            FloatVector e0 = ((IntVector) shifted0.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23)
+                    .add((IntVector) p0.reinterpretAsInts()).reinterpretAsFloats().blend(0f, x0.lt(MIN_EXPONENT));
+            e0.intoArray(x, at);
+            s0 = s0.add(e0);
+            at += LANES;
+        }
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; at < end; at++) {
+            float e = exp2(x[at] - m);
+            x[at] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /**
      * The same arithmetic on one float, in the same order with the same fused steps: bit for bit what a
      * lane of {@link #exp2Panels} gives (VectorExp2Test checks it). For tails shorter than a panel.
      */
