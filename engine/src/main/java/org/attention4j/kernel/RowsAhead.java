@@ -37,25 +37,43 @@ public final class RowsAhead {
         return this;
     }
 
-    /** {@return the sum of one element of each 64-byte line of row {@code c}} (0 past the rows aimed at) */
-    public float touch(int c) {
-        if (c >= end) {
-            return 0f;
-        }
+    /*
+     * The touches are a few bytecodes each, under C2's MaxInlineSize (35), so every kernel inlines them
+     * whatever its profile says: one method with a branch per array type (138 bytes) was inlined in some
+     * compiles and called per key in others (issue 19's kind of lottery).
+     */
+
+    /** {@return the sum of one float of each 64-byte line of float row {@code c}} (0 past the rows aimed at) */
+    public float touchFloats(int c) {
+        return c < end ? lines(rows, first + c * stride, length) : 0f;
+    }
+
+    /** {@link #touchFloats} for narrow rows (bfloat16, float16, int8). */
+    public float touchNarrow(int c) {
+        return c >= end ? 0f : shorts != null ? lines(shorts, first + c * stride, length)
+                : lines(bytes, first + c * stride, length);
+    }
+
+    private static float lines(float[] a, int at, int n) {
         float sum = 0f;
-        int at = first + c * stride;
-        if (rows != null) {
-            for (int i = 0; i < length; i += 16) {
-                sum += rows[at + i];
-            }
-        } else if (shorts != null) {
-            for (int i = 0; i < length; i += 32) {
-                sum += shorts[at + i];
-            }
-        } else {
-            for (int i = 0; i < length; i += 64) {
-                sum += bytes[at + i];
-            }
+        for (int i = 0; i < n; i += 16) {
+            sum += a[at + i];
+        }
+        return sum;
+    }
+
+    private static float lines(short[] a, int at, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i += 32) {
+            sum += a[at + i];
+        }
+        return sum;
+    }
+
+    private static float lines(byte[] a, int at, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i += 64) {
+            sum += a[at + i];
         }
         return sum;
     }

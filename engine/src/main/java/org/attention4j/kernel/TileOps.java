@@ -96,7 +96,7 @@ public interface TileOps {
      * keyCount}. Row-major so that the softmax of a few rows ({@link #softmaxRows}) runs along the keys on
      * whole vectors: in the tiles' panel layout a decode row used one lane of every vector.
      *
-     * <p>With {@code ahead} (not null), after key {@code c} the kernel calls {@link RowsAhead#touch}
+     * <p>With {@code ahead} (not null), after key {@code c} the kernel calls {@link RowsAhead#touchFloats}
      * {@code (c)} and returns the sum of what it read, which the caller keeps so the loads stay. Returns
      * 0 without.
      */
@@ -113,7 +113,7 @@ public interface TileOps {
                 scores[r * stride + c] = dot;
             }
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchFloats(c);
             }
         }
         return touched;
@@ -190,7 +190,7 @@ public interface TileOps {
                 scores[r * stride + c] = dot * keys.scale(c);
             }
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;

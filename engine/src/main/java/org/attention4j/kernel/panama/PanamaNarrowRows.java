@@ -85,7 +85,7 @@ final class PanamaNarrowRows {
             scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
             scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;
@@ -107,7 +107,7 @@ final class PanamaNarrowRows {
             scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
                     keys, c);
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;
@@ -139,7 +139,7 @@ final class PanamaNarrowRows {
             scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
             scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;
@@ -165,7 +165,7 @@ final class PanamaNarrowRows {
             scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
                     keys, c);
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;
@@ -192,7 +192,7 @@ final class PanamaNarrowRows {
             scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
             scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;
@@ -213,7 +213,7 @@ final class PanamaNarrowRows {
             scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
                     keys, c);
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchNarrow(c);
             }
         }
         return touched;

@@ -210,7 +210,7 @@ public final class PanamaTileOps implements TileOps {
             scores[at + 2 * KEY_BLOCK] = t2;
             scores[at + 3 * KEY_BLOCK] = t3;
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchFloats(c);
             }
         }
         return touched;
@@ -232,7 +232,7 @@ public final class PanamaTileOps implements TileOps {
             }
             scores[at] = t0;
             if (ahead != null) {
-                touched += ahead.touch(c);
+                touched += ahead.touchFloats(c);
             }
         }
         return touched;
