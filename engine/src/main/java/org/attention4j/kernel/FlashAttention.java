@@ -259,15 +259,14 @@ public final class FlashAttention {
             // streams both from memory, and the value product found its rows still missing
             // (docs/KV_CACHE.md, "Decode speed"). Copied or widened rows are not: it did not help them.
             RowsAhead ahead = readsInPlace(v) ? ws.rowsAhead.aim(v.array(), v.arrayIndex(b, firstKey, kvHead),
-                    (int) v.seqStride(), keyCount, spec.valueHeadDim()) : null;
+                    (int) v.seqStride(), spec.valueHeadDim()) : null;
             ws.touched += ops.scoreRows(ws.queryRows, rows, headDim, k.array(), k.arrayIndex(b, firstKey, kvHead),
                     (int) k.seqStride(), keyCount, ws.rowScores, ahead);
         } else if (NarrowRows.readable(k)) {
             // Narrow keys are widened in registers as they are used, and narrow value rows touched the
             // same way: widening a block into float32 first ran at a third of the read bandwidth.
-            RowsAhead ahead = NarrowRows.readable(v)
-                    ? ws.rowsAhead.aim(ws.narrowValues.aim(v, b, firstKey, kvHead), keyCount, spec.valueHeadDim())
-                    : null;
+            RowsAhead ahead = NarrowRows.readable(v) && v.type() != ElementType.INT8
+                    ? ws.rowsAhead.aim(ws.narrowValues.aim(v, b, firstKey, kvHead), spec.valueHeadDim()) : null;
             ws.touched += ops.scoreNarrowRows(ws.queryRows, rows, headDim, ws.narrowKeys.aim(k, b, firstKey, kvHead),
                     keyCount, ws.rowScores, ahead);
         } else {

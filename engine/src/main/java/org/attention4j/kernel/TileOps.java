@@ -190,7 +190,7 @@ public interface TileOps {
                 scores[r * stride + c] = dot * keys.scale(c);
             }
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;

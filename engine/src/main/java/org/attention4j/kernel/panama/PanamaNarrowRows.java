@@ -27,7 +27,10 @@ import org.attention4j.kernel.RowsAhead;
  * row's scale applied to the dot product or folded into the probability), and a vector must not cross a
  * call or merge from two branches, so each variant is written out. Tail dimensions (head sizes that are
  * not a multiple of {@code LANES}) and int8 at 128 bits (no 4-byte vector shape) read
- * {@link NarrowRows#get} element by element.
+ * {@link NarrowRows#get} element by element, in passes of their own after the vector loops: the loops
+ * call nothing but helpers under C2's {@code MaxInlineSize} (35 bytecodes), which every compile inlines
+ * (a 37-byte tail helper called per key was inlined in one JVM and called out of line, 2× slower, in
+ * another).
  */
 final class PanamaNarrowRows {
     private PanamaNarrowRows() {}
@@ -58,18 +61,68 @@ final class PanamaNarrowRows {
                 case FLOAT32 -> throw new IllegalArgumentException("float32 keys are read as float[]");
             };
         }
+        int vectorDims = keys.type == ElementType.INT8 && BYTES == null ? 0 : headDim / LANES * LANES;
+        if (vectorDims < headDim) { // the dims past the vectors, in a pass of their own: no call per key above
+            for (int c = 0; c < keyCount; c++) {
+                for (int q = 0; q < rows; q++) {
+                    float sum = 0f;
+                    for (int d = vectorDims; d < headDim; d++) {
+                        sum += queries[q * headDim + d] * keys.get(c, d);
+                    }
+                    scores[q * KEY_BLOCK + c] += keys.scale(c) * sum;
+                }
+            }
+        }
         return touched;
     }
 
-    // ---- scores: four rows share each widened key vector; one lane reduction per score ----
+    // ---- scores: two keys per step share each query vector (half the query loads of one key at a
+    // time: bfloat16 29 % and int8 23 % faster in cache; float16's longer widening ran 16 % slower that
+    // way, so it takes one key a step); four rows share each widened key vector; one lane reduction per
+    // score, times the row's scale (int8) ----
 
     private static float fourRowsBfloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scores, RowsAhead ahead) {
+                                     float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
-        int vectorDims = headDim / LANES * LANES;
+        int vectorDims = headDim / LANES * LANES, stride = keys.stride;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
+        int c = 0, key = keys.first, at = r * KEY_BLOCK;
+        for (; c + 2 <= keyCount; c += 2, key += 2 * stride, at += 2) {
+            FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0, u0 = s0, u1 = s0, u2 = s0, u3 = s0;
+            for (int d = 0; d < vectorDims; d += LANES) {
+                FloatVector k = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector l = ShortVector.fromArray(SHORTS, src, key + stride + d).convertShape(VectorOperators.S2I, INTS, 0)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector x0 = FloatVector.fromArray(SPECIES, queries, q0 + d);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, queries, q1 + d);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, queries, q2 + d);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, queries, q3 + d);
+                s0 = k.fma(x0, s0);
+                s1 = k.fma(x1, s1);
+                s2 = k.fma(x2, s2);
+                s3 = k.fma(x3, s3);
+                u0 = l.fma(x0, u0);
+                u1 = l.fma(x1, u1);
+                u2 = l.fma(x2, u2);
+                u3 = l.fma(x3, u3);
+            }
+            float scale = keys.scale(c);
+            scores[at] = scale * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + KEY_BLOCK] = scale * s1.reduceLanes(VectorOperators.ADD);
+            scores[at + 2 * KEY_BLOCK] = scale * s2.reduceLanes(VectorOperators.ADD);
+            scores[at + 3 * KEY_BLOCK] = scale * s3.reduceLanes(VectorOperators.ADD);
+            float nextScale = keys.scale(c + 1);
+            scores[at + 1] = nextScale * u0.reduceLanes(VectorOperators.ADD);
+            scores[at + 1 + KEY_BLOCK] = nextScale * u1.reduceLanes(VectorOperators.ADD);
+            scores[at + 1 + 2 * KEY_BLOCK] = nextScale * u2.reduceLanes(VectorOperators.ADD);
+            scores[at + 1 + 3 * KEY_BLOCK] = nextScale * u3.reduceLanes(VectorOperators.ADD);
+            if (ahead != null) {
+                touched += ahead.touchShorts(c) + ahead.touchShorts(c + 1);
+            }
+        }
+        if (c < keyCount) { // the last key of an odd count
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
@@ -80,46 +133,64 @@ final class PanamaNarrowRows {
                 s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
             }
             float scale = keys.scale(c);
-            scores[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
-            scores[at + KEY_BLOCK] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
-            scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
-            scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
+            scores[at] = scale * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + KEY_BLOCK] = scale * s1.reduceLanes(VectorOperators.ADD);
+            scores[at + 2 * KEY_BLOCK] = scale * s2.reduceLanes(VectorOperators.ADD);
+            scores[at + 3 * KEY_BLOCK] = scale * s3.reduceLanes(VectorOperators.ADD);
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;
     }
 
     private static float oneRowBfloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scores, RowsAhead ahead) {
+                                   float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
-        int vectorDims = headDim / LANES * LANES;
+        int vectorDims = headDim / LANES * LANES, stride = keys.stride;
         int q0 = r * headDim;
-        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
+        int c = 0, key = keys.first, at = r * KEY_BLOCK;
+        for (; c + 2 <= keyCount; c += 2, key += 2 * stride, at += 2) {
+            FloatVector s0 = FloatVector.zero(SPECIES), u0 = s0;
+            for (int d = 0; d < vectorDims; d += LANES) {
+                FloatVector k = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector l = ShortVector.fromArray(SHORTS, src, key + stride + d).convertShape(VectorOperators.S2I, INTS, 0)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector x0 = FloatVector.fromArray(SPECIES, queries, q0 + d);
+                s0 = k.fma(x0, s0);
+                u0 = l.fma(x0, u0);
+            }
+            scores[at] = keys.scale(c) * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + 1] = keys.scale(c + 1) * u0.reduceLanes(VectorOperators.ADD);
+            if (ahead != null) {
+                touched += ahead.touchShorts(c) + ahead.touchShorts(c + 1);
+            }
+        }
+        if (c < keyCount) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
                 FloatVector k = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
                         .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
             }
-            scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
-                    keys, c);
+            scores[at] = keys.scale(c) * s0.reduceLanes(VectorOperators.ADD);
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;
     }
 
     private static float fourRowsFloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scores, RowsAhead ahead) {
+                                     float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
-        int vectorDims = headDim / LANES * LANES;
+        int vectorDims = headDim / LANES * LANES, stride = keys.stride;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
+        int c = 0, key = keys.first, at = r * KEY_BLOCK;
+        for (; c < keyCount; c++, key += stride, at++) { // one key a step: two ran slower (see above)
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
                 IntVector kh = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
@@ -134,24 +205,25 @@ final class PanamaNarrowRows {
                 s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
             }
             float scale = keys.scale(c);
-            scores[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
-            scores[at + KEY_BLOCK] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
-            scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
-            scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
+            scores[at] = scale * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + KEY_BLOCK] = scale * s1.reduceLanes(VectorOperators.ADD);
+            scores[at + 2 * KEY_BLOCK] = scale * s2.reduceLanes(VectorOperators.ADD);
+            scores[at + 3 * KEY_BLOCK] = scale * s3.reduceLanes(VectorOperators.ADD);
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;
     }
 
     private static float oneRowFloat16(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scores, RowsAhead ahead) {
+                                   float[] scores, RowsAhead ahead) {
         short[] src = keys.shorts;
         float touched = 0f;
-        int vectorDims = headDim / LANES * LANES;
+        int vectorDims = headDim / LANES * LANES, stride = keys.stride;
         int q0 = r * headDim;
-        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
+        int c = 0, key = keys.first, at = r * KEY_BLOCK;
+        for (; c < keyCount; c++, key += stride, at++) { // one key a step: two ran slower (see above)
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
                 IntVector kh = ShortVector.fromArray(SHORTS, src, key + d).convertShape(VectorOperators.S2I, INTS, 0)
@@ -162,70 +234,114 @@ final class PanamaNarrowRows {
                         .or(kh.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
             }
-            scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
-                    keys, c);
+            scores[at] = keys.scale(c) * s0.reduceLanes(VectorOperators.ADD);
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;
     }
 
     private static float fourRowsInt8(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scores, RowsAhead ahead) {
+                                     float[] scores, RowsAhead ahead) {
         byte[] src = keys.bytes;
         float touched = 0f;
-        int vectorDims = BYTES == null ? 0 : headDim / LANES * LANES;
+        int vectorDims = BYTES == null ? 0 : headDim / LANES * LANES, stride = keys.stride;
         int q0 = r * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
-        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
+        int c = 0, key = keys.first, at = r * KEY_BLOCK;
+        for (; c + 2 <= keyCount; c += 2, key += 2 * stride, at += 2) {
+            FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0, u0 = s0, u1 = s0, u2 = s0, u3 = s0;
+            for (int d = 0; d < vectorDims; d += LANES) {
+                FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector l = (FloatVector) ByteVector.fromArray(BYTES, src, key + stride + d)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector x0 = FloatVector.fromArray(SPECIES, queries, q0 + d);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, queries, q1 + d);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, queries, q2 + d);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, queries, q3 + d);
+                s0 = k.fma(x0, s0);
+                s1 = k.fma(x1, s1);
+                s2 = k.fma(x2, s2);
+                s3 = k.fma(x3, s3);
+                u0 = l.fma(x0, u0);
+                u1 = l.fma(x1, u1);
+                u2 = l.fma(x2, u2);
+                u3 = l.fma(x3, u3);
+            }
+            float scale = keys.scale(c);
+            scores[at] = scale * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + KEY_BLOCK] = scale * s1.reduceLanes(VectorOperators.ADD);
+            scores[at + 2 * KEY_BLOCK] = scale * s2.reduceLanes(VectorOperators.ADD);
+            scores[at + 3 * KEY_BLOCK] = scale * s3.reduceLanes(VectorOperators.ADD);
+            float nextScale = keys.scale(c + 1);
+            scores[at + 1] = nextScale * u0.reduceLanes(VectorOperators.ADD);
+            scores[at + 1 + KEY_BLOCK] = nextScale * u1.reduceLanes(VectorOperators.ADD);
+            scores[at + 1 + 2 * KEY_BLOCK] = nextScale * u2.reduceLanes(VectorOperators.ADD);
+            scores[at + 1 + 3 * KEY_BLOCK] = nextScale * u3.reduceLanes(VectorOperators.ADD);
+            if (ahead != null) {
+                touched += ahead.touchShorts(c) + ahead.touchShorts(c + 1);
+            }
+        }
+        if (c < keyCount) { // the last key of an odd count
             FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
             for (int d = 0; d < vectorDims; d += LANES) {
-                FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d).convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
                 s1 = k.fma(FloatVector.fromArray(SPECIES, queries, q1 + d), s1);
                 s2 = k.fma(FloatVector.fromArray(SPECIES, queries, q2 + d), s2);
                 s3 = k.fma(FloatVector.fromArray(SPECIES, queries, q3 + d), s3);
             }
             float scale = keys.scale(c);
-            scores[at] = scale * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims, keys, c);
-            scores[at + KEY_BLOCK] = scale * withTail(s1.reduceLanes(VectorOperators.ADD), queries, q1, headDim, vectorDims, keys, c);
-            scores[at + 2 * KEY_BLOCK] = scale * withTail(s2.reduceLanes(VectorOperators.ADD), queries, q2, headDim, vectorDims, keys, c);
-            scores[at + 3 * KEY_BLOCK] = scale * withTail(s3.reduceLanes(VectorOperators.ADD), queries, q3, headDim, vectorDims, keys, c);
+            scores[at] = scale * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + KEY_BLOCK] = scale * s1.reduceLanes(VectorOperators.ADD);
+            scores[at + 2 * KEY_BLOCK] = scale * s2.reduceLanes(VectorOperators.ADD);
+            scores[at + 3 * KEY_BLOCK] = scale * s3.reduceLanes(VectorOperators.ADD);
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;
     }
 
     private static float oneRowInt8(float[] queries, int r, int headDim, NarrowRows keys, int keyCount,
-            float[] scores, RowsAhead ahead) {
+                                   float[] scores, RowsAhead ahead) {
         byte[] src = keys.bytes;
         float touched = 0f;
-        int vectorDims = BYTES == null ? 0 : headDim / LANES * LANES;
+        int vectorDims = BYTES == null ? 0 : headDim / LANES * LANES, stride = keys.stride;
         int q0 = r * headDim;
-        for (int c = 0, key = keys.first, at = r * KEY_BLOCK; c < keyCount; c++, key += keys.stride, at++) {
+        int c = 0, key = keys.first, at = r * KEY_BLOCK;
+        for (; c + 2 <= keyCount; c += 2, key += 2 * stride, at += 2) {
+            FloatVector s0 = FloatVector.zero(SPECIES), u0 = s0;
+            for (int d = 0; d < vectorDims; d += LANES) {
+                FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector l = (FloatVector) ByteVector.fromArray(BYTES, src, key + stride + d)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector x0 = FloatVector.fromArray(SPECIES, queries, q0 + d);
+                s0 = k.fma(x0, s0);
+                u0 = l.fma(x0, u0);
+            }
+            scores[at] = keys.scale(c) * s0.reduceLanes(VectorOperators.ADD);
+            scores[at + 1] = keys.scale(c + 1) * u0.reduceLanes(VectorOperators.ADD);
+            if (ahead != null) {
+                touched += ahead.touchShorts(c) + ahead.touchShorts(c + 1);
+            }
+        }
+        if (c < keyCount) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             for (int d = 0; d < vectorDims; d += LANES) {
-                FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d).convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector k = (FloatVector) ByteVector.fromArray(BYTES, src, key + d)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
                 s0 = k.fma(FloatVector.fromArray(SPECIES, queries, q0 + d), s0);
             }
-            scores[at] = keys.scale(c) * withTail(s0.reduceLanes(VectorOperators.ADD), queries, q0, headDim, vectorDims,
-                    keys, c);
+            scores[at] = keys.scale(c) * s0.reduceLanes(VectorOperators.ADD);
             if (ahead != null) {
-                touched += ahead.touchNarrow(c);
+                touched += ahead.touchShorts(c);
             }
         }
         return touched;
-    }
-
-    /** {@code sum} plus the dims past the vectors of query row {@code q} against key {@code c} (unscaled). */
-    private static float withTail(float sum, float[] queries, int q, int headDim, int vectorDims, NarrowRows keys,
-                                  int c) {
-        for (int d = vectorDims; d < headDim; d++) {
-            sum += queries[q + d] * keys.get(c, d);
-        }
-        return sum;
     }
 
     /** {@link org.attention4j.kernel.TileOps#accumulateNarrowValueRows}: passes of keys, four rows at a time. */
