@@ -111,4 +111,28 @@ class VectorExp2Test {
             assertEquals(sum[j], newSum[j], "sums before 'sumAt' are untouched");
         }
     }
+
+    @Test
+    void aRowIsShiftedByItsMaximumBitForBitAsTheScalarTwinAndSummed() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int length : new int[] {0, 1, 15, 16, 17, 33, 47, 192}) { // whole pairs, one vector, the tail
+            float[] x = new float[length + 5];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 9 == 4 ? Float.NEGATIVE_INFINITY : (float) (random.nextDouble() * 20 - 10); // masked keys
+            }
+            for (float max : new float[] {3.5f, Float.NEGATIVE_INFINITY}) { // −∞: a row that saw nothing, no shift
+                float[] y = x.clone();
+                float sum = VectorExp2.exp2Row(y, 2, 2 + length, max);
+                float m = max == Float.NEGATIVE_INFINITY ? 0f : max;
+                double total = 0;
+                for (int i = 0; i < x.length; i++) {
+                    float expected = i < 2 || i >= 2 + length ? x[i] : VectorExp2.exp2(x[i] - m);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(y[i]),
+                            "length " + length + ", element " + i);
+                    total += i < 2 || i >= 2 + length ? 0 : y[i];
+                }
+                assertEquals(total, sum, 1e-6 * total + 1e-30, "sum at length " + length);
+            }
+        }
+    }
 }
