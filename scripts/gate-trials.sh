@@ -3,6 +3,7 @@
 #  1. false alarms: N unchanged checks of the built-in scenarios;
 #  2. sensitivity: a synthetic scenario checked with injected slowdowns (x1.05 ... x1.25), 10 runs each.
 # Usage: scripts/gate-trials.sh [--against] [OUT_DIR] [N_FALSE_ALARM_RUNS]
+# N_FALSE_ALARM_RUNS = 0 skips part 1; GATE_TRIAL_FACTORS="1.10 1.15" picks the slowdowns of part 2.
 # Default mode: the stored-baseline check (one `gate record`, then `gate check --baseline`).
 # --against: the same-run check (`gate check --against`), this build against a copy of its own jar (a
 # self-check: any regression verdict is a false alarm); the slowdown is injected into the current build only.
@@ -45,7 +46,7 @@ else
   "$a4j" gate record --out "$out/synthetic-baseline.json" --scenarios "$out/synthetic.json" > /dev/null 2>&1
   synthetic=("$a4j" gate check --baseline "$out/synthetic-baseline.json")
 fi
-for factor in 1.00 1.05 1.10 1.15 1.20 1.25; do
+for factor in ${GATE_TRIAL_FACTORS:-1.00 1.05 1.10 1.15 1.20 1.25}; do
   caught=0
   for i in $(seq 1 10); do
     JAVA_OPTS="-Dattention4j.gate.syntheticSlowdown=$factor" \

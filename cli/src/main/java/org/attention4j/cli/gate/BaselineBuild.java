@@ -17,10 +17,11 @@ import org.attention4j.cli.BadInputException;
  * the report names it. A git ref is built once, in a temporary detached worktree, with the same Maven
  * command the launcher uses, and the jar is cached by commit id under {@code target/gate-builds/}.
  *
- * @param classPath what goes on the child JVM's class path after the runner
+ * @param classPath what goes on the child JVM's class path after the runner (entries separated by
+ *     {@link java.io.File#pathSeparator})
  * @param description e.g. {@code "HEAD~1 = 1e27f19… (2026-12-07) subject"} or {@code "jar /tmp/old.jar"}
  */
-record BaselineBuild(Path classPath, String description) {
+record BaselineBuild(String classPath, String description) {
     private static final String JAR = "cli/target/attention4j.jar";
 
     /**
@@ -30,7 +31,7 @@ record BaselineBuild(Path classPath, String description) {
     static BaselineBuild resolve(String against, PrintWriter progress) throws IOException {
         Path path = Path.of(against);
         if (Files.exists(path)) {
-            return new BaselineBuild(path.toAbsolutePath(), "jar " + path.toAbsolutePath());
+            return new BaselineBuild(path.toAbsolutePath().toString(), "jar " + path.toAbsolutePath());
         }
         if (against.endsWith(".jar") || against.contains(java.io.File.separator + "target" + java.io.File.separator)) {
             throw new BadInputException("--against " + against + ": no such jar (expected a git ref of this "
@@ -50,20 +51,28 @@ record BaselineBuild(Path classPath, String description) {
             progress.println("attention4j gate check: baseline " + against + " (" + shortId(id) + ") from " + cached);
             progress.flush();
         }
-        return new BaselineBuild(cached, against + " = " + describe(root, id));
+        return new BaselineBuild(cached.toString(), against + " = " + describe(root, id));
+    }
+
+    private static Path location(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot locate the classes of " + c.getName(), e);
+        }
     }
 
     /**
      * The build running this command: the engine's own class path entry (the CLI's shaded jar, or
-     * engine/target/classes in a test), named by the commit at {@code HEAD} when the working directory
+     * engine/target/classes and model/target/classes in a test), named by the commit at {@code HEAD} when the working directory
      * is in a git repository ("+ local changes" when it has uncommitted ones).
      */
     static BaselineBuild candidate() {
-        Path self;
-        try {
-            self = Path.of(AttentionEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            throw new IllegalStateException("cannot locate the engine's own classes", e);
+        Path self = location(AttentionEngine.class);
+        String classPath = self.toString();
+        Path model = location(org.attention4j.model.BertEncoder.class);
+        if (!model.equals(self)) { // class directories (a test, an IDE): the model module's too
+            classPath += java.io.File.pathSeparator + model;
         }
         String name = "this build (" + self.getFileName() + ")";
         try {
@@ -77,7 +86,7 @@ record BaselineBuild(Path classPath, String description) {
         } catch (BadInputException | IOException e) {
             // not in a repository: the jar's name will do
         }
-        return new BaselineBuild(self, name);
+        return new BaselineBuild(classPath, name);
     }
 
     private static Path repositoryRoot(String against) throws IOException {

@@ -34,10 +34,10 @@ final class BuildProcess implements AutoCloseable {
 
     /**
      * @param runnerDir a class directory holding {@link BuildRunner} ({@link #extractRunner})
-     * @param classPath the build's jar (or class directory)
+     * @param classPath the build's jar or class directories (a class path)
      * @param extraOptions further JVM options for this build only (e.g. an injected synthetic slowdown)
      */
-    BuildProcess(String label, Path runnerDir, Path classPath, List<String> extraOptions) throws IOException {
+    BuildProcess(String label, Path runnerDir, String classPath, List<String> extraOptions) throws IOException {
         this.label = label;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -76,6 +76,10 @@ final class PairedSampler {
         if (Scenario.SYNTHETIC.equals(s.kind())) {
             return "define " + s.name() + " synthetic " + s.work();
         }
+        if (Scenario.ENCODER.equals(s.kind())) {
+            return String.join(" ", "define", s.name(), "encoder", str(s.layers()), str(s.heads()), str(s.headDim()),
+                    str(s.batch()), str(s.seq()), str(s.threads()));
+        }
         if (s.batch() != 1) {
             throw new org.attention4j.cli.BadInputException("scenario " + s.name() + ": --against times batch 1 only "
                     + "(batch = " + s.batch() + ")");

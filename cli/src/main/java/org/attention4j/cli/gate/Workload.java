@@ -20,7 +20,42 @@ interface Workload extends AutoCloseable {
     void close();
 
     static Workload open(Scenario s) {
-        return Scenario.SYNTHETIC.equals(s.kind()) ? new Synthetic(s.work()) : new Attention(s);
+        return switch (s.kind()) {
+            case Scenario.SYNTHETIC -> new Synthetic(s.work());
+            case Scenario.ENCODER -> new Encoder(s);
+            default -> new Attention(s);
+        };
+    }
+
+    /** A BERT-shaped encoder embedding a packed batch: the runner's call ({@link BuildRunner#encoder}) in process. */
+    final class Encoder implements Workload {
+        private final Runnable call;
+        private final AutoCloseable encoder;
+
+        Encoder(Scenario s) {
+            Object[] created = new Object[1];
+            try {
+                call = BuildRunner.encoder(Workload.class.getClassLoader(), s.layers(), s.heads(), s.headDim(),
+                        s.batch(), s.seq(), s.threads(), created);
+            } catch (Exception e) {
+                throw new IllegalStateException("scenario " + s.name() + ": the encoder could not be built: " + e, e);
+            }
+            encoder = (AutoCloseable) created[0];
+        }
+
+        @Override
+        public void call() {
+            call.run();
+        }
+
+        @Override
+        public void close() {
+            try {
+                encoder.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** The engine on one shape, inputs generated once (seeded), outside any timing. */

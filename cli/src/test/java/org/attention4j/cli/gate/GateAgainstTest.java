@@ -22,10 +22,16 @@ class GateAgainstTest {
     @Test
     void againstItsOwnBuildPassesAndTheMarkdownNamesBothBuilds() throws Exception {
         Path scenarios = dir.resolve("scenarios.json");
-        // A synthetic scenario and a tiny attention one with a sliding window (the runner's reflective path).
+        // A synthetic scenario, a tiny attention one with a sliding window and a tiny encoder (the runner's
+        // reflective paths: the engine's API, the model module's through a WeightSource proxy).
         Files.writeString(scenarios, "[{\"name\": \"spin\", \"kind\": \"synthetic\", \"work\": 100000},"
-                + " {\"name\": \"tiny\", \"seq\": 64, \"heads\": 2, \"headDim\": 16, \"causal\": true, \"window\": 16}]");
-        Path self = BaselineBuild.candidate().classPath();
+                + " {\"name\": \"tiny\", \"seq\": 64, \"heads\": 2, \"headDim\": 16, \"causal\": true, \"window\": 16},"
+                + " {\"name\": \"enc\", \"kind\": \"encoder\", \"layers\": 1, \"heads\": 2, \"hidden\": 16,"
+                + " \"sequences\": 3, \"tokens\": 24}]");
+        Path self = dir.resolve("self-classes"); // this build's engine and model classes as one class directory
+        for (String entry : BaselineBuild.candidate().classPath().split(java.io.File.pathSeparator)) {
+            copyTree(Path.of(entry), self);
+        }
         Path md = dir.resolve("gate.md"), xml = dir.resolve("gate.xml"), json = dir.resolve("gate.json");
         // 6 rounds: a regression needs the signed-rank test at p < 0.01, impossible with 6 pairs (p >= 1/64),
         // so this asserts the plumbing, never the machine's noise. Two JVM pairs of 3 rounds each.
@@ -33,17 +39,31 @@ class GateAgainstTest {
                 "--rounds", "6", "--forks", "2", "--sample-millis", "5", "--warmup-millis", "0", "--markdown", md.toString(),
                 "--junit-xml", xml.toString(), "--json", json.toString());
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("spin") && run.out().contains("tiny"), run.out());
+        assertTrue(run.out().contains("spin") && run.out().contains("tiny") && run.out().contains("enc"), run.out());
+        assertTrue(!run.err().contains("not checked"), run.err());
         String markdown = Files.readString(md);
         assertTrue(markdown.contains("Baseline build: jar " + self.toAbsolutePath()), markdown);
         assertTrue(markdown.contains("Current build: "), markdown);
         assertTrue(markdown.contains("Machine: "), markdown);
         assertTrue(markdown.contains("| `tiny` |"), markdown);
-        assertTrue(Files.readString(xml).contains("tests=\"2\""), Files.readString(xml));
+        assertTrue(Files.readString(xml).contains("tests=\"3\""), Files.readString(xml));
         JsonNode tiny = new ObjectMapper().readTree(json.toFile()).path("scenarios").path(1);
         assertEquals("tiny", tiny.path("scenario").asText());
         assertEquals(6, tiny.path("baselineNanosPerCallByRound").size(), tiny.toString());
         assertEquals(6, tiny.path("currentNanosPerCallByRound").size(), tiny.toString());
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!Files.exists(target)) {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     @Test

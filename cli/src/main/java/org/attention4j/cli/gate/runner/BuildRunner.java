@@ -29,6 +29,7 @@ import javax.management.ObjectName;
  * <pre>
  * define NAME attention SEQ QUERY_LENGTH HEADS KV_HEADS HEAD_DIM CAUSAL THREADS WINDOW  → ok | unsupported REASON
  * define NAME synthetic WORK                                                             → ok
+ * define NAME encoder LAYERS HEADS HEAD_DIM SEQUENCES TOKENS THREADS                     → ok | unsupported REASON
  * warm NAME MIN_MILLIS MAX_MILLIS   → warm SECONDS FASTEST_NANOS
  * run NAME MILLIS                   → rate CALLS_PER_SECOND CALLS
  * quit
@@ -36,6 +37,11 @@ import javax.management.ObjectName;
  * Any failure answers {@code error MESSAGE}. The engine's own printing goes to stderr: stdout carries the
  * protocol only. {@code -Dattention4j.gate.syntheticSlowdown=F} multiplies the synthetic work, as in
  * the in-process gate (the parent passes it to the candidate build only).
+ *
+ * <p>An encoder scenario needs the model module ({@code org.attention4j.model.BertEncoder}, in the CLI's
+ * jar since it has one): random weights of a BERT shape through a {@code WeightSource} proxy, a packed
+ * batch of {@link #encoderLengths} texts, {@code embed} with mean pooling. The same call serves the
+ * in-process gate ({@link #encoder}).
  */
 public final class BuildRunner {
     /** Warm-up: no call faster than the best by 3 % and the JIT quiet for this long (the gate's Sampler rule). */
@@ -76,8 +82,11 @@ public final class BuildRunner {
 
     private String handle(String[] w) throws Exception {
         return switch (w[0]) {
-            case "define" -> w[2].equals("synthetic") ? defineSynthetic(w[1], Long.parseLong(w[3]))
-                    : defineAttention(w);
+            case "define" -> switch (w[2]) {
+                case "synthetic" -> defineSynthetic(w[1], Long.parseLong(w[3]));
+                case "encoder" -> defineEncoder(w);
+                default -> defineAttention(w);
+            };
             case "warm" -> warm(call(w[1]), Long.parseLong(w[2]) * 1_000_000L, Long.parseLong(w[3]) * 1_000_000L);
             case "run" -> run(call(w[1]), Long.parseLong(w[2]) * 1_000_000L);
             default -> "error unknown request " + w[0];
@@ -141,6 +150,145 @@ public final class BuildRunner {
             }
         });
         return "ok";
+    }
+
+    private String defineEncoder(String[] w) throws Exception {
+        int[] n = new int[6];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = Integer.parseInt(w[3 + i]);
+        }
+        try {
+            BuildRunner.class.getClassLoader().loadClass("org.attention4j.model.BertEncoder");
+        } catch (ClassNotFoundException e) {
+            return "unsupported this build has no org.attention4j.model.BertEncoder";
+        }
+        Object[] encoder = new Object[1];
+        calls.put(w[1], encoder(BuildRunner.class.getClassLoader(), n[0], n[1], n[2], n[3], n[4], n[5], encoder));
+        engines.put(w[1], (AutoCloseable) encoder[0]);
+        return "ok";
+    }
+
+    /**
+     * An encoder scenario's call through reflection on {@code loader}'s model module: a BERT encoder of
+     * {@code layers} layers, hidden size {@code heads · headDim}, feed-forward 4× that, random weights
+     * (seeded: the same in every build and run), embedding {@code sequences} packed texts of
+     * {@link #encoderLengths} tokens (random ids) with mean pooling. {@code encoder[0]} receives the
+     * encoder (AutoCloseable) for the caller to close.
+     */
+    public static Runnable encoder(ClassLoader loader, int layers, int heads, int headDim, int sequences, int tokens,
+                                   int threads, Object[] encoder) throws Exception {
+        Class<?> configClass = loader.loadClass("org.attention4j.model.BertConfig");
+        Class<?> sourceClass = loader.loadClass("org.attention4j.model.WeightSource");
+        Class<?> encoderClass = loader.loadClass("org.attention4j.model.BertEncoder");
+        Class<?> poolingClass = loader.loadClass("org.attention4j.model.Pooling");
+        int hidden = heads * headDim, vocab = 4096, maxPositions = 512;
+        Object config = configClass.getConstructor(int.class, int.class, int.class, int.class, int.class, int.class,
+                int.class, double.class).newInstance(vocab, hidden, layers, heads, 4 * hidden, maxPositions, 2, 1e-12);
+        Map<String, long[]> shapes = bertShapes(hidden, layers, vocab, maxPositions);
+        Object weights = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {sourceClass},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "description" -> "random weights of the gate's encoder scenario";
+                    case "contains" -> shapes.containsKey((String) args[0]);
+                    case "shape" -> shape(shapes, (String) args[0]).clone();
+                    case "read" -> randomWeights((String) args[0], shape(shapes, (String) args[0]));
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "gate encoder weights";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        encoder[0] = encoderClass.getMethod("create", sourceClass, configClass, int.class).invoke(null, weights, config,
+                threads);
+        int[] lengths = encoderLengths(sequences, tokens);
+        int[] cu = new int[sequences + 1];
+        for (int i = 0; i < sequences; i++) {
+            cu[i + 1] = cu[i] + lengths[i];
+        }
+        int[] ids = new int[tokens];
+        Random r = new Random(5);
+        for (int i = 0; i < tokens; i++) {
+            ids[i] = r.nextInt(vocab);
+        }
+        float[] out = new float[sequences * hidden];
+        Object mean = poolingClass.getField("MEAN").get(null);
+        Method embed = encoderClass.getMethod("embed", int[].class, int[].class, int[].class, poolingClass,
+                boolean.class, float[].class);
+        Object target = encoder[0];
+        return () -> {
+            try {
+                embed.invoke(target, ids, null, cu, mean, true, out);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+            }
+        };
+    }
+
+    /**
+     * {@code sequences} lengths summing to {@code tokens} (at least 2 per sequence), spread ±50 % around the
+     * mean in a fixed pattern: a packed batch of short and long texts, the same in every build.
+     */
+    public static int[] encoderLengths(int sequences, int tokens) {
+        int[] lengths = new int[sequences];
+        int mean = tokens / sequences, sum = 0;
+        for (int i = 0; i < sequences; i++) {
+            int spread = (i * 7 % sequences) - sequences / 2; // a permutation of -s/2 .. s/2
+            lengths[i] = Math.max(2, mean + spread * mean / Math.max(1, sequences));
+            sum += lengths[i];
+        }
+        for (int i = 0; sum != tokens; i = (i + 1) % sequences) { // even out the rounding, one token at a time
+            int step = sum < tokens ? 1 : lengths[i] > 2 ? -1 : 0;
+            lengths[i] += step;
+            sum += step;
+        }
+        return lengths;
+    }
+
+    /** BERT tensor names and shapes (Hugging Face layout: {@code nn.Linear} weights {@code [out, in]}). */
+    private static Map<String, long[]> bertShapes(int hidden, int layers, int vocab, int maxPositions) {
+        Map<String, long[]> shapes = new HashMap<>();
+        shapes.put("embeddings.word_embeddings.weight", new long[] {vocab, hidden});
+        shapes.put("embeddings.position_embeddings.weight", new long[] {maxPositions, hidden});
+        shapes.put("embeddings.token_type_embeddings.weight", new long[] {2, hidden});
+        shapes.put("embeddings.LayerNorm.weight", new long[] {hidden});
+        shapes.put("embeddings.LayerNorm.bias", new long[] {hidden});
+        for (int l = 0; l < layers; l++) {
+            String p = "encoder.layer." + l + ".";
+            for (String m : new String[] {"attention.self.query", "attention.self.key", "attention.self.value",
+                    "attention.output.dense", "intermediate.dense", "output.dense"}) {
+                int in = m.equals("output.dense") ? 4 * hidden : hidden;
+                int out = m.equals("intermediate.dense") ? 4 * hidden : hidden;
+                shapes.put(p + m + ".weight", new long[] {out, in});
+                shapes.put(p + m + ".bias", new long[] {out});
+            }
+            for (String m : new String[] {"attention.output.LayerNorm", "output.LayerNorm"}) {
+                shapes.put(p + m + ".weight", new long[] {hidden});
+                shapes.put(p + m + ".bias", new long[] {hidden});
+            }
+        }
+        return shapes;
+    }
+
+    private static long[] shape(Map<String, long[]> shapes, String name) {
+        long[] shape = shapes.get(name);
+        if (shape == null) {
+            throw new IllegalArgumentException("no tensor '" + name + "' in the gate's encoder weights");
+        }
+        return shape;
+    }
+
+    /** Seeded by the name: LayerNorm gains near 1, biases ±0.1, other weights ±1/√(fan-in) (embeddings ±1). */
+    private static float[] randomWeights(String name, long[] shape) {
+        int size = 1;
+        for (long d : shape) {
+            size = Math.multiplyExact(size, (int) d);
+        }
+        float[] v = new float[size];
+        Random r = new Random(name.hashCode());
+        boolean gain = name.contains("LayerNorm") && name.endsWith(".weight");
+        double scale = shape.length == 1 ? 0.1 : name.startsWith("embeddings.") ? 1 : 1 / Math.sqrt(shape[1]);
+        for (int i = 0; i < size; i++) {
+            v[i] = (float) (gain ? 0.8 + 0.4 * r.nextDouble() : scale * (2 * r.nextDouble() - 1));
+        }
+        return v;
     }
 
     /** The gate's synthetic workload (Workload.Synthetic): eight floating-point chains, cost ∝ work. */
