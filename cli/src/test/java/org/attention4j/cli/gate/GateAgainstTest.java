@@ -28,7 +28,7 @@ class GateAgainstTest {
                 + " {\"name\": \"tiny\", \"seq\": 64, \"heads\": 2, \"headDim\": 16, \"causal\": true, \"window\": 16},"
                 + " {\"name\": \"enc\", \"kind\": \"encoder\", \"layers\": 1, \"heads\": 2, \"hidden\": 16,"
                 + " \"sequences\": 3, \"tokens\": 24}]");
-        Path self = dir.resolve("self-classes"); // this build's engine and model classes as one class directory
+        Path self = dir.resolve("self-classes"); // this build's engine and model classes in one class directory
         for (String entry : BaselineBuild.candidate().classPath().split(java.io.File.pathSeparator)) {
             copyTree(Path.of(entry), self);
         }
@@ -53,7 +53,24 @@ class GateAgainstTest {
         assertEquals(6, tiny.path("currentNanosPerCallByRound").size(), tiny.toString());
     }
 
+    /** Copies a class directory, or unpacks a jar (Maven's reactor puts the modules' jars on the path), into {@code to}. */
     private static void copyTree(Path from, Path to) throws java.io.IOException {
+        if (!Files.isDirectory(from)) {
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(from.toFile())) {
+                for (java.util.zip.ZipEntry e : java.util.Collections.list(jar.entries())) {
+                    Path target = to.resolve(e.getName());
+                    if (e.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else if (!Files.exists(target)) {
+                        Files.createDirectories(target.getParent());
+                        try (java.io.InputStream in = jar.getInputStream(e)) {
+                            Files.copy(in, target);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         try (java.util.stream.Stream<Path> files = Files.walk(from)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Path target = to.resolve(from.relativize(f).toString());
