@@ -38,7 +38,7 @@ public final class CheckCommand implements Callable<Integer> {
                 + "the same run: two JVMs, alternating in random order, paired verdicts (docs/GATE.md)."})
     String against;
 
-    @Option(names = "--rounds", defaultValue = "24",
+    @Option(names = "--rounds", defaultValue = "15",
             description = "With --against: rounds (one timed pair per scenario each). Default: ${DEFAULT-VALUE}.")
     int rounds;
 
