@@ -25,13 +25,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code POST /v1/embeddings} under load: 8 clients on virtual threads send requests of 1 to 32 texts
- * (float and base64), one in eight malformed; every answer is checked bit for bit against a direct
- * {@link SentenceEmbedder#embed} call on the same texts (after a warm-up), every malformed one must be a 400. Prints p50/p99
- * latency and throughput, also written to target/serve-load-test.txt.
+ * (float and base64), one in eight malformed; every answer is checked against a direct
+ * {@link SentenceEmbedder#embed} call on the same texts (after a warm-up) to within {@link #TOLERANCE}, every malformed one
+ * must be a 400. Prints p50/p99 latency and throughput, also written to target/serve-load-test.txt.
+ *
+ * <p>Why not bit for bit: the same call is not bit-reproducible across JIT states. A Vector API
+ * {@code reduceLanes(ADD)} adds its lanes one after another when it runs interpreted (before compilation, or for a
+ * moment after a deoptimization) and as a tree once C2 compiled it; on 1,000 random 16-lane vectors the two orders
+ * gave different float32 sums in 665 (JDK 25, AVX-512). A request served while some method deoptimized differed from
+ * the direct call by 6e-8 in CI. An answer to the wrong texts, or a torn one, differs by far more than the tolerance.
  * {@code -Dattention4j.serve.load.requests=N} sets the number of requests (default 96: light, for CI).
  */
 class ServeEmbeddingsLoadTest {
     private static final int CLIENTS = 8;
+    /** Largest |difference| accepted per number: 8 float32 ulps of 1 (the vectors are L2-normalized, so |x| <= 1). */
+    private static final double TOLERANCE = 8 * Math.ulp(1f);
 
     /** A request and what must come back: the vectors of its texts, or (texts null) a 400. */
     private record Call(String body, boolean base64, List<String> texts, float[][][] expected) {
@@ -64,24 +72,24 @@ class ServeEmbeddingsLoadTest {
                     new Call("{\"input\": \"a\", \"dimensions\": 8}", false, null, null),
                     new Call("{\"input\": [", false, null, null), new Call("{\"input\": []}", false, null, null));
 
-            // The expected answers from compiled code, as the server's are: cold calls can differ from later
-            // ones in the last bit (up to 2.5e-7 seen). So: warm up, run every request, then call directly.
+            // The expected answers from compiled code, as the server's mostly are: warm up, run every request, then
+            // call directly.
             embedder.warmUp(Duration.ofSeconds(1));
-            run(client, embedder, valid, malformed, 2 * valid.size(), new ConcurrentLinkedQueue<>());
+            run(client, valid, malformed, 2 * valid.size(), new ConcurrentLinkedQueue<>());
             for (Call call : valid) {
                 call.expected()[0] = embedder.embed(call.texts());
             }
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
-            int[] counts = run(client, embedder, valid, malformed, requests, latencies);
+            int[] counts = run(client, valid, malformed, requests, latencies);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             String summary = String.format(Locale.ROOT, "serve load test: %d requests (%d valid, %d malformed), %d clients, "
                             + "%.1f requests/s, valid-request latency p50 %.1f ms, p99 %.1f ms, %d wrong answers, "
-                            + "%d unexpected statuses, %d answers equal to a new direct call only", requests, counts[0],
+                            + "%d unexpected statuses, %d answers equal within %.1e but not bit for bit", requests, counts[0],
                     counts[1], CLIENTS, requests / seconds, sorted[sorted.length / 2] / 1e6,
                     sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6, counts[2],
-                    counts[3], counts[4]);
+                    counts[3], counts[4], TOLERANCE);
             System.out.println(summary);
             Files.writeString(Path.of("target", "serve-load-test.txt"), summary + "\n");
             assertEquals(0, counts[2], "wrong answers");
@@ -90,32 +98,32 @@ class ServeEmbeddingsLoadTest {
         }
     }
 
-    private static String difference(float[][] got, float[][] expected) {
+    /** The largest |difference| between two sets of vectors; infinite when their shapes differ. */
+    private static double difference(float[][] got, float[][] expected) {
         if (got.length != expected.length) {
-            return got.length + " vectors, expected " + expected.length;
+            return Double.POSITIVE_INFINITY;
         }
         double max = 0;
         for (int i = 0; i < got.length; i++) {
             if (got[i].length != expected[i].length) {
-                return "vector " + i + " has " + got[i].length + " numbers, expected " + expected[i].length;
+                return Double.POSITIVE_INFINITY;
             }
             for (int j = 0; j < got[i].length; j++) {
                 max = Math.max(max, Math.abs(got[i][j] - expected[i][j]));
             }
         }
-        return "max |difference| " + max;
+        return max;
     }
 
     /**
      * Sends {@code n} requests from {@link #CLIENTS} virtual threads; returns {valid, malformed, wrong,
-     * unexpected, late}. An answer must equal the expected vectors bit for bit, or (late: the JIT
-     * recompiled something since) a direct call made now; before the expected vectors are known
-     * (warm-up), only the statuses are checked.
+     * unexpected, inexact}. An answer must equal the expected vectors to within {@link #TOLERANCE} (inexact: not bit
+     * for bit); before the expected vectors are known (warm-up), only the statuses are checked.
      */
-    private static int[] run(ServeClient client, SentenceEmbedder embedder, List<Call> valid, List<Call> malformed,
+    private static int[] run(ServeClient client, List<Call> valid, List<Call> malformed,
             int n, ConcurrentLinkedQueue<Long> latencies) throws Exception {
         AtomicInteger next = new AtomicInteger(), validCount = new AtomicInteger(), badCount = new AtomicInteger();
-        AtomicInteger wrong = new AtomicInteger(), unexpected = new AtomicInteger(), late = new AtomicInteger();
+        AtomicInteger wrong = new AtomicInteger(), unexpected = new AtomicInteger(), inexact = new AtomicInteger();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         List<Future<?>> done = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -147,11 +155,14 @@ class ServeEmbeddingsLoadTest {
                         if (call.vectors() == null || Arrays.deepEquals(got, call.vectors())) {
                             continue;
                         }
-                        if (Arrays.deepEquals(got, embedder.embed(call.texts()))) {
-                            late.incrementAndGet();
+                        double difference = difference(got, call.vectors());
+                        if (difference <= TOLERANCE) {
+                            inexact.incrementAndGet();
                         } else {
                             wrong.incrementAndGet();
-                            problems.add("wrong answer to request " + i + ": " + difference(got, call.vectors()));
+                            problems.add("wrong answer to request " + i + ": " + (got.length == call.vectors().length
+                                    ? "max |difference| " + difference : got.length + " vectors, expected "
+                                    + call.vectors().length));
                         }
                     }
                     return null;
@@ -162,6 +173,6 @@ class ServeEmbeddingsLoadTest {
             }
         }
         assertTrue(problems.isEmpty(), "first problems: " + problems.stream().limit(3).toList());
-        return new int[] {validCount.get(), badCount.get(), wrong.get(), unexpected.get(), late.get()};
+        return new int[] {validCount.get(), badCount.get(), wrong.get(), unexpected.get(), inexact.get()};
     }
 }

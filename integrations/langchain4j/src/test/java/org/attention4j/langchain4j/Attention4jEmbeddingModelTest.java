@@ -98,7 +98,11 @@ class Attention4jEmbeddingModelTest {
             float[] a = all.get(i).vector(), b = one.content().vector();
             worst = Math.max(worst, maxDelta(a, b));
             assertTrue(maxDelta(a, b) <= 1e-6, "text " + i + ": embed(String) differs from embedAll by " + maxDelta(a, b));
-            assertEquals(model.embed(TextSegment.from(texts.get(i))).content(), one.content(), "embed(TextSegment)");
+            // Not bit for bit: a Vector API lane sum adds in another order while a method runs interpreted (after a
+            // deoptimization) than once C2 compiled it, so two calls can differ in the last bits.
+            float[] segment = model.embed(TextSegment.from(texts.get(i))).content().vector();
+            assertTrue(maxDelta(segment, b) <= 1e-6, "text " + i + ": embed(TextSegment) differs from embed(String) by "
+                    + maxDelta(segment, b));
             assertEquals(oracle.embed(texts.get(i)).tokenUsage(), one.tokenUsage(), "token usage of text " + i);
         }
         System.out.printf("Attention4jEmbeddingModelTest: embed(String) vs embedAll, max|delta| %.3e%n", worst);
