@@ -11,7 +11,8 @@ import java.nio.file.*;
  * A_CLASSES / B_CLASSES: engine class directories (e.g. a worktree's engine/target/classes and ours);
  * SPECS: comma-separated, each "full" (causal), "nc" (not causal), "decode" (one query over n keys,
  * 2 kv heads), "mqa" (one query over n keys, 1 kv head), "gqa" (causal, 2 kv heads) or a causal window width, e.g. "full,512". B = 1, H = 8,
- * BSHD float[] inputs (q, k and v separate Gaussian tensors).
+ * BSHD float[] inputs (q, k and v separate Gaussian tensors). Each build warms each spec up (>= 1 s, >= 20 calls)
+ * before the timed rounds.
  */
 public class CompareBuilds {
     static class Build {
@@ -70,6 +71,12 @@ public class CompareBuilds {
             };
         }
         Build[] builds = {new Build(a[0], n, threads, d, windows), new Build(a[1], n, threads, d, windows)};
+        // Warm-up: each build and spec for at least a second and 20 calls, so short calls (decode) are timed
+        // compiled; with one call per round they were timed mostly in the interpreter and C1.
+        for (int s = 0; s < windows.length; s++)
+            for (int b = 0; b < 2; b++)
+                for (long t0 = System.nanoTime(), calls = 0; calls < 20 || System.nanoTime() - t0 < 1_000_000_000L; calls++)
+                    builds[b].time(s);
         long[][] best = new long[2][windows.length];
         for (long[] b : best) java.util.Arrays.fill(b, Long.MAX_VALUE);
         for (int round = 0; round < rounds; round++)

@@ -3,7 +3,6 @@ package org.attention4j.kernel;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.attention4j.AttentionCancelledException;
-import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.BlockSparseLayout;
 import org.attention4j.ElementType;
@@ -32,7 +31,7 @@ import org.attention4j.Tensor;
  * the same score edits and online softmax on a one-panel score tile.
  */
 public final class FlashAttention {
-    private static final double LOG2_E = 1.0 / Math.log(2.0);
+    private static final double LOG2_E = ForwardCall.LOG2_E;
     private static final double LN2 = Math.log(2.0);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** A deadline that never passes. */
@@ -41,168 +40,171 @@ public final class FlashAttention {
     private FlashAttention() {}
 
     /**
-     * Computes work item {@code item} of {@link TilePlan#itemCount}: writes its rows of {@code out}
-     * (and {@code lse} when not null), or for a part of a split row group its partial result. Arguments
-     * must have been validated; {@code ws} must be prepared.
-     * {@code callId} is unique per forward call: it tells the workspace whether the keys and values it
-     * packed for a head belong to this call. {@code headReused}: more items of this head will run on this
-     * workspace, so caching its packed key/value blocks pays off. {@code partials}: where items of row
-     * groups split over their keys ({@link TilePlan#keySplits}) leave their part, null when there are none.
+     * Computes work item {@code index} of the call ({@link TilePlan#itemCount}): writes its rows of
+     * {@code out} (and {@code lse}), or for a part of a row group split over its keys its partial result.
+     * The call's arguments must have been validated. {@code headReused}: more items of this head will run
+     * on this workspace, so caching its packed key/value blocks pays off. {@code job}: the job whose
+     * failure or cancellation stops this item, or null.
      */
-    public static void runItem(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v,
-                               Tensor out, Tensor lse, Workspace ws, long callId, int item, boolean headReused,
-                               long deadline, ForwardJob job, float[] partials) {
-        int splits = TilePlan.keySplits(spec, ops);
-        int split = item % splits, group = item / splits;
-        if (splits > 1 && partials == null) {
-            throw new IllegalArgumentException("partials = null: a call split over its keys needs an array of "
-                    + "SplitPartials.floats(spec, ops) = " + SplitPartials.floats(spec, ops) + " floats");
-        }
-        // Items of one (batch, kv head) are consecutive, so a thread's range of items (ItemRanges) covers
-        // whole heads and their packed keys and values are reused.
-        int head = TilePlan.groupHead(spec, ops, group);
-        int b = head / spec.kvHeads();
-        int kvHead = head % spec.kvHeads();
-        int firstQuery = TilePlan.groupFirstQuery(spec, ops, group);
-        int queries = Math.min(TilePlan.queryBlock(spec, ops), spec.queryLength() - firstQuery);
-        int rows = queries * spec.groupSize();
-        // This item's rows only: the last query block may be short, and padding it to a full block
-        // made it cost as much as a full one.
-        int paddedRows = TilePlan.roundUp(rows, ops.panelWidth());
-        int headDim = spec.headDim();
-        int paddedValueDim = TilePlan.paddedValueDim(spec, ops); // the accumulators' depth (Dv)
-        int width = ops.panelWidth();
-
-        boolean byRow = TilePlan.rowByRow(spec, ops);
-        if (byRow) {
-            readQueryRows(spec, q, b, kvHead, firstQuery, queries, rows, ws);
+    static void runItem(ForwardCall call, Workspace ws, int index, boolean headReused, ForwardJob job) {
+        AttentionSpec spec = call.spec;
+        WorkItem item = ws.item.locate(call, index);
+        if (call.byRow) {
+            readQueryRows(call, item, ws);
         } else {
-            packQueries(ops, spec, q, b, kvHead, firstQuery, queries, paddedRows, ws);
+            packQueries(call, item, ws);
         }
-        Arrays.fill(ws.rowMax, 0, paddedRows, Float.NEGATIVE_INFINITY);
-        Arrays.fill(ws.rowSum, 0, paddedRows, 0f);
-        Arrays.fill(ws.accT, 0, paddedRows * paddedValueDim, 0f);
+        // The online softmax's state per row: running max m = −∞, sum l = 0, accumulators acc = 0.
+        Arrays.fill(ws.rowMax, 0, item.paddedRows, Float.NEGATIVE_INFINITY);
+        Arrays.fill(ws.rowSum, 0, item.paddedRows, 0f);
+        Arrays.fill(ws.accT, 0, item.paddedRows * call.paddedValueDim, 0f);
         BlockSparseLayout layout = spec.blockSparse();
         if (layout != null) {
-            ScoreMasks.markActiveKeyBlocks(spec, kvHead, firstQuery, ws);
+            ScoreMasks.markActiveKeyBlocks(spec, item, ws);
         }
         if (spec.windowLeft() >= 0 || spec.windowRight() >= 0) {
-            prepareRowBands(spec, ws, rows, paddedRows, queries, firstQuery);
+            prepareRowBands(spec, item, ws);
         }
         if (spec.hasAlibi()) {
-            ScoreMasks.prepareAlibi(spec, kvHead, firstQuery, queries, rows, paddedRows, ws);
+            ScoreMasks.prepareAlibi(spec, item, ws);
         }
-        float softcap = (float) (spec.softcap() * LOG2_E); // in the tile's base-2 units
-
-        int lastQuery = firstQuery + queries - 1;
-        int keyEnd = (int) Math.min(spec.keyLength(), spec.lastVisibleKey(lastQuery) + 1);
-        // Blocks start at multiples of keyBlock (the packed head is laid out by block); a left window
-        // skips the blocks wholly before the first row's band, a block-sparse layout its inactive blocks.
-        int keyBlock = TilePlan.keyBlock(spec, ops);
-        int keyStart = (int) (spec.firstVisibleKey(firstQuery) / keyBlock * keyBlock);
-        if (splits > 1) { // this part's share of the visible blocks
-            long blocks = Math.max(0, (keyEnd - keyStart + keyBlock - 1) / keyBlock);
-            int partStart = keyStart + (int) (blocks * split / splits) * keyBlock;
-            keyEnd = Math.min(keyEnd, keyStart + (int) (blocks * (split + 1) / splits) * keyBlock);
-            keyStart = partStart;
-        }
-        // A thread's own items cache the packed blocks of their head; an item stolen from another thread
-        // uses the blocks the cache already holds and packs the others into scratch buffers, leaving the
-        // cache to the head it serves.
-        boolean caches = ws.packSlots > 0 && headReused;
-        boolean layoutPerHead = layout != null && layout.heads() > 1 && spec.groupSize() > 1;
-        boolean wholeTileMasks = mask != null || layoutPerHead; // they edit whole tiles
-        for (int firstKey = next(layout, ws, keyStart); firstKey < keyEnd; firstKey = next(layout, ws, firstKey + keyBlock)) {
-            checkStop(deadline, job);
-            int keyCount = Math.min(keyBlock, keyEnd - firstKey);
-            if (mask != null && ScoreMasks.hidesTile(spec, mask, b, kvHead, rows, queries, firstQuery, firstKey, keyCount)) {
+        // A left window skips the blocks wholly before the first row's band (item.keyStart), a
+        // block-sparse layout its inactive blocks.
+        for (int firstKey = next(layout, ws, item.keyStart); firstKey < item.keyEnd;
+             firstKey = next(layout, ws, firstKey + call.keyBlock)) {
+            checkStop(call.deadline, job);
+            int keyCount = Math.min(call.keyBlock, item.keyEnd - firstKey);
+            if (call.mask != null && ScoreMasks.hidesTile(call, item, firstKey, keyCount)) {
                 continue;
             }
-            boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(firstQuery)
-                    || firstKey < spec.firstVisibleKey(lastQuery);
-            int[] panelKeys = edge ? panelKeyRanges(ops, ws, rows, paddedRows, firstKey, keyCount) : null;
-            float[] valuesT = ws.valuesT, keys = ws.keys;
-            int valuesFirst = 0, keyFirst = 0;
-            if (!byRow) {
-                int block = firstKey / keyBlock;
-                int slot = ws.packSlots == 0 ? -1 : block % ws.packSlots;
-                boolean hit = slot >= 0 && ws.slotHolds(slot, callId, head, block);
-                if (hit || caches) {
-                    keys = ws.packedKeys;
-                    keyFirst = slot * ws.slotKeyFloats;
-                    valuesT = ws.packedValuesT;
-                    valuesFirst = slot * ws.slotValueFloats;
-                    if (!hit) { // the whole block: a later item may see more of its keys than this one
-                        int blockKeys = Math.min(keyBlock, spec.keyLength() - firstKey);
-                        packBlock(ops, spec, k, v, b, kvHead, firstKey, blockKeys, ws, keys, keyFirst, valuesT,
-                                valuesFirst);
-                        ws.tagSlot(slot, callId, head, block);
-                    }
-                } else {
-                    packBlock(ops, spec, k, v, b, kvHead, firstKey, keyCount, ws, keys, 0, valuesT, 0);
-                }
-            }
-            int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-            int[] halfKeys = edge ? ws.halfKeys : null;
-            // One panel of rows at a time, scores to value product: the panel's scores (KEY_BLOCK × W
-            // floats, 24 KiB) stay in L1 from Q·Kᵀ through the softmax to P·V, where the whole tile
-            // (196 KiB) went through L2 four times. Key and value blocks are read once per panel either
-            // way. The call's masks edit whole tiles: with them, all panels at once.
-            int slab = wholeTileMasks ? paddedRows : width;
-            boolean edits = softcap > 0 || spec.hasAlibi() || edge || wholeTileMasks;
-            for (int rowFrom = 0; rowFrom < paddedRows; rowFrom += slab) {
-                int rowTo = Math.min(paddedRows, rowFrom + slab);
-                if (byRow) {
-                    scoreRows(ops, spec, k, v, b, kvHead, firstKey, keyCount, rows, ws);
-                    if (!edits) { // the usual decode step: the softmax along each row's keys
-                        ops.softmaxRows(ws.rowScores, rows, 0, keyCount, ws.rowMax, ws.rowSum, ws.alpha);
-                        accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, null, ws);
-                        break; // one slab: rows <= a panel
-                    }
-                    // Score edits are written for the tiles' panel layout: there and back (a few
-                    // hundred floats per block, only with soft-cap, ALiBi, masks or a band's edge).
-                    rowsToPanel(ws.rowScores, rows, keyCount, ops, ws.scoresT);
-                } else {
-                    ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, rowFrom, rowTo,
-                            ws.scoresT, halfKeys);
-                }
-                // Score edits in the documented order: soft-cap, ALiBi, then everything that hides pairs.
-                if (softcap > 0) {
-                    ops.softcap(ws.scoresT, keyCount, rowFrom, rowTo, softcap);
-                }
-                if (spec.hasAlibi()) {
-                    ops.addDistanceBias(ws.scoresT, keyCount, rowFrom, rowTo, firstKey, ws.rowSlope, ws.rowPosition);
-                }
-                if (edge) {
-                    ops.maskOutsideRowBands(ws.scoresT, rowFrom, rowTo, firstKey, ws.rowFirstKey, ws.rowEndKey,
-                            panelKeys, ws.panelSharedKeys);
-                }
-                if (wholeTileMasks) { // slab == paddedRows: once, on the whole tile
-                    if (layoutPerHead) {
-                        ScoreMasks.hideRowsOutsideLayout(spec, ws.scoresT, ops, kvHead, queries, firstQuery, firstKey,
-                                keyCount);
-                    }
-                    if (mask != null) {
-                        ScoreMasks.apply(spec, mask, ws.scoresT, ops, paddedRows, b, kvHead, rows, queries,
-                                firstQuery, firstKey, keyCount);
-                    }
-                }
-                ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
-                if (byRow) {
-                    panelToRows(ws.scoresT, rows, keyCount, ops, ws.rowScores);
-                    accumulateValueRows(ops, spec, v, b, kvHead, firstKey, keyCount, rows, panelKeys, ws);
-                } else {
-                    ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
-                            paddedValueDim, ws.accT, halfKeys);
-                }
+            // Only blocks crossing an edge of the rows' visible band need a mask, and per panel of rows
+            // only the keys some row sees.
+            boolean edge = firstKey + keyCount - 1 > spec.lastVisibleKey(item.firstQuery)
+                    || firstKey < spec.firstVisibleKey(item.lastQuery());
+            int[] panelKeys = edge ? panelKeyRanges(call, item, ws, firstKey, keyCount) : null;
+            if (call.byRow) {
+                rowBlock(call, item, ws, firstKey, keyCount, panelKeys);
+            } else {
+                tileBlock(call, item, ws, firstKey, keyCount, panelKeys, headReused);
             }
         }
-        if (splits > 1) {
-            SplitPartials.store(spec, ops, ws, rows, byRow, partials, item);
-        } else if (byRow) {
-            writeQueryRows(spec, out, lse, b, kvHead, firstQuery, queries, rows, ws);
+        if (call.splits > 1) {
+            SplitPartials.store(spec, call.ops, ws, item.rows, call.byRow, call.partials, index);
+        } else if (call.byRow) {
+            writeQueryRows(call, item, ws);
         } else {
-            writeRows(ops, spec, out, lse, b, kvHead, firstQuery, queries, rows, paddedValueDim, ws);
+            writeRows(call, item, ws);
+        }
+    }
+
+    /**
+     * The tiled path, one key block: {@code S = Q·Kᵀ}, the score edits, the online softmax
+     * ({@code m' = max(m, rowmax S)}, {@code P = 2^(S − m')}, {@code l' = l·2^(m − m') + rowsum P}) and
+     * {@code accᵀ = accᵀ·diag(2^(m − m')) + Vᵀ·Pᵀ}, one panel of rows at a time. {@code panelKeys}: on an
+     * edge of the band, each panel's visible keys ({@link #panelKeyRanges}), else null.
+     */
+    private static void tileBlock(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount,
+                                  int[] panelKeys, boolean headReused) {
+        TileOps ops = call.ops;
+        int slot = packedSlot(call, item, ws, firstKey, keyCount, headReused);
+        PackedBlocks packed = ws.packed;
+        float[] keys = slot < 0 ? ws.keys : packed.keys, valuesT = slot < 0 ? ws.valuesT : packed.valuesT;
+        int keyFirst = slot < 0 ? 0 : packed.keyFirst(slot), valuesFirst = slot < 0 ? 0 : packed.valueFirst(slot);
+        int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
+        int headDim = call.spec.headDim();
+        int[] halfKeys = panelKeys != null ? ws.halfKeys : null;
+        // One panel of rows at a time, scores to value product: the panel's scores (KEY_BLOCK × W floats,
+        // 24 KiB) stay in L1 from Q·Kᵀ through the softmax to P·V, where the whole tile (196 KiB) went
+        // through L2 four times. Key and value blocks are read once per panel either way. The call's
+        // masks edit whole tiles: with them, all panels at once.
+        int slab = call.wholeTileMasks ? item.paddedRows : call.width;
+        for (int rowFrom = 0; rowFrom < item.paddedRows; rowFrom += slab) {
+            int rowTo = Math.min(item.paddedRows, rowFrom + slab);
+            ops.scoresTransposed(keys, keyFirst, headDim, keyRows, headDim, ws.queriesT, rowFrom, rowTo, ws.scoresT,
+                    halfKeys);
+            editScores(call, item, ws, rowFrom, rowTo, firstKey, keyCount, panelKeys);
+            ops.softmaxUpdate(ws.scoresT, keyCount, rowFrom, rowTo, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
+            ops.accumulateValues(ws.scoresT, keyCount, rowFrom, rowTo, ws.alpha, valuesT, valuesFirst,
+                    call.paddedValueDim, ws.accT, halfKeys);
+        }
+    }
+
+    /**
+     * The packed key/value block at {@code firstKey}: its slot in the workspace's cache (packed now unless
+     * it holds it already), or −1 when it was packed into the scratch buffers {@code ws.keys} and
+     * {@code ws.valuesT}. A thread's own items cache the blocks of their head; an item stolen from another
+     * thread uses the blocks the cache already holds and packs the others into scratch, leaving the cache
+     * to the head it serves.
+     */
+    private static int packedSlot(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount,
+                                  boolean headReused) {
+        PackedBlocks packed = ws.packed;
+        int block = firstKey / call.keyBlock;
+        int slot = packed.slotOf(block);
+        boolean hit = slot >= 0 && packed.holds(slot, call.id, item.head, block);
+        if (hit) {
+            return slot;
+        }
+        if (slot >= 0 && headReused) { // the whole block: a later item may see more of its keys than this one
+            int blockKeys = Math.min(call.keyBlock, call.spec.keyLength() - firstKey);
+            packBlock(call, item, ws, firstKey, blockKeys, packed.keys, packed.keyFirst(slot), packed.valuesT,
+                    packed.valueFirst(slot));
+            packed.tag(slot, call.id, item.head, block);
+            return slot;
+        }
+        packBlock(call, item, ws, firstKey, keyCount, ws.keys, 0, ws.valuesT, 0);
+        return -1;
+    }
+
+    /**
+     * The row-by-row path (decode), one key block: the scores of each query row along the block's keys,
+     * read where they lie, the online softmax along each row, and the value product. Score edits are
+     * written for the tiles' panel layout: with any (soft-cap, ALiBi, masks, a band's edge) the scores go
+     * there and back, a few hundred floats per block.
+     */
+    private static void rowBlock(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount,
+                                 int[] panelKeys) {
+        TileOps ops = call.ops;
+        scoreRows(call, item, ws, firstKey, keyCount);
+        boolean edits = call.softcap > 0 || call.spec.hasAlibi() || panelKeys != null || call.wholeTileMasks;
+        if (!edits) { // the usual decode step: the softmax along each row's keys
+            ops.softmaxRows(ws.rowScores, item.rows, 0, keyCount, ws.rowMax, ws.rowSum, ws.alpha);
+            accumulateValueRows(call, item, ws, firstKey, keyCount, null);
+            return;
+        }
+        // The rows fit one panel (TilePlan.rowByRow): paddedRows is one panel.
+        rowsToPanel(ws.rowScores, item.rows, keyCount, ops, ws.scoresT);
+        editScores(call, item, ws, 0, item.paddedRows, firstKey, keyCount, panelKeys);
+        ops.softmaxUpdate(ws.scoresT, keyCount, 0, item.paddedRows, ws.rowMax, ws.rowSum, ws.alpha, panelKeys);
+        panelToRows(ws.scoresT, item.rows, keyCount, ops, ws.rowScores);
+        accumulateValueRows(call, item, ws, firstKey, keyCount, panelKeys);
+    }
+
+    /**
+     * The score edits on rows {@code [rowFrom, rowTo)} of {@code ws.scoresT}, in the documented order:
+     * soft-cap ({@code S = c·tanh(S/c)}), ALiBi ({@code S −= slope·|i − j|}), then everything that hides
+     * pairs (the band's edge, the block-sparse layout per head, the call's mask).
+     */
+    private static void editScores(ForwardCall call, WorkItem item, Workspace ws, int rowFrom, int rowTo,
+                                   int firstKey, int keyCount, int[] panelKeys) {
+        TileOps ops = call.ops;
+        if (call.softcap > 0) {
+            ops.softcap(ws.scoresT, keyCount, rowFrom, rowTo, call.softcap);
+        }
+        if (call.spec.hasAlibi()) {
+            ops.addDistanceBias(ws.scoresT, keyCount, rowFrom, rowTo, firstKey, ws.rowSlope, ws.rowPosition);
+        }
+        if (panelKeys != null) {
+            ops.maskOutsideRowBands(ws.scoresT, rowFrom, rowTo, firstKey, ws.rowFirstKey, ws.rowEndKey, panelKeys,
+                    ws.panelSharedKeys);
+        }
+        if (call.wholeTileMasks) { // the rows are the whole tile: once
+            if (call.layoutPerHead) {
+                ScoreMasks.hideRowsOutsideLayout(call, item, ws, firstKey, keyCount);
+            }
+            if (call.mask != null) {
+                ScoreMasks.apply(call, item, ws, firstKey, keyCount);
+            }
         }
     }
 
@@ -234,15 +236,15 @@ public final class FlashAttention {
      * Row by row ({@link TilePlan#rowByRow}): {@code queryRows[r·headDim + d] = Q[b, firstQuery + r % queries,
      * head(r), d] · scale · log2 e}, the rows one after the other.
      */
-    private static void readQueryRows(AttentionSpec spec, Tensor q, int b, int kvHead, int firstQuery, int queries,
-                                      int rows, Workspace ws) {
+    private static void readQueryRows(ForwardCall call, WorkItem item, Workspace ws) {
+        AttentionSpec spec = call.spec;
         int headDim = spec.headDim();
         float factor = (float) (spec.scale() * LOG2_E);
-        for (int r = 0; r < rows; r++) {
-            Rows.read(q, b, firstQuery + r % queries, kvHead * spec.groupSize() + r / queries, ws.queryRows,
-                    r * headDim, headDim);
+        for (int r = 0; r < item.rows; r++) {
+            Rows.read(call.q, item.b, item.queryPosition(r), item.queryHead(spec, r), ws.queryRows, r * headDim,
+                    headDim);
         }
-        for (int i = 0; i < rows * headDim; i++) {
+        for (int i = 0; i < item.rows * headDim; i++) {
             ws.queryRows[i] *= factor;
         }
     }
@@ -251,9 +253,11 @@ public final class FlashAttention {
      * Row by row: the scores of the item's rows against keys {@code [firstKey, firstKey + keyCount)}, read
      * in place from a {@code float[]} (each key once per call), else copied (or widened) first.
      */
-    private static void scoreRows(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, int firstKey,
-                                  int keyCount, int rows, Workspace ws) {
-        int headDim = spec.headDim();
+    private static void scoreRows(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount) {
+        TileOps ops = call.ops;
+        AttentionSpec spec = call.spec;
+        Tensor k = call.k, v = call.v;
+        int headDim = spec.headDim(), b = item.b, kvHead = item.kvHead, rows = item.rows;
         if (readsInPlace(k)) {
             // The block's value rows, read in place too, are touched while its keys are scored: decode
             // streams both from memory, and the value product found its rows still missing
@@ -299,9 +303,11 @@ public final class FlashAttention {
      * Row by row: the value product of {@link #scoreRows}, on row-major accumulators in {@code ws.accT}
      * ({@code valueHeadDim} floats per row).
      */
-    private static void accumulateValueRows(TileOps ops, AttentionSpec spec, Tensor v, int b, int kvHead,
-                                            int firstKey, int keyCount, int rows, int[] panelKeys, Workspace ws) {
-        int valueDim = spec.valueHeadDim();
+    private static void accumulateValueRows(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount,
+                                            int[] panelKeys) {
+        TileOps ops = call.ops;
+        Tensor v = call.v;
+        int valueDim = call.spec.valueHeadDim(), b = item.b, kvHead = item.kvHead, rows = item.rows;
         int from = panelKeys == null ? 0 : panelKeys[0], to = panelKeys == null ? keyCount : panelKeys[1];
         if (readsInPlace(v)) {
             ops.accumulateValueRows(ws.rowScores, rows, from, to, ws.alpha, v.array(), v.arrayIndex(b, firstKey, kvHead),
@@ -321,11 +327,12 @@ public final class FlashAttention {
      * caller's array (copying its rows first cost a stalled copy per row plus a pass over the copy);
      * any other panel is copied row by row, padded with zero rows (they score 0, never written out).
      */
-    private static void packQueries(TileOps ops, AttentionSpec spec, Tensor q, int b, int kvHead, int firstQuery,
-                                    int queries, int paddedRows, Workspace ws) {
-        int headDim = spec.headDim();
-        int width = ops.panelWidth();
-        int rows = queries * spec.groupSize();
+    private static void packQueries(ForwardCall call, WorkItem item, Workspace ws) {
+        TileOps ops = call.ops;
+        AttentionSpec spec = call.spec;
+        Tensor q = call.q;
+        int b = item.b, kvHead = item.kvHead, firstQuery = item.firstQuery, queries = item.queries;
+        int headDim = spec.headDim(), width = call.width, rows = item.rows, paddedRows = item.paddedRows;
         float factor = (float) (spec.scale() * LOG2_E);
         float[] qT = ws.queriesT, panel = ws.valueRows;
         boolean direct = readsInPlace(q);
@@ -369,14 +376,15 @@ public final class FlashAttention {
      * memory instead of rows that lie H·D floats apart in BSHD inputs (a memory round trip per row: the
      * prefetchers stop at page boundaries).
      */
-    private static void packBlock(TileOps ops, AttentionSpec spec, Tensor k, Tensor v, int b, int kvHead, int firstKey,
-                                  int keyCount, Workspace ws, float[] keys, int keyFirst, float[] valuesT,
-                                  int valuesFirst) {
-        int headDim = spec.headDim();
+    private static void packBlock(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount,
+                                  float[] keys, int keyFirst, float[] valuesT, int valuesFirst) {
+        TileOps ops = call.ops;
+        int headDim = call.spec.headDim();
         int keyRows = TilePlan.roundUp(keyCount, ops.tileRows());
-        copyRows(ops, k, b, kvHead, firstKey, keyCount, headDim, keys, keyFirst, ws);
+        copyRows(ops, call.k, item.b, item.kvHead, firstKey, keyCount, headDim, keys, keyFirst, ws);
         Arrays.fill(keys, keyFirst + keyCount * headDim, keyFirst + keyRows * headDim, 0f);
-        transposeValues(ops, v, b, kvHead, firstKey, keyCount, spec.valueHeadDim(), ws, valuesT, valuesFirst);
+        transposeValues(ops, call.v, item.b, item.kvHead, firstKey, keyCount, call.spec.valueHeadDim(), ws, valuesT,
+                valuesFirst);
     }
 
     /**
@@ -429,13 +437,12 @@ public final class FlashAttention {
      * Each tile row's visible keys {@code [rowFirstKey[r], rowEndKey[r])} (clamped to the keys; empty for
      * padding rows), once per item: the edge blocks then need no per-row calls into the spec.
      */
-    private static void prepareRowBands(AttentionSpec spec, Workspace ws, int rows, int paddedRows, int queries,
-                                        int firstQuery) {
+    private static void prepareRowBands(AttentionSpec spec, WorkItem item, Workspace ws) {
         long keys = spec.keyLength();
-        for (int r = 0; r < paddedRows; r++) {
+        for (int r = 0; r < item.paddedRows; r++) {
             int first = 0, end = 0;
-            if (r < rows) {
-                long query = firstQuery + r % queries;
+            if (r < item.rows) {
+                long query = item.queryPosition(r);
                 first = (int) Math.min(keys, spec.firstVisibleKey(query));
                 end = (int) Math.clamp(spec.lastVisibleKey(query) + 1, first, keys);
             }
@@ -453,9 +460,8 @@ public final class FlashAttention {
      * is 543 keys for 512 useful, the halves cut that waste by half), and the keys every one of its rows
      * sees, in {@code ws.panelSharedKeys[2p ..]} (only the keys outside those need a mask).
      */
-    private static int[] panelKeyRanges(TileOps ops, Workspace ws, int rows, int paddedRows, int firstKey,
-                                        int keyCount) {
-        int width = ops.panelWidth(), half = width / 2;
+    private static int[] panelKeyRanges(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount) {
+        int width = call.width, half = width / 2, rows = item.rows, paddedRows = item.paddedRows;
         int[] ranges = ws.panelKeys, halves = ws.halfKeys, shared = ws.panelSharedKeys;
         for (int p = 0; p * width < paddedRows; p++) {
             int panelFrom = keyCount, panelTo = 0, sharedFrom = 0, sharedTo = keyCount;
@@ -485,10 +491,12 @@ public final class FlashAttention {
     }
 
     /** Row by row: {@link #writeRows} from row-major accumulators. */
-    private static void writeQueryRows(AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
-                                       int queries, int rows, Workspace ws) {
-        int valueDim = spec.valueHeadDim();
-        for (int r = 0; r < rows; r++) {
+    private static void writeQueryRows(ForwardCall call, WorkItem item, Workspace ws) {
+        AttentionSpec spec = call.spec;
+        Tensor out = call.out, lse = call.lse;
+        int valueDim = spec.valueHeadDim(), b = item.b, kvHead = item.kvHead, firstQuery = item.firstQuery;
+        int queries = item.queries;
+        for (int r = 0; r < item.rows; r++) {
             float sum = ws.rowSum[r];
             float inverse = sum > 0f ? 1f / sum : 0f;
             for (int i = r * valueDim; i < (r + 1) * valueDim; i++) {
@@ -517,10 +525,13 @@ public final class FlashAttention {
      * panel at a time: a panel of one head in a {@code float[]} is written in place, any other through a
      * row buffer.
      */
-    private static void writeRows(TileOps ops, AttentionSpec spec, Tensor out, Tensor lse, int b, int kvHead, int firstQuery,
-                                  int queries, int rows, int paddedDim, Workspace ws) {
-        int valueDim = spec.valueHeadDim();
-        int width = ops.panelWidth();
+    private static void writeRows(ForwardCall call, WorkItem item, Workspace ws) {
+        TileOps ops = call.ops;
+        AttentionSpec spec = call.spec;
+        Tensor out = call.out, lse = call.lse;
+        int b = item.b, kvHead = item.kvHead, firstQuery = item.firstQuery, queries = item.queries, rows = item.rows;
+        int valueDim = spec.valueHeadDim(), paddedDim = call.paddedValueDim;
+        int width = call.width;
         float[] panel = ws.valueRows, inverse = ws.alpha; // alpha is free once the last block is done
         boolean direct = readsInPlace(out);
         for (int first = 0; first < rows; first += width) {

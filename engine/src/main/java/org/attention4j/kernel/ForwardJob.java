@@ -24,14 +24,9 @@ import org.attention4j.Tensor;
  */
 public final class ForwardJob implements Runnable {
     private final Pool pool;
-    private TileOps ops;
-    private AttentionSpec spec;
-    private AttentionMask mask;
-    private Tensor q, k, v, out, lse;
-    private float[] partials;
+    /** The call this job runs, armed when the job is taken. */
+    private final ForwardCall call = new ForwardCall();
     private WorkspacePool workspaces;
-    private long callId;
-    private long deadline;
     private final ItemRanges ranges;
     private final AtomicInteger joined = new AtomicInteger();
     private final AtomicInteger itemsLeft = new AtomicInteger();
@@ -90,19 +85,9 @@ public final class ForwardJob implements Runnable {
     private void arm(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out,
                      Tensor lse, WorkspacePool workspaces, float[] partials, long callId, long deadline,
                      int participants) {
-        this.ops = ops;
-        this.spec = spec;
-        this.mask = mask;
-        this.q = q;
-        this.k = k;
-        this.v = v;
-        this.out = out;
-        this.lse = lse;
+        call.arm(ops, spec, mask, q, k, v, out, lse, partials, callId, deadline);
         this.workspaces = workspaces;
-        this.partials = partials;
-        this.callId = callId;
-        this.deadline = deadline;
-        int items = TilePlan.itemCount(spec, ops);
+        int items = call.items;
         ranges.reset(items, participants);
         joined.set(0);
         itemsLeft.set(items);
@@ -114,10 +99,7 @@ public final class ForwardJob implements Runnable {
     /** Drops the call's references, so a pooled job keeps no caller's tensors or exceptions alive. */
     private void clear() {
         failure = null;
-        spec = null;
-        mask = null;
-        q = k = v = out = lse = null;
-        partials = null;
+        call.clear();
         caller = null;
     }
 
@@ -126,18 +108,22 @@ public final class ForwardJob implements Runnable {
         return failure != null;
     }
 
-    /** Runs every item on the calling thread, with no shared state: the single-thread path. */
+    /**
+     * Runs every item on the calling thread, with no shared state: the single-thread path. The call is
+     * armed in the workspace's own {@link ForwardCall}, so any number of concurrent callers allocate nothing.
+     */
     public static void runAll(TileOps ops, AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, Tensor v, Tensor out,
                               Tensor lse, WorkspacePool workspaces, float[] partials, long callId, long deadline) {
         Workspace ws = workspaces.acquire();
+        ForwardCall call = ws.soloCall;
         try {
+            call.arm(ops, spec, mask, q, k, v, out, lse, partials, callId, deadline);
             ws.prepare(spec, ops);
-            int items = TilePlan.itemCount(spec, ops);
-            for (int item = 0; item < items; item++) {
-                FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, true, deadline, null,
-                        partials);
+            for (int item = 0; item < call.items; item++) {
+                FlashAttention.runItem(call, ws, item, true, null);
             }
         } finally {
+            call.clear();
             workspaces.release(ws);
         }
     }
@@ -179,11 +165,10 @@ public final class ForwardJob implements Runnable {
                     try {
                         if (ws == null) {
                             ws = workspaces.acquire();
-                            ws.prepare(spec, ops);
+                            ws.prepare(call.spec, call.ops);
                         }
                         // A stolen item's head is another thread's: packing all of it would be wasted.
-                        FlashAttention.runItem(ops, spec, mask, q, k, v, out, lse, ws, callId, item, own, deadline,
-                                this, partials);
+                        FlashAttention.runItem(call, ws, item, own, this);
                     } catch (Throwable t) {
                         fail(t);
                     }
@@ -221,10 +206,10 @@ public final class ForwardJob implements Runnable {
     private void awaitCompletion() {
         boolean interrupted = false;
         while (itemsLeft.get() > 0) {
-            if (deadline == FlashAttention.NO_DEADLINE || failure != null) {
+            if (call.deadline == FlashAttention.NO_DEADLINE || failure != null) {
                 LockSupport.park(this);
             } else {
-                long left = deadline - System.nanoTime();
+                long left = call.deadline - System.nanoTime();
                 if (left > 0) {
                     LockSupport.parkNanos(this, left);
                 } else if (itemsLeft.get() > 0) {

@@ -20,9 +20,10 @@ final class ScoreMasks {
 
     private ScoreMasks() {}
 
-    /** True when the masks hide every pair of the tile (rows {@code < rows}, keys {@code firstKey ..+ keyCount}). */
-    static boolean hidesTile(AttentionSpec spec, AttentionMask mask, int b, int kvHead, int rows, int queries,
-                             int firstQuery, int firstKey, int keyCount) {
+    /** True when the call's mask hides every pair of the item's rows with keys {@code firstKey ..+ keyCount}. */
+    static boolean hidesTile(ForwardCall call, WorkItem item, int firstKey, int keyCount) {
+        AttentionMask mask = call.mask;
+        int b = item.b;
         if (mask.hasKeyPadding()) {
             boolean allPadded = true;
             for (int c = 0; c < keyCount && allPadded; c++) {
@@ -35,8 +36,8 @@ final class ScoreMasks {
         if (!mask.hasGeneralMask()) {
             return false;
         }
-        for (int r = 0; r < rows; r++) {
-            long base = mask.generalIndex(b, head(spec, kvHead, r, queries), firstQuery + r % queries) + firstKey;
+        for (int r = 0; r < item.rows; r++) {
+            long base = mask.generalIndex(b, item.queryHead(call.spec, r), item.queryPosition(r)) + firstKey;
             for (int c = 0; c < keyCount; c++) {
                 if (mask.allowsAt(base + c) && !mask.isPadded(b, firstKey + c)) {
                     return false;
@@ -46,10 +47,14 @@ final class ScoreMasks {
         return true;
     }
 
-    /** Applies the masks to a computed tile: −∞ where hidden, the additive bias (× log2 e) elsewhere. */
-    static void apply(AttentionSpec spec, AttentionMask mask, float[] scoresT, TileOps ops, int paddedRows, int b,
-                      int kvHead, int rows, int queries, int firstQuery, int firstKey, int keyCount) {
-        int width = ops.panelWidth(), depth = ops.keyBlock();
+    /**
+     * Applies the call's mask to the item's computed tile ({@code ws.scoresT}, all its panels): −∞ where
+     * hidden, the additive bias (× log2 e) elsewhere.
+     */
+    static void apply(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount) {
+        AttentionMask mask = call.mask;
+        float[] scoresT = ws.scoresT;
+        int width = call.width, depth = call.ops.keyBlock(), b = item.b, paddedRows = item.paddedRows;
         if (mask.hasKeyPadding()) {
             for (int c = 0; c < keyCount; c++) {
                 if (mask.isPadded(b, firstKey + c)) {
@@ -62,8 +67,8 @@ final class ScoreMasks {
         if (!mask.hasGeneralMask()) {
             return;
         }
-        for (int r = 0; r < rows; r++) {
-            long base = mask.generalIndex(b, head(spec, kvHead, r, queries), firstQuery + r % queries) + firstKey;
+        for (int r = 0; r < item.rows; r++) {
+            long base = mask.generalIndex(b, item.queryHead(call.spec, r), item.queryPosition(r)) + firstKey;
             for (int c = 0; c < keyCount; c++) {
                 float bias = mask.biasAt(base + c);
                 if (bias != 0f) {
@@ -77,10 +82,11 @@ final class ScoreMasks {
      * Marks in {@code ws.activeKeyBlocks} the layout key blocks that any head of the item's group may see
      * from the item's layout query block.
      */
-    static void markActiveKeyBlocks(AttentionSpec spec, int kvHead, int firstQuery, Workspace ws) {
+    static void markActiveKeyBlocks(AttentionSpec spec, WorkItem item, Workspace ws) {
         BlockSparseLayout layout = spec.blockSparse();
+        int kvHead = item.kvHead;
         Arrays.fill(ws.activeKeyBlocks, 0, layout.keyBlocks(), false);
-        int queryBlock = firstQuery / layout.blockSize();
+        int queryBlock = item.firstQuery / layout.blockSize();
         int groups = layout.heads() == 1 ? 1 : spec.groupSize();
         for (int g = 0; g < groups; g++) {
             int pattern = layout.patternOf(kvHead * spec.groupSize() + g);
@@ -103,11 +109,12 @@ final class ScoreMasks {
      * With one pattern per head and several heads per item (GQA), hides the rows of heads whose pattern
      * does not have this key block (another head of the group made the item visit it).
      */
-    static void hideRowsOutsideLayout(AttentionSpec spec, float[] scoresT, TileOps ops, int kvHead, int queries,
-                                      int firstQuery, int firstKey, int keyCount) {
-        int width = ops.panelWidth(), depth = ops.keyBlock();
+    static void hideRowsOutsideLayout(ForwardCall call, WorkItem item, Workspace ws, int firstKey, int keyCount) {
+        AttentionSpec spec = call.spec;
+        float[] scoresT = ws.scoresT;
+        int width = call.width, depth = call.ops.keyBlock(), kvHead = item.kvHead, queries = item.queries;
         BlockSparseLayout layout = spec.blockSparse();
-        int queryBlock = firstQuery / layout.blockSize(), keyBlock = firstKey / layout.blockSize();
+        int queryBlock = item.firstQuery / layout.blockSize(), keyBlock = firstKey / layout.blockSize();
         for (int g = 0; g < spec.groupSize(); g++) {
             if (!layout.isActive(kvHead * spec.groupSize() + g, queryBlock, keyBlock)) {
                 for (int r = g * queries; r < (g + 1) * queries; r++) {
@@ -123,17 +130,12 @@ final class ScoreMasks {
      * ALiBi's per-row constants for {@link TileOps#addDistanceBias}: slope {@code −slope_h · log2 e} and
      * the query's position on the key axis {@code i + Lk − Lq}; padding rows get slope 0.
      */
-    static void prepareAlibi(AttentionSpec spec, int kvHead, int firstQuery, int queries, int rows, int paddedRows,
-                             Workspace ws) {
+    static void prepareAlibi(AttentionSpec spec, WorkItem item, Workspace ws) {
         int offset = spec.keyLength() - spec.queryLength();
-        for (int r = 0; r < paddedRows; r++) {
-            boolean real = r < rows;
-            ws.rowSlope[r] = real ? -spec.alibiSlope(head(spec, kvHead, r, queries)) * LOG2_E : 0f;
-            ws.rowPosition[r] = real ? firstQuery + r % queries + offset : 0f;
+        for (int r = 0; r < item.paddedRows; r++) {
+            boolean real = r < item.rows;
+            ws.rowSlope[r] = real ? -spec.alibiSlope(item.queryHead(spec, r)) * LOG2_E : 0f;
+            ws.rowPosition[r] = real ? item.queryPosition(r) + offset : 0f;
         }
-    }
-
-    private static int head(AttentionSpec spec, int kvHead, int r, int queries) {
-        return kvHead * spec.groupSize() + r / queries;
     }
 }

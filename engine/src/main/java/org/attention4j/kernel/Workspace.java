@@ -1,6 +1,5 @@
 package org.attention4j.kernel;
 
-import java.util.Arrays;
 import org.attention4j.AttentionSpec;
 
 /**
@@ -45,19 +44,12 @@ public final class Workspace {
     float[] rowPosition = new float[0];
     /** Block-sparse: which layout key blocks the current item visits. */
     boolean[] activeKeyBlocks = new boolean[0];
-    /**
-     * The cache of packed key/value blocks ({@link TilePlan#packSlots}): slot {@code s} holds, from
-     * {@code s · slotKeyFloats} and {@code s · slotValueFloats}, key block {@code slotBlock[s]} of head
-     * (batch · kvHeads + kvHead) {@code slotHead[s]} of call {@code slotCall[s]}.
-     */
-    float[] packedKeys = new float[0];
-    float[] packedValuesT = new float[0];
-    int packSlots;
-    int slotKeyFloats;
-    int slotValueFloats;
-    long[] slotCall = new long[0];
-    int[] slotHead = new int[0];
-    int[] slotBlock = new int[0];
+    /** The cache of packed key/value blocks, reused by the items of a head on this thread. */
+    final PackedBlocks packed = new PackedBlocks();
+    /** Where the item this workspace runs lies, re-aimed per item. */
+    final WorkItem item = new WorkItem();
+    /** The call record of a single-thread call run on this workspace ({@link ForwardJob#runAll}). */
+    final ForwardCall soloCall = new ForwardCall();
 
     /**
      * Gather offsets {@code {0, s, 2s, …}} (16 entries: the widest vectors): {@code denseLanes} for rows
@@ -74,17 +66,6 @@ public final class Workspace {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = i * stride;
         }
-    }
-
-    /** Whether cache slot {@code slot} holds key block {@code block} of {@code head} for call {@code callId}. */
-    boolean slotHolds(int slot, long callId, int head, int block) {
-        return slotCall[slot] == callId && slotHead[slot] == head && slotBlock[slot] == block;
-    }
-
-    void tagSlot(int slot, long callId, int head, int block) {
-        slotCall[slot] = callId;
-        slotHead[slot] = head;
-        slotBlock[slot] = block;
     }
 
     /** Makes every buffer large enough for {@code spec} on {@code ops}. */
@@ -126,17 +107,7 @@ public final class Workspace {
         if (spec.blockSparse() != null && activeKeyBlocks.length < spec.blockSparse().keyBlocks()) {
             activeKeyBlocks = new boolean[spec.blockSparse().keyBlocks()];
         }
-        packSlots = TilePlan.packSlots(spec, ops, cacheBytes);
-        slotKeyFloats = TilePlan.slotKeyFloats(spec, ops);
-        slotValueFloats = TilePlan.slotValueFloats(spec, ops);
-        packedKeys = atLeast(packedKeys, packSlots * slotKeyFloats);
-        packedValuesT = atLeast(packedValuesT, packSlots * slotValueFloats);
-        if (slotCall.length < packSlots) {
-            slotCall = new long[packSlots];
-            slotHead = new int[packSlots];
-            slotBlock = new int[packSlots];
-        }
-        Arrays.fill(slotCall, -1); // a grown or reused workspace holds nothing packed for the next call
+        packed.prepare(spec, ops, cacheBytes);
         setLaneOffsets(denseLanes, spec.headDim());
         setLaneOffsets(denseValueLanes, spec.valueHeadDim());
     }
@@ -169,10 +140,9 @@ public final class Workspace {
     /** Bytes currently held. */
     public long bytes() {
         return (long) Float.BYTES * (queriesT.length + queryRows.length + keys.length + rowScales.length + valueRows.length
-                + valuesT.length + scoresT.length + rowScores.length + accT.length + packedKeys.length + packedValuesT.length + rowMax.length + rowSum.length + alpha.length
+                + valuesT.length + scoresT.length + rowScores.length + accT.length + rowMax.length + rowSum.length + alpha.length
                 + rowSlope.length + rowPosition.length + panelKeys.length + halfKeys.length + panelSharedKeys.length + rowFirstKey.length
-                + rowEndKey.length + slotHead.length + slotBlock.length)
-                + (long) Long.BYTES * slotCall.length + activeKeyBlocks.length;
+                + rowEndKey.length) + packed.bytes() + activeKeyBlocks.length;
     }
 
     private static float[] atLeast(float[] buffer, int size) {

@@ -50,11 +50,11 @@ class HeadPackTest {
         float[] out = new float[q.length];
         Workspace ws = new Workspace();
         ws.prepare(spec, ops, cacheBytes);
-        for (int item = 0; item < TilePlan.itemCount(spec, ops); item++) {
-            FlashAttention.runItem(ops, spec, null, Tensor.bshd(q, LENGTH, HEADS, DIM),
-                    Tensor.bshd(k, LENGTH, KV_HEADS, DIM), Tensor.bshd(v, LENGTH, KV_HEADS, DIM),
-                    Tensor.bshd(out, LENGTH, HEADS, DIM), null, ws, 1, item, headReused, FlashAttention.NO_DEADLINE,
-                    null, null);
+        ForwardCall call = new ForwardCall().arm(ops, spec, null, Tensor.bshd(q, LENGTH, HEADS, DIM),
+                Tensor.bshd(k, LENGTH, KV_HEADS, DIM), Tensor.bshd(v, LENGTH, KV_HEADS, DIM),
+                Tensor.bshd(out, LENGTH, HEADS, DIM), null, null, 1, FlashAttention.NO_DEADLINE);
+        for (int item = 0; item < call.items; item++) {
+            FlashAttention.runItem(call, ws, item, headReused, null);
         }
         return out;
     }
