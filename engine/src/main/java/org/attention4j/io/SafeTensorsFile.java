@@ -1,5 +1,6 @@
 package org.attention4j.io;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,8 @@ import org.attention4j.internal.StrictJson;
  * A malformed file throws {@link IllegalArgumentException} naming the file and, when it is about one, the
  * tensor; I/O failures (a file shorter than its header says, a read error) throw {@link IOException}.
  * Instances are immutable; every read opens the file again, so an instance holds no open file.
+ * {@link #of(byte[], String)} reads the same format from bytes in memory (e.g. a request body), with the
+ * same checks.
  *
  * @since 0.1
  */
@@ -81,13 +84,32 @@ public final class SafeTensorsFile {
         }
     }
 
+    /** An open file or array: its size and byte ranges at any position. */
+    private interface Reader extends Closeable {
+        long size() throws IOException;
+
+        /** The {@code length} bytes from {@code position}, little-endian; EOFException past the end. */
+        ByteBuffer read(long position, int length) throws IOException;
+    }
+
+    /** Where the bytes come from: a file (opened for each read) or an array in memory. */
+    private interface Source {
+        Reader open() throws IOException;
+    }
+
     private final Path file;
+    /** The file, or the name given to bytes in memory: how messages name the source. */
+    private final String where;
+    private final Source source;
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+    private SafeTensorsFile(Path file, String where, Source source, long dataStart, Map<String, Entry> entries,
+                            Map<String, String> metadata) {
         this.file = file;
+        this.where = where;
+        this.source = source;
         this.dataStart = dataStart;
         this.entries = entries;
         this.metadata = metadata;
@@ -102,48 +124,71 @@ public final class SafeTensorsFile {
      * @throws IOException when the file cannot be read
      */
     public static SafeTensorsFile open(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
+        return index(file, file.toString(), () -> new FileReader(FileChannel.open(file, StandardOpenOption.READ)));
+    }
+
+    /**
+     * Reads and checks a safetensors image held in memory, e.g. a request body, as {@link #open} does a file.
+     * The array is not copied: do not modify it while the index is used.
+     *
+     * @param bytes the whole image: header length, header, data
+     * @param where how error messages name it, e.g. {@code "request body"}
+     * @return its index; {@link #file()} is null
+     * @throws IllegalArgumentException naming {@code where} and the problem when the header is malformed
+     * @since 0.1
+     */
+    public static SafeTensorsFile of(byte[] bytes, String where) {
+        try {
+            return index(null, where, () -> new ArrayReader(bytes));
+        } catch (IOException e) { // an array reader throws only EOFException, which the header checks rule out
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SafeTensorsFile index(Path file, String where, Source source) throws IOException {
+        try (Reader in = source.open()) {
+            long size = in.size();
             if (size < 8) {
-                throw new IllegalArgumentException(file + ": " + size + " bytes: expected at least the 8-byte header "
+                throw new IllegalArgumentException(where + ": " + size + " bytes: expected at least the 8-byte header "
                         + "length of a safetensors file");
             }
-            long headerLength = readFully(ch, 0, 8).getLong(0);
+            long headerLength = in.read(0, 8).getLong(0);
             if (headerLength < 2 || headerLength > Math.min(MAX_HEADER_BYTES, size - 8)) {
-                throw new IllegalArgumentException(file + ": header length " + headerLength + ": expected 2 .. "
-                        + Math.min(MAX_HEADER_BYTES, size - 8) + " (the file has " + size
+                throw new IllegalArgumentException(where + ": header length " + headerLength + ": expected 2 .. "
+                        + Math.min(MAX_HEADER_BYTES, size - 8) + " (it has " + size
                         + " bytes; not a safetensors file?)");
             }
-            String json = utf8(readFully(ch, 8, (int) headerLength), file);
+            String json = utf8(in.read(8, (int) headerLength), where);
             Object root;
             try {
                 root = StrictJson.parse(json);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": header: " + e.getMessage(), e);
+                throw new IllegalArgumentException(where + ": header: " + e.getMessage(), e);
             }
             if (!(root instanceof Map<?, ?> header)) {
-                throw new IllegalArgumentException(file + ": header: expected a JSON object");
+                throw new IllegalArgumentException(where + ": header: expected a JSON object");
             }
-            return parse(file, header, 8 + headerLength, size - 8 - headerLength);
+            return parse(file, where, source, header, 8 + headerLength, size - 8 - headerLength);
         }
     }
 
-    private static SafeTensorsFile parse(Path file, Map<?, ?> header, long dataStart, long dataBytes) {
+    private static SafeTensorsFile parse(Path file, String where, Source source, Map<?, ?> header, long dataStart,
+                                         long dataBytes) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, String> metadata = Map.of();
         for (Map.Entry<?, ?> e : header.entrySet()) {
             String name = (String) e.getKey();
             if (name.equals("__metadata__")) {
-                metadata = metadata(file, e.getValue());
+                metadata = metadata(where, e.getValue());
             } else {
-                entries.put(name, entry(file, name, e.getValue(), dataBytes));
+                entries.put(name, entry(where, name, e.getValue(), dataBytes));
             }
         }
-        requireDisjoint(file, entries);
-        return new SafeTensorsFile(file, dataStart, Collections.unmodifiableMap(entries), metadata);
+        requireDisjoint(where, entries);
+        return new SafeTensorsFile(file, where, source, dataStart, Collections.unmodifiableMap(entries), metadata);
     }
 
-    private static Map<String, String> metadata(Path file, Object value) {
+    private static Map<String, String> metadata(String file, Object value) {
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(file + ": __metadata__: expected an object of strings");
         }
@@ -157,7 +202,7 @@ public final class SafeTensorsFile {
         return Collections.unmodifiableMap(out);
     }
 
-    private static Entry entry(Path file, String name, Object value, long dataBytes) {
+    private static Entry entry(String file, String name, Object value, long dataBytes) {
         String at = file + ": tensor '" + name + "'";
         if (!(value instanceof Map<?, ?> fields)) {
             throw new IllegalArgumentException(at + ": expected an object with dtype, shape and data_offsets");
@@ -216,7 +261,7 @@ public final class SafeTensorsFile {
         return out;
     }
 
-    private static void requireDisjoint(Path file, Map<String, Entry> entries) {
+    private static void requireDisjoint(String file, Map<String, Entry> entries) {
         List<Entry> sorted = new ArrayList<>(entries.values());
         sorted.sort((a, b) -> Long.compare(a.begin(), b.begin()));
         for (int i = 1; i < sorted.size(); i++) {
@@ -229,7 +274,7 @@ public final class SafeTensorsFile {
         }
     }
 
-    private static String utf8(ByteBuffer bytes, Path file) {
+    private static String utf8(ByteBuffer bytes, String file) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
@@ -238,21 +283,53 @@ public final class SafeTensorsFile {
         }
     }
 
-    private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        long at = position;
-        while (b.hasRemaining()) {
-            int n = ch.read(b, at);
-            if (n < 0) {
-                throw new EOFException("the file ends at byte " + at + ", inside a range of " + length
-                        + " bytes from " + position);
-            }
-            at += n;
+    private record FileReader(FileChannel ch) implements Reader {
+        @Override
+        public long size() throws IOException {
+            return ch.size();
         }
-        return b.flip();
+
+        @Override
+        public ByteBuffer read(long position, int length) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+            long at = position;
+            while (b.hasRemaining()) {
+                int n = ch.read(b, at);
+                if (n < 0) {
+                    throw new EOFException("the file ends at byte " + at + ", inside a range of " + length
+                            + " bytes from " + position);
+                }
+                at += n;
+            }
+            return b.flip();
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
     }
 
-    /** {@return the file this index describes} */
+    private record ArrayReader(byte[] bytes) implements Reader {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public ByteBuffer read(long position, int length) throws EOFException {
+            if (position + length > bytes.length) {
+                throw new EOFException("the bytes end at " + bytes.length + ", inside a range of " + length
+                        + " bytes from " + position);
+            }
+            return ByteBuffer.wrap(bytes, (int) position, length).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** {@return the file this index describes, or null for bytes in memory ({@link #of(byte[], String)})} */
     public Path file() {
         return file;
     }
@@ -336,16 +413,16 @@ public final class SafeTensorsFile {
     private Entry readable(String name, Predicate<String> dtypes, String expected) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new IllegalArgumentException(file + ": no tensor named '" + name + "': expected one of "
+            throw new IllegalArgumentException(where + ": no tensor named '" + name + "': expected one of "
                     + String.join(", ", entries.keySet()));
         }
         if (!dtypes.test(e.dtype())) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "': dtype " + e.dtype()
+            throw new IllegalArgumentException(where + ": tensor '" + name + "': dtype " + e.dtype()
                     + ": expected " + expected);
         }
         long elements = e.elements();
         if (elements > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "': " + elements + " elements: expected at "
+            throw new IllegalArgumentException(where + ": tensor '" + name + "': " + elements + " elements: expected at "
                     + "most " + (Integer.MAX_VALUE - 8) + " (a Java array)");
         }
         return e;
@@ -356,23 +433,23 @@ public final class SafeTensorsFile {
         void accept(ByteBuffer chunk, int at, int n);
     }
 
-    /** Opens the file and hands {@code e}'s bytes to {@code reader} in chunks of at most 1 MiB. */
+    /** Opens the source and hands {@code e}'s bytes to {@code reader} in chunks of at most 1 MiB. */
     private void readChunks(Entry e, ChunkReader reader) throws IOException {
         int elements = (int) e.elements();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (Reader in = source.open()) {
             int width = Dtypes.width(e.dtype());
             int chunkElements = Math.max(1, (1 << 20) / width);
             for (int i = 0; i < elements; i += chunkElements) {
                 int n = Math.min(chunkElements, elements - i);
-                reader.accept(readFully(ch, dataStart + e.begin() + (long) i * width, n * width), i, n);
+                reader.accept(in.read(dataStart + e.begin() + (long) i * width, n * width), i, n);
             }
         } catch (EOFException eof) {
-            throw new IOException(file + ": tensor '" + e.name() + "': " + eof.getMessage() + " (truncated file?)", eof);
+            throw new IOException(where + ": tensor '" + e.name() + "': " + eof.getMessage() + " (truncated file?)", eof);
         }
     }
 
     @Override
     public String toString() {
-        return "SafeTensorsFile[" + file + ", " + entries.size() + " tensors]";
+        return "SafeTensorsFile[" + where + ", " + entries.size() + " tensors]";
     }
 }

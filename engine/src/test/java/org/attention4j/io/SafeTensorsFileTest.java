@@ -76,7 +76,7 @@ class SafeTensorsFileTest {
         Files.write(longHeader, littleEndian(12, b -> b.putLong(1000).putInt(0)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SafeTensorsFile.open(longHeader));
-        assertTrue(e.getMessage().contains("header length 1000: expected 2 .. 4 (the file has 12 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("header length 1000: expected 2 .. 4 (it has 12 bytes"), e.getMessage());
         Path tiny = dir.resolve("tiny");
         Files.write(tiny, new byte[3]);
         assertThrows(IllegalArgumentException.class, () -> SafeTensorsFile.open(tiny));
