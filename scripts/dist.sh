@@ -25,7 +25,7 @@ rm -rf "$out" "$dist/$name"-*.zip
 mkdir -p "$out/bin" "$out/lib"
 
 # The modules the jar's classes refer to, plus the two it reaches only by name, which jdeps cannot see:
-# the Vector API (TileOpsProvider) and HotSpotDiagnosticMXBean (JitCompiler, MachineInfo).
+# the Vector API (KernelProvider) and HotSpotDiagnosticMXBean (JitCompiler, MachineInfo).
 feature="$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 \
   | sed -n 's/^ *java.specification.version = //p')"
 modules="$("$JAVA_HOME/bin/jdeps" --multi-release "$feature" --ignore-missing-deps --print-module-deps "$jar")"

@@ -12,7 +12,7 @@
 module org.attention4j {
     requires static jdk.incubator.vector;
     requires jdk.jfr;
-    // Optional: AttentionEngine.warmUp watches the JIT through it (bench.JitQuiet), and the provider reads
+    // Optional: AttentionEngine.warmUp watches the JIT through it (internal.JitQuiet), and the provider reads
     // the VM options that decide whether C2 runs (kernel.JitCompiler), when it is present.
     requires static java.management;
 
@@ -21,7 +21,7 @@ module org.attention4j {
     exports org.attention4j.layer;
     exports org.attention4j.layer.linear;
 
-    exports org.attention4j.bench to org.attention4j.model;     // JitQuiet: SentenceEmbedder.warmUp
-    exports org.attention4j.internal to org.attention4j.model;  // StrictJson: config.json, tokenizer.json
+    // StrictJson (config.json, tokenizer.json), JitQuiet (SentenceEmbedder.warmUp)
+    exports org.attention4j.internal to org.attention4j.model;
     exports org.attention4j.reference to org.attention4j.model; // ReferenceMath: the model's tests' oracle
 }

@@ -8,13 +8,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.EventType;
-import org.attention4j.bench.JitQuiet;
+import org.attention4j.internal.JitQuiet;
 import org.attention4j.kernel.FlashAttention;
 import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.ForwardJob;
 import org.attention4j.kernel.SplitPartials;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.attention4j.kernel.TilePlan;
 import org.attention4j.kernel.WorkerPool;
 import org.attention4j.kernel.Workspace;
@@ -80,12 +80,9 @@ public final class AttentionEngine implements AutoCloseable {
         if (builder.threads < 1) {
             throw new IllegalArgumentException("threads = " + builder.threads + ": expected >= 1");
         }
-        this.ops = switch (builder.kernel) {
-            case AUTO -> TileOpsProvider.best();
-            case VECTOR -> TileOpsProvider.vector();
-            case SCALAR -> TileOpsProvider.scalar();
-        };
-        this.kernel = ops == TileOpsProvider.scalar() ? Kernel.SCALAR : Kernel.VECTOR;
+        KernelProvider provider = KernelProvider.of(builder.kernel);
+        this.ops = provider.tileOps();
+        this.kernel = provider.kernel();
         this.threads = builder.threads;
         this.executor = builder.executor;
         this.memoryBudget = builder.memoryBudget;

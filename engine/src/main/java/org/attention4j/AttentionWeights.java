@@ -1,7 +1,7 @@
 package org.attention4j;
 
 import org.attention4j.kernel.ForwardArguments;
-import org.attention4j.reference.ReferenceAttention;
+import org.attention4j.internal.ExactRowWeights;
 
 /**
  * The normalized attention weights {@code P = softmax(Q·Kᵀ·scale + mask)} of one (batch item, head) and a
@@ -50,7 +50,7 @@ public final class AttentionWeights {
         float[] weights = new float[queryCount * keys];
         double[] row = new double[keys];
         for (int r = 0; r < queryCount; r++) {
-            ReferenceAttention.rowWeights(spec, mask, q, k, batchIndex, head, firstQuery + r, row);
+            ExactRowWeights.compute(spec, mask, q, k, batchIndex, head, firstQuery + r, row);
             for (int j = 0; j < keys; j++) {
                 weights[r * keys + j] = (float) row[j];
             }

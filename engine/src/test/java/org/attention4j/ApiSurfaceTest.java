@@ -31,7 +31,6 @@ class ApiSurfaceTest {
                 "org.attention4j.io", Set.of(),
                 "org.attention4j.layer", Set.of(),
                 "org.attention4j.layer.linear", Set.of(),
-                "org.attention4j.bench", Set.of("org.attention4j.model"),
                 "org.attention4j.internal", Set.of("org.attention4j.model"),
                 "org.attention4j.reference", Set.of("org.attention4j.model")), exports);
     }

@@ -16,7 +16,7 @@ import org.attention4j.TestSupport.Problem;
 import org.attention4j.TestSupport.Storage;
 import org.attention4j.kernel.NarrowRows;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.attention4j.kernel.Widening;
 import org.attention4j.reference.ReferenceAttention;
 import org.junit.jupiter.api.Test;
@@ -316,8 +316,8 @@ class ElementTypeTest {
     }
 
     private static List<TileOps> allOps() {
-        return TileOpsProvider.vectorAvailable() ? List.of(TileOpsProvider.vector(), TileOpsProvider.scalar())
-                : List.of(TileOpsProvider.scalar());
+        return KernelProvider.vectorAvailable() ? List.of(KernelProvider.vector().tileOps(), KernelProvider.scalar().tileOps())
+                : List.of(KernelProvider.scalar().tileOps());
     }
 
     private static void assertSameFloat(float expected, float actual, String what) {

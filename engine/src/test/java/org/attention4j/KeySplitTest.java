@@ -9,7 +9,7 @@ import org.attention4j.TestSupport.Case;
 import org.attention4j.TestSupport.Layout;
 import org.attention4j.TestSupport.Storage;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.attention4j.kernel.TilePlan;
 import org.attention4j.reference.ReferenceAttention;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +33,7 @@ class KeySplitTest {
     }
 
     private static TileOps ops(Kernel kernel) {
-        return kernel == Kernel.SCALAR ? TileOpsProvider.scalar() : TileOpsProvider.vector();
+        return kernel == Kernel.SCALAR ? KernelProvider.scalar().tileOps() : KernelProvider.vector().tileOps();
     }
 
     @ParameterizedTest

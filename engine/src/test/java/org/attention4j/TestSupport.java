@@ -168,7 +168,7 @@ public final class TestSupport {
 
     /** Engines for every kernel this JVM can run (vector only with the incubator module). */
     public static Kernel[] kernels() {
-        return org.attention4j.kernel.TileOpsProvider.vectorAvailable()
+        return org.attention4j.kernel.KernelProvider.vectorAvailable()
                 ? new Kernel[] {Kernel.VECTOR, Kernel.SCALAR} : new Kernel[] {Kernel.SCALAR};
     }
 }

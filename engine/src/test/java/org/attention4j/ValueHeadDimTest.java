@@ -14,7 +14,7 @@ import org.attention4j.TestSupport.Problem;
 import org.attention4j.TestSupport.Storage;
 import org.attention4j.bench.NaiveAttention;
 import org.attention4j.kernel.TilePlan;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.attention4j.reference.ReferenceAttention;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,7 +86,7 @@ class ValueHeadDimTest {
             for (int[] dims : DIMS) {
                 AttentionSpec spec = AttentionSpec.builder().queryLength(1).keyLength(5000).heads(4).kvHeads(1)
                         .headDim(dims[0]).valueHeadDim(dims[1]).build();
-                assertTrue(TilePlan.keySplits(spec, kernel == Kernel.SCALAR ? TileOpsProvider.scalar() : TileOpsProvider.vector()) > 1, "a split call: " + spec);
+                assertTrue(TilePlan.keySplits(spec, kernel == Kernel.SCALAR ? KernelProvider.scalar().tileOps() : KernelProvider.vector().tileOps()) > 1, "a split call: " + spec);
                 Case c = new Case(spec, Layout.BHSD, Storage.NATIVE_SEGMENT, true, 1f, dims[0] * 1000L + dims[1]);
                 try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(2).build()) {
                     TestSupport.checkAgainstReference(engine, c);
@@ -101,7 +101,7 @@ class ValueHeadDimTest {
         for (Kernel kernel : TestSupport.kernels()) {
             AttentionSpec spec = AttentionSpec.builder().queryLength(40).keyLength(4500).heads(2).kvHeads(1)
                     .headDim(72).valueHeadDim(40).causal(true).build();
-            assertTrue(TilePlan.keySplits(spec, kernel == Kernel.SCALAR ? TileOpsProvider.scalar() : TileOpsProvider.vector()) > 1, "a split call: " + spec);
+            assertTrue(TilePlan.keySplits(spec, kernel == Kernel.SCALAR ? KernelProvider.scalar().tileOps() : KernelProvider.vector().tileOps()) > 1, "a split call: " + spec);
             try (AttentionEngine engine = AttentionEngine.builder().kernel(kernel).threads(2).build()) {
                 TestSupport.checkAgainstReference(engine, new Case(spec, Layout.BSHD, Storage.ARRAY, true, 1f, 3));
             }

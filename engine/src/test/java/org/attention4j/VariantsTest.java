@@ -121,7 +121,7 @@ class VariantsTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void vectorAgreesWithScalar(long seed) {
-        if (!org.attention4j.kernel.TileOpsProvider.vectorAvailable()) {
+        if (!org.attention4j.kernel.KernelProvider.vectorAvailable()) {
             return;
         }
         SplittableRandom random = new SplittableRandom(seed);

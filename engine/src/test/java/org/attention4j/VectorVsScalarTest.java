@@ -13,7 +13,7 @@ class VectorVsScalarTest {
 
     @Test
     void agreeOnRandomShapes() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.KernelProvider.vectorAvailable());
         SplittableRandom random = new SplittableRandom(2026);
         double worst = 0;
         try (AttentionEngine vector = AttentionEngine.builder().kernel(Kernel.VECTOR).threads(2).build();

@@ -16,7 +16,7 @@ class VectorWidthTest {
 
     @Test
     void forcedWidthMatchesReference() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.KernelProvider.vectorAvailable());
         String bits = System.getProperty("attention4j.vectorBits");
         try (AttentionEngine engine = AttentionEngine.builder().kernel(Kernel.VECTOR).threads(2).build()) {
             if (bits != null) {
@@ -37,7 +37,7 @@ class VectorWidthTest {
     /** Band edges (the vector mask of the keys outside each row's window) at every width: GQA, Lq != Lk. */
     @Test
     void forcedWidthMasksWindows() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.KernelProvider.vectorAvailable());
         try (AttentionEngine engine = AttentionEngine.builder().kernel(Kernel.VECTOR).threads(2).build()) {
             int[][] shapes = { // Lq, Lk, H, Hkv, D, causal, window left, window right
                 {300, 300, 4, 2, 24, 1, 37, 0}, {150, 170, 2, 2, 16, 0, 20, 9}, {61, 61, 3, 1, 8, 1, 0, 0},
@@ -54,7 +54,7 @@ class VectorWidthTest {
     /** Value heads of their own size at every width: the tiled path, the row-by-row path and a key split. */
     @Test
     void forcedWidthHandlesValueHeadsOfTheirOwnSize() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.KernelProvider.vectorAvailable());
         try (AttentionEngine engine = AttentionEngine.builder().kernel(Kernel.VECTOR).threads(2).build()) {
             int[][] shapes = { // Lq, Lk, H, Hkv, D, Dv, causal
                 {97, 61, 4, 2, 40, 72, 1}, {130, 130, 2, 1, 192, 128, 0}, {33, 80, 2, 2, 8, 10, 1},

@@ -2,7 +2,7 @@ package org.attention4j.bench;
 
 import org.attention4j.Kernel;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 
 /**
  * Measures the machine's fp32 FMA peak from Java, now, on the widest vectors the kernel uses: the
@@ -43,11 +43,7 @@ public final class FmaPeak {
     }
 
     static TileOps ops(Kernel kernel) {
-        return switch (kernel) {
-            case AUTO -> TileOpsProvider.best();
-            case VECTOR -> TileOpsProvider.vector();
-            case SCALAR -> TileOpsProvider.scalar();
-        };
+        return KernelProvider.of(kernel).tileOps();
     }
 
     /**

@@ -12,7 +12,7 @@ import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.NaiveOps;
 import org.attention4j.kernel.Rows;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 
 /**
  * The peer every flash number is compared with: attention as a user writes it by hand. For each
@@ -39,12 +39,7 @@ public final class NaiveAttention implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
         }
-        TileOps tiles = switch (kernel) {
-            case AUTO -> TileOpsProvider.best();
-            case VECTOR -> TileOpsProvider.vector();
-            case SCALAR -> TileOpsProvider.scalar();
-        };
-        this.ops = tiles.naive();
+        this.ops = KernelProvider.of(kernel).naive();
         this.threads = threads;
         this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "attention4j-naive");

@@ -5,7 +5,9 @@ import org.attention4j.ElementType;
 
 /**
  * The tile-level primitives of the flash driver, implemented once in plain Java
- * ({@link ScalarTileOps}) and once with the Vector API ({@code panama.PanamaTileOps}).
+ * ({@link ScalarTileOps}) and once with the Vector API ({@code panama.PanamaTileOps}); {@link KernelProvider}
+ * hands them out. No default methods: a scalar default would hide a vector class's missing override as a
+ * slowdown only, so every implementation writes every operation.
  *
  * <p>Tiles are {@code float[]} owned by a {@link Workspace}. Those indexed by query row are
  * <em>panel-major</em>: query rows are cut into panels of {@link #panelWidth()} rows, and element
@@ -44,9 +46,7 @@ public interface TileOps {
      * Keys per block of the key loop: the depth of {@code scoresT} and of the transposed value block
      * below, a multiple of {@link #tileRows()}.
      */
-    default int keyBlock() {
-        return TilePlan.KEY_BLOCK;
-    }
+    int keyBlock();
 
     /**
      * {@code scoresT(r, c) = Σ_d key_c[d] · queriesT(r, d)} for {@code c < keyRows} (a multiple of R)
@@ -100,52 +100,15 @@ public interface TileOps {
      * {@code (c)} and returns the sum of what it read, which the caller keeps so the loads stay. Returns
      * 0 without.
      */
-    default float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                            int keyCount, float[] scores, RowsAhead ahead) {
-        int stride = keyBlock();
-        float touched = 0f;
-        for (int c = 0; c < keyCount; c++) {
-            for (int r = 0; r < rows; r++) {
-                float dot = 0f;
-                for (int d = 0; d < headDim; d++) {
-                    dot += queries[r * headDim + d] * keys[keyFirst + c * keyStride + d];
-                }
-                scores[r * stride + c] = dot;
-            }
-            if (ahead != null) {
-                touched += ahead.touchFloats(c);
-            }
-        }
-        return touched;
-    }
+    float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
+                            int keyCount, float[] scores, RowsAhead ahead);
 
     /**
      * One online-softmax step ({@link #softmaxUpdate}) on the row-major scores of {@link #scoreRows},
      * keys {@code [from, to)} of rows {@code r < rows}.
      */
-    default void softmaxRows(float[] scores, int rows, int from, int to, float[] rowMax, float[] rowSum,
-                             float[] alpha) {
-        int stride = keyBlock();
-        for (int r = 0; r < rows; r++) {
-            float blockMax = Float.NEGATIVE_INFINITY;
-            for (int c = from; c < to; c++) {
-                blockMax = Math.max(blockMax, scores[r * stride + c]);
-            }
-            float mOld = rowMax[r];
-            float mNew = Math.max(mOld, blockMax);
-            float mSafe = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;
-            float sum = 0f;
-            for (int c = from; c < to; c++) {
-                float p = exp2(scores[r * stride + c] - mSafe);
-                scores[r * stride + c] = p;
-                sum += p;
-            }
-            float a = exp2(mOld - mSafe);
-            alpha[r] = a;
-            rowSum[r] = rowSum[r] * a + sum;
-            rowMax[r] = mNew;
-        }
-    }
+    void softmaxRows(float[] scores, int rows, int from, int to, float[] rowMax, float[] rowSum,
+                             float[] alpha);
 
     /** The scalar exp2 of {@link #softmaxRows}: {@link Math#exp} of {@code x·ln 2}, as the scalar kernel's. */
     private static float exp2(float x) {
@@ -157,19 +120,8 @@ public interface TileOps {
      * {@code acc[r·headDim + d] = alpha[r] · acc[r·headDim + d] + Σ_{from <= c < to} probs[r·KB + c] ·
      * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}.
      */
-    default void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, float[] values,
-                                     int valuesFirst, int valueStride, int headDim, float[] acc) {
-        int stride = keyBlock();
-        for (int r = 0; r < rows; r++) {
-            for (int d = 0; d < headDim; d++) {
-                float sum = acc[r * headDim + d] * alpha[r];
-                for (int c = from; c < to; c++) {
-                    sum += probs[r * stride + c] * values[valuesFirst + c * valueStride + d];
-                }
-                acc[r * headDim + d] = sum;
-            }
-        }
-    }
+    void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, float[] values,
+                                     int valuesFirst, int valueStride, int headDim, float[] acc);
 
     /**
      * {@link #scoreRows} over bfloat16, float16 or int8 keys read where they lie ({@code keys}' rows
@@ -177,43 +129,16 @@ public interface TileOps {
      * d] · keys.get(c, d) · keys.scale(c)} (int8 rows' scale applied to the dot product). Returns what
      * {@code ahead} touched, as {@link #scoreRows}.
      */
-    default float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
-                                  float[] scores, RowsAhead ahead) {
-        int stride = keyBlock();
-        float touched = 0f;
-        for (int c = 0; c < keyCount; c++) {
-            for (int r = 0; r < rows; r++) {
-                float dot = 0f;
-                for (int d = 0; d < headDim; d++) {
-                    dot += queries[r * headDim + d] * keys.get(c, d);
-                }
-                scores[r * stride + c] = dot * keys.scale(c);
-            }
-            if (ahead != null) {
-                touched += ahead.touchShorts(c);
-            }
-        }
-        return touched;
-    }
+    float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
+                                  float[] scores, RowsAhead ahead);
 
     /**
      * {@link #accumulateValueRows} over bfloat16, float16 or int8 value rows read where they lie
      * ({@code values}' rows {@code from .. to}), widened as they are used; an int8 row's scale multiplies
      * its probability.
      */
-    default void accumulateNarrowValueRows(float[] probs, int rows, int from, int to, float[] alpha,
-                                           NarrowRows values, int headDim, float[] acc) {
-        int stride = keyBlock();
-        for (int r = 0; r < rows; r++) {
-            for (int d = 0; d < headDim; d++) {
-                float sum = acc[r * headDim + d] * alpha[r];
-                for (int c = from; c < to; c++) {
-                    sum += probs[r * stride + c] * values.scale(c) * values.get(c, d);
-                }
-                acc[r * headDim + d] = sum;
-            }
-        }
-    }
+    void accumulateNarrowValueRows(float[] probs, int rows, int from, int to, float[] alpha,
+                                           NarrowRows values, int headDim, float[] acc);
 
     /**
      * Hides the keys outside each row's band on an edge block: {@code s(r, c) = −∞} unless
@@ -221,25 +146,8 @@ public interface TileOps {
      * {@code [panelKeys[2p], panelKeys[2p + 1])} (the only ones read later) that lie outside
      * {@code [sharedKeys[2p], sharedKeys[2p + 1])}, the keys every row of the panel sees.
      */
-    default void maskOutsideRowBands(float[] scoresT, int rowFrom, int rowTo, int firstKey, int[] rowFirst,
-                                     int[] rowEnd, int[] panelKeys, int[] sharedKeys) {
-        int width = panelWidth();
-        for (int r0 = rowFrom, p = rowFrom / width * 2; r0 < rowTo; r0 += width, p += 2) {
-            int from = panelKeys[p], to = panelKeys[p + 1];
-            int leftEnd = Math.min(sharedKeys[p], to), rightStart = Math.max(sharedKeys[p + 1], from);
-            for (int c = from; c < to; c++) {
-                if (c >= leftEnd && c < rightStart) {
-                    continue; // every row of the panel sees key c
-                }
-                int key = firstKey + c;
-                for (int r = r0; r < r0 + width; r++) {
-                    if (key < rowFirst[r] || key >= rowEnd[r]) {
-                        scoresT[TilePlan.panelIndex(r, c, keyBlock(), width)] = Float.NEGATIVE_INFINITY;
-                    }
-                }
-            }
-        }
-    }
+    void maskOutsideRowBands(float[] scoresT, int rowFrom, int rowTo, int firstKey, int[] rowFirst,
+                                     int[] rowEnd, int[] panelKeys, int[] sharedKeys);
 
     /**
      * Logit soft-capping in place: {@code s(r, c) = cap · tanh(s(r, c) / cap)} for {@code c < keyCount},
@@ -260,36 +168,23 @@ public interface TileOps {
      * {@code d < headDim}. {@code rowOffsets[i] = i·rowStride} for at least {@link #lanes()} entries
      * (gather offsets, precomputed by the caller).
      */
-    default void packQueryPanel(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int headDim,
-                                float factor, float[] queriesT, int at) {
-        int width = panelWidth();
-        for (int d = 0; d < headDim; d++) {
-            for (int j = 0; j < width; j++) {
-                queriesT[at + d * width + j] = src[srcFirst + j * rowStride + d] * factor;
-            }
-        }
-    }
+    void packQueryPanel(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int headDim,
+                                float factor, float[] queriesT, int at);
 
     /**
      * {@code dst[at + c·headDim + d] = src[srcFirst + c·rowStride + d]} for {@code c < count},
      * {@code d < headDim}: rows of a caller's tensor copied contiguously (key blocks; value rows before a
      * transpose that gathers).
      */
-    default void copyRows(float[] src, int srcFirst, int rowStride, int count, int headDim, float[] dst, int at) {
-        for (int c = 0; c < count; c++) {
-            System.arraycopy(src, srcFirst + c * rowStride, dst, at + c * headDim, headDim);
-        }
-    }
+    void copyRows(float[] src, int srcFirst, int rowStride, int count, int headDim, float[] dst, int at);
 
     /**
      * {@code dst[at + d] = } element {@code d} of the row of {@code n} elements at {@code byteOffset} of
      * {@code src}, stored as {@code type}, widened to float32 (int8 times {@code scale}): keys and values
      * of the smaller types, row by row into the kernels' float32 blocks.
      */
-    default void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
-                          int n) {
-        Widening.widenRow(type, src, byteOffset, scale, dst, at, n);
-    }
+    void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
+                          int n);
 
     /**
      * {@link #widenRow} of {@code count} rows {@code strideBytes} apart from {@code firstByte}, into
@@ -297,54 +192,31 @@ public interface TileOps {
      * several rows at a time so their loads (rows from memory in decode) are in flight together, and read
      * {@code heapBase} (the segment's array, {@link org.attention4j.Tensor#heapBase()}, or null) directly.
      */
-    default void widenRows(ElementType type, MemorySegment src, Object heapBase, long firstByte, long strideBytes,
-                           int count, int n, float[] scales, int scalesAt, float[] dst, int at) {
-        for (int c = 0; c < count; c++) {
-            widenRow(type, src, firstByte + c * strideBytes, type == ElementType.INT8 ? scales[scalesAt + c] : 1f,
-                    dst, at + c * n, n);
-        }
-    }
+    void widenRows(ElementType type, MemorySegment src, Object heapBase, long firstByte, long strideBytes,
+                           int count, int n, float[] scales, int scalesAt, float[] dst, int at);
 
     /**
      * Whether {@link #transposeValueBlock} reads each row as whole vectors (a register transpose), so
      * it may read a caller's rows where they lie: independent row loads overlap their misses, where a
      * gather per column waits on every row.
      */
-    default boolean transposesRowsInPlace() {
-        return false;
-    }
+    boolean transposesRowsInPlace();
 
     /**
      * One value block transposed from rows {@code rowStride} floats apart:
      * {@code valuesT[at + d·keyBlock + c] = src[srcFirst + c·rowStride + d]} for {@code c < keyCount},
      * {@code d < headDim}; {@code rowOffsets} as in {@link #packQueryPanel}.
      */
-    default void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
-                                     int headDim, float[] valuesT, int at) {
-        for (int c = 0; c < keyCount; c++) {
-            for (int d = 0; d < headDim; d++) {
-                valuesT[at + d * keyBlock() + c] = src[srcFirst + c * rowStride + d];
-            }
-        }
-    }
+    void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
+                                     int headDim, float[] valuesT, int at);
 
     /**
      * One panel of {@code accT} (from {@code at}) back to rows {@code rowStride} floats apart, normalized:
      * {@code dst[dstFirst + j·rowStride + d] = accT[at + d·W + j] · inverse[j]} for {@code j < real},
      * {@code d < headDim}.
      */
-    default void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
-                                   int dstFirst, int rowStride) {
-        int width = panelWidth();
-        for (int j = 0; j < real; j++) {
-            for (int d = 0; d < headDim; d++) {
-                dst[dstFirst + j * rowStride + d] = accT[at + d * width + j] * inverse[j];
-            }
-        }
-    }
-
-    /** The row primitives of the naive peer, on the same vectors as this implementation. */
-    NaiveOps naive();
+    void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
+                                   int dstFirst, int rowStride);
 
     /**
      * The calibration loop for "% of peak": {@code 12} independent chains of {@code x = b·a + x} on
@@ -360,18 +232,5 @@ public interface TileOps {
      * on the widest vectors this implementation uses, with independent accumulators so the loads, not
      * the additions, set the pace. Returns the sum so the reads cannot be dropped.
      */
-    default float sumStream(float[] data, int from, int to) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-        int i = from;
-        for (; i + 4 <= to; i += 4) {
-            s0 += data[i];
-            s1 += data[i + 1];
-            s2 += data[i + 2];
-            s3 += data[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += data[i];
-        }
-        return s0 + s1 + s2 + s3;
-    }
+    float sumStream(float[] data, int from, int to);
 }

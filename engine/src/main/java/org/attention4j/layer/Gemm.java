@@ -2,8 +2,8 @@ package org.attention4j.layer;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.attention4j.Kernel;
+import org.attention4j.kernel.KernelProvider;
 import org.attention4j.kernel.gemm.GemmKernel;
-import org.attention4j.kernel.gemm.GemmKernels;
 import org.attention4j.kernel.gemm.GemmRunner;
 import org.attention4j.kernel.gemm.PackedB;
 
@@ -47,12 +47,9 @@ public final class Gemm implements AutoCloseable {
         if (kernel == null) {
             throw new IllegalArgumentException("kernel = null: expected AUTO, VECTOR or SCALAR");
         }
-        GemmKernel chosen = switch (kernel) {
-            case AUTO -> GemmKernels.best();
-            case VECTOR -> GemmKernels.vector();
-            case SCALAR -> GemmKernels.scalar();
-        };
-        this.kernel = chosen == GemmKernels.scalar() ? Kernel.SCALAR : Kernel.VECTOR;
+        KernelProvider provider = KernelProvider.of(kernel);
+        GemmKernel chosen = provider.gemm();
+        this.kernel = provider.kernel();
         this.threads = threads;
         this.runner = new GemmRunner(chosen, threads, "attention4j-gemm-" + IDS.incrementAndGet() + "-worker-");
     }

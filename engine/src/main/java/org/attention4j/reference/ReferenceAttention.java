@@ -3,6 +3,7 @@ package org.attention4j.reference;
 import org.attention4j.AttentionMask;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
+import org.attention4j.internal.ExactRowWeights;
 
 /**
  * The float64 oracle: attention computed straight from the formula, one query row at a time.
@@ -57,43 +58,7 @@ public final class ReferenceAttention {
      */
     public static double rowWeights(AttentionSpec spec, AttentionMask mask, Tensor q, Tensor k, int b, int h, int i,
                                     double[] weights) {
-        int kvHead = h / spec.groupSize();
-        long first = spec.firstVisibleKey(i), last = spec.lastVisibleKey(i);
-        double max = Double.NEGATIVE_INFINITY;
-        boolean[] visible = new boolean[spec.keyLength()];
-        for (int j = 0; j < spec.keyLength(); j++) {
-            weights[j] = 0;
-            double bias = mask != null && mask.hasGeneralMask() ? mask.biasAt(mask.generalIndex(b, h, i) + j) : 0;
-            visible[j] = j >= first && j <= last && spec.isInLayout(h, i, j) && (mask == null || !mask.isPadded(b, j))
-                    && bias != Double.NEGATIVE_INFINITY;
-            if (!visible[j]) {
-                continue;
-            }
-            double dot = 0;
-            for (int d = 0; d < spec.headDim(); d++) {
-                dot += (double) q.get(b, i, h, d) * k.get(b, j, kvHead, d);
-            }
-            double score = spec.scale() * dot;
-            if (spec.softcap() > 0) {
-                score = spec.softcap() * Math.tanh(score / spec.softcap());
-            }
-            score -= spec.alibiSlope(h) * Math.abs((double) i + spec.keyLength() - spec.queryLength() - j);
-            weights[j] = score + bias;
-            max = Math.max(max, weights[j]);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            java.util.Arrays.fill(weights, 0);
-            return Double.NEGATIVE_INFINITY;
-        }
-        double sum = 0;
-        for (int j = 0; j < spec.keyLength(); j++) {
-            weights[j] = visible[j] ? Math.exp(weights[j] - max) : 0;
-            sum += weights[j];
-        }
-        for (int j = 0; j < spec.keyLength(); j++) {
-            weights[j] /= sum;
-        }
-        return max + Math.log(sum);
+        return ExactRowWeights.compute(spec, mask, q, k, b, h, i, weights);
     }
 
     /** Reference output (BSHD, contiguous) and log-sum-exp (BHS, contiguous), in float64. */

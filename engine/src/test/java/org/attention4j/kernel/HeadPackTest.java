@@ -23,8 +23,8 @@ class HeadPackTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1})
     void cachedScratchAndSlidingPacksGiveTheSameBits(int vector) {
-        Assumptions.assumeTrue(vector == 0 || TileOpsProvider.vectorAvailable(), "no Vector API in this JVM");
-        TileOps ops = vector == 1 ? TileOpsProvider.vector() : TileOpsProvider.scalar();
+        Assumptions.assumeTrue(vector == 0 || KernelProvider.vectorAvailable(), "no Vector API in this JVM");
+        TileOps ops = vector == 1 ? KernelProvider.vector().tileOps() : KernelProvider.scalar().tileOps();
         AttentionSpec spec = AttentionSpec.builder().batch(2).length(LENGTH).heads(HEADS).kvHeads(KV_HEADS)
                 .headDim(DIM).causal(true).window(200, 0).build();
         long slotBytes = (long) (TilePlan.slotKeyFloats(spec, ops) + TilePlan.slotValueFloats(spec, ops)) * Float.BYTES;

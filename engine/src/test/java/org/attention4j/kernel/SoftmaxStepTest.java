@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SoftmaxStepTest {
     static List<TileOps> kernels() {
-        List<TileOps> ops = new ArrayList<>(List.of(TileOpsProvider.scalar()));
-        if (TileOpsProvider.vectorAvailable()) {
-            ops.add(TileOpsProvider.vector());
+        List<TileOps> ops = new ArrayList<>(List.of(KernelProvider.scalar().tileOps()));
+        if (KernelProvider.vectorAvailable()) {
+            ops.add(KernelProvider.vector().tileOps());
         }
         return ops;
     }

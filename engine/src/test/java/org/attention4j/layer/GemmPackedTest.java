@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.attention4j.Kernel;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,7 +113,7 @@ class GemmPackedTest {
     }
 
     private static Kernel[] kernels() {
-        return TileOpsProvider.vectorAvailable() ? new Kernel[] {Kernel.SCALAR, Kernel.VECTOR}
+        return KernelProvider.vectorAvailable() ? new Kernel[] {Kernel.SCALAR, Kernel.VECTOR}
                 : new Kernel[] {Kernel.SCALAR};
     }
 

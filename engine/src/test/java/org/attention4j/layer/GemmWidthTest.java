@@ -15,7 +15,7 @@ class GemmWidthTest {
 
     @Test
     void forcedWidthMatchesReference() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.TileOpsProvider.vectorAvailable());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.attention4j.kernel.KernelProvider.vectorAvailable());
         String bits = System.getProperty("attention4j.vectorBits");
         try (Gemm gemm = Gemm.create(2, Kernel.VECTOR)) {
             if (bits != null) {

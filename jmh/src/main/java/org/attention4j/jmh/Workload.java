@@ -6,7 +6,7 @@ import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
-import org.attention4j.bench.JitQuiet;
+import org.attention4j.internal.JitQuiet;
 import org.attention4j.reference.ReferenceAttention;
 
 /** Seeded BSHD inputs for one spec, and the pre-timing check that a kernel's output is right. */

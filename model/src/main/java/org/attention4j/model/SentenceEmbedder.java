@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.attention4j.bench.JitQuiet;
+import org.attention4j.internal.JitQuiet;
 import org.attention4j.model.internal.SyntheticTexts;
 import org.attention4j.model.tokenizer.WordPieceTokenizer;
 

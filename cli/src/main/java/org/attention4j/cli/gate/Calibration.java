@@ -5,7 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.attention4j.Kernel;
 import org.attention4j.bench.FmaPeak;
-import org.attention4j.bench.JitQuiet;
+import org.attention4j.internal.JitQuiet;
 
 /**
  * The yardstick every gate sample is divided by, run in slices interleaved with the scenario's calls

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
-import org.attention4j.bench.JitQuiet;
+import org.attention4j.internal.JitQuiet;
 
 /**
  * Measures scenarios the way the gate needs: every scenario warmed up first (those samples are

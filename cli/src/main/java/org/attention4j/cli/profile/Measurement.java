@@ -2,7 +2,7 @@ package org.attention4j.cli.profile;
 
 import java.util.function.BooleanSupplier;
 import org.attention4j.AttentionSpec;
-import org.attention4j.bench.JitQuiet;
+import org.attention4j.internal.JitQuiet;
 
 /**
  * Times one kernel on one shape: warm-up calls, then measured calls until at least {@code iterations}

@@ -8,7 +8,7 @@ import org.attention4j.kernel.gemm.Packing;
 
 /**
  * Vector API GEMM kernel: MR × NR micro-tiles ({@link GemmMicroKernels}) over packed blocks. Reached by
- * name from {@code GemmKernels} only when {@code jdk.incubator.vector} is present.
+ * name from {@code KernelProvider} only when {@code jdk.incubator.vector} is present.
  *
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
  * while the packed A panels of an MC × KC block stream past it from L2.

@@ -13,7 +13,6 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.attention4j.ElementType;
-import org.attention4j.kernel.NaiveOps;
 import org.attention4j.kernel.NarrowRows;
 import org.attention4j.kernel.RowsAhead;
 import org.attention4j.kernel.TileOps;
@@ -24,19 +23,12 @@ import org.attention4j.kernel.TilePlan;
  * its accumulators in registers over the whole reduction and streams one operand as vectors and the
  * other as broadcasts ({@link MicroKernels}; the tile shape is fixed per width by
  * {@link PanamaConstants#ROWS}). Reached by name from
- * {@code TileOpsProvider} only when {@code jdk.incubator.vector} is present.
+ * {@code KernelProvider} only when {@code jdk.incubator.vector} is present.
  */
 public final class PanamaTileOps implements TileOps {
     private static final int KEY_BLOCK = PanamaConstants.KEY_BLOCK;
     /** Int lanes of the same shape as {@code SPECIES}: row indices compared lane for lane with float rows. */
     private static final VectorSpecies<Integer> INT_SPECIES = SPECIES.withLanes(int.class);
-
-    private static final NaiveOps NAIVE = new PanamaNaiveOps();
-
-    @Override
-    public NaiveOps naive() {
-        return NAIVE;
-    }
 
     @Override
     public String name() {
@@ -62,7 +54,6 @@ public final class PanamaTileOps implements TileOps {
     public int keyBlock() {
         return KEY_BLOCK;
     }
-
 
     @Override
     public void scoresTransposed(float[] keys, int keyFirst, int keyStride, int keyRows, int headDim,

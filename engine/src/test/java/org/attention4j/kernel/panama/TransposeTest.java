@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Random;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.attention4j.kernel.TilePlan;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,12 +20,12 @@ class TransposeTest {
 
     @BeforeEach
     void needsTheVectorModule() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(TileOpsProvider.vectorAvailable(), "no jdk.incubator.vector");
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelProvider.vectorAvailable(), "no jdk.incubator.vector");
     }
 
     @Test
     void queryPanelsEqualTheFormula() {
-        TileOps ops = TileOpsProvider.vector();
+        TileOps ops = KernelProvider.vector().tileOps();
         int width = ops.panelWidth();
         Random random = new Random(1);
         for (int headDim : HEAD_DIMS) {
@@ -45,7 +45,7 @@ class TransposeTest {
 
     @Test
     void valueBlocksEqualTheFormula() {
-        TileOps ops = TileOpsProvider.vector();
+        TileOps ops = KernelProvider.vector().tileOps();
         Random random = new Random(2);
         for (int headDim : HEAD_DIMS) {
             for (int keys : new int[] {1, 7, 8, 9, 95, ops.keyBlock()}) {
@@ -66,7 +66,7 @@ class TransposeTest {
 
     @Test
     void keyRowsEqualTheFormula() {
-        TileOps ops = TileOpsProvider.vector();
+        TileOps ops = KernelProvider.vector().tileOps();
         Random random = new Random(4);
         for (int headDim : HEAD_DIMS) {
             for (int keys : new int[] {1, 15, 16, 17, 33, ops.keyBlock()}) {
@@ -84,7 +84,7 @@ class TransposeTest {
 
     @Test
     void outputPanelsEqualTheFormula() {
-        TileOps ops = TileOpsProvider.vector();
+        TileOps ops = KernelProvider.vector().tileOps();
         int width = ops.panelWidth();
         Random random = new Random(3);
         for (int headDim : HEAD_DIMS) {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class VectorBoundaryTest {
 
     @BeforeEach
     void needsTheVectorModule() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(TileOpsProvider.vectorAvailable(), "no jdk.incubator.vector");
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelProvider.vectorAvailable(), "no jdk.incubator.vector");
     }
 
     @Test

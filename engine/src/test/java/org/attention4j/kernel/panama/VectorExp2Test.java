@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.attention4j.kernel.TileOpsProvider;
+import org.attention4j.kernel.KernelProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class VectorExp2Test {
     @BeforeEach
     void needsTheVectorModule() {
         // Checked before any panama class is touched, so the run without the module skips cleanly.
-        org.junit.jupiter.api.Assumptions.assumeTrue(TileOpsProvider.vectorAvailable(), "no jdk.incubator.vector");
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelProvider.vectorAvailable(), "no jdk.incubator.vector");
     }
 
     /** exp2 of each value through the vector pass (padded to whole panels with zeros). */

@@ -320,7 +320,7 @@ public final class BuildRunner {
     }
 
     /**
-     * The gate's warm-up rule (Sampler.warmUp, org.attention4j.bench.JitQuiet), restated on the JDK alone
+     * The gate's warm-up rule (Sampler.warmUp, org.attention4j.internal.JitQuiet), restated on the JDK alone
      * because an old build may lack both JitQuiet and AttentionEngine.warmUp: at least {@code minNanos},
      * then until no call has beaten the best by 3 % and the JIT compiled nothing (total compilation time
      * unchanged, HotSpot's compile queue empty) for {@link #SETTLE_NANOS}, at most {@code maxNanos}.

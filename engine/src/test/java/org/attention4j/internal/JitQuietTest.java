@@ -1,4 +1,4 @@
-package org.attention4j.bench;
+package org.attention4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,11 +1,19 @@
 package org.attention4j.kernel;
 
 import java.lang.System.Logger.Level;
+import org.attention4j.Kernel;
+import org.attention4j.kernel.gemm.GemmKernel;
 
 /**
- * Chooses the tile primitives once per JVM, as Lucene's vectorization provider does: the Vector API
- * implementation is loaded by name only when {@code jdk.incubator.vector} is in the boot layer, so the
- * engine runs (on {@link ScalarTileOps}) in a JVM started without it. As in Lucene, the vector kernel is
+ * The one place that chooses the kernels, once per JVM, as Lucene's {@code VectorizationProvider} does: a
+ * provider hands out everything that has a scalar and a Vector API implementation — the flash tile
+ * primitives ({@link TileOps}), the GEMM kernel ({@link GemmKernel}), the naive peer's primitives
+ * ({@link NaiveOps}) and, through the tile primitives, the FMA-peak workload. {@link #of(Kernel)} maps a
+ * {@link Kernel} choice to a provider; nothing else switches on it.
+ *
+ * <p>The Vector API provider ({@code kernel.panama.PanamaKernels}) is loaded by name only when
+ * {@code jdk.incubator.vector} is in the boot layer, so the engine runs (on {@link ScalarKernels}) in a
+ * JVM started without it. As in Lucene, the vector kernel is
  * also the default only where it is fast: on HotSpot with C2 as its top tier ({@link JitCompiler}); on
  * OpenJ9, under Graal's JVMCI compiler, with {@code -Xint} or {@code -XX:TieredStopAtLevel=1} the default
  * is the scalar kernel, with one logged line that says why.
@@ -13,29 +21,56 @@ import java.lang.System.Logger.Level;
  * <p>{@code -Dattention4j.provider=scalar|vector} forces the choice; {@code vector} without the module
  * fails with a message naming the flag to add.
  */
-public final class TileOpsProvider {
+public abstract class KernelProvider {
     public static final String PROVIDER_PROPERTY = "attention4j.provider";
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final String PANAMA_CLASS = "org.attention4j.kernel.panama.PanamaTileOps";
+    private static final String PANAMA_CLASS = "org.attention4j.kernel.panama.PanamaKernels";
 
-    private TileOpsProvider() {}
+    /** For the two implementations: {@link ScalarKernels} and {@code kernel.panama.PanamaKernels}. */
+    protected KernelProvider() {}
+
+    /** {@return {@link Kernel#VECTOR} or {@link Kernel#SCALAR}: what this provider's kernels are} */
+    public abstract Kernel kernel();
+
+    /** {@return the flash driver's tile primitives} */
+    public abstract TileOps tileOps();
+
+    /** {@return the GEMM kernel} */
+    public abstract GemmKernel gemm();
+
+    /** {@return the naive (materialized-scores) peer's primitives} */
+    public abstract NaiveOps naive();
+
+    /**
+     * {@return the provider for a {@link Kernel} choice}: {@code AUTO} the {@link #best()} one
+     *
+     * @throws IllegalStateException for {@code VECTOR} when the JVM was started without
+     *         {@code jdk.incubator.vector}
+     */
+    public static KernelProvider of(Kernel kernel) {
+        return switch (kernel) {
+            case AUTO -> best();
+            case VECTOR -> vector();
+            case SCALAR -> scalar();
+        };
+    }
 
     /** The provider this JVM uses by default (see class comment). */
-    public static TileOps best() {
+    public static KernelProvider best() {
         return Holder.BEST;
     }
 
-    /** The plain-Java primitives. */
-    public static TileOps scalar() {
+    /** The plain-Java kernels. */
+    public static KernelProvider scalar() {
         return Holder.SCALAR;
     }
 
     /**
-     * The Vector API primitives.
+     * The Vector API kernels.
      *
      * @throws IllegalStateException when the JVM was started without {@code jdk.incubator.vector}
      */
-    public static TileOps vector() {
+    public static KernelProvider vector() {
         if (Holder.VECTOR == null) {
             throw new IllegalStateException("the vector kernel needs the Vector API: start the JVM with "
                     + "--add-modules " + VECTOR_MODULE);
@@ -48,7 +83,7 @@ public final class TileOpsProvider {
         return Holder.REASON;
     }
 
-    /** True when the Vector API primitives can be used in this JVM (fast or not: see {@link #jit()}). */
+    /** True when the Vector API kernels can be used in this JVM (fast or not: see {@link #jit()}). */
     public static boolean vectorAvailable() {
         return Holder.VECTOR != null;
     }
@@ -60,10 +95,10 @@ public final class TileOpsProvider {
 
     /** Initialized on first use: no work (or logging) at class-load time of callers, no init cycles. */
     private static final class Holder {
-        static final TileOps SCALAR = new ScalarTileOps();
-        static final TileOps VECTOR = loadVector();
+        static final KernelProvider SCALAR = new ScalarKernels();
+        static final KernelProvider VECTOR = loadVector();
         static final JitCompiler JIT = JitCompiler.current();
-        static final TileOps BEST = choose();
+        static final KernelProvider BEST = choose();
         static final String REASON = explain();
 
         private static String explain() {
@@ -76,27 +111,27 @@ public final class TileOpsProvider {
                 return "scalar because " + JIT.slowReason();
             }
             if (VECTOR != null) {
-                return "jdk.incubator.vector is present and the JIT is C2; " + VECTOR.lanes() + " float lanes"
+                return "jdk.incubator.vector is present and the JIT is C2; " + VECTOR.tileOps().lanes() + " float lanes"
                         + (Integer.getInteger("attention4j.vectorBits") != null
                                 ? " (width forced by -Dattention4j.vectorBits)" : " (the JVM's preferred species)");
             }
             return "jdk.incubator.vector is not in the boot layer: add --add-modules " + VECTOR_MODULE;
         }
 
-        private static TileOps loadVector() {
+        private static KernelProvider loadVector() {
             if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
                 return null;
             }
             try {
-                return (TileOps) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+                return (KernelProvider) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
-                System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,
-                        "attention4j: could not load the vector kernel, using the scalar one", e);
+                System.getLogger(KernelProvider.class.getName()).log(Level.WARNING,
+                        "attention4j: could not load the vector kernels, using the scalar ones", e);
                 return null;
             }
         }
 
-        private static TileOps choose() {
+        private static KernelProvider choose() {
             String forced = System.getProperty(PROVIDER_PROPERTY, "");
             switch (forced) {
                 case "scalar":
@@ -110,13 +145,13 @@ public final class TileOpsProvider {
                             + ": expected scalar or vector");
             }
             if (!JIT.fastVectors()) {
-                System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,
+                System.getLogger(KernelProvider.class.getName()).log(Level.WARNING,
                         "attention4j: using the scalar kernel because " + JIT.slowReason()
                                 + " (-D" + PROVIDER_PROPERTY + "=vector to use the vector kernel anyway)");
                 return SCALAR;
             }
             if (VECTOR == null) {
-                System.getLogger(TileOpsProvider.class.getName()).log(Level.WARNING,
+                System.getLogger(KernelProvider.class.getName()).log(Level.WARNING,
                         "attention4j: jdk.incubator.vector is not available, using the slow scalar kernel; "
                                 + "start the JVM with --add-modules " + VECTOR_MODULE);
                 return SCALAR;

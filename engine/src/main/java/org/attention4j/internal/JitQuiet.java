@@ -1,4 +1,4 @@
-package org.attention4j.bench;
+package org.attention4j.internal;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
