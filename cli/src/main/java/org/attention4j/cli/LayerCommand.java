@@ -73,11 +73,8 @@ public final class LayerCommand implements Callable<Integer> {
     @Option(names = "--sinusoidal", description = "Add the sinusoidal positional encoding to X (and XKV) first.")
     boolean sinusoidal;
 
-    @Option(names = "--causal", description = "Causal mask, bottom-right aligned when Lq != Lk.")
-    boolean causal;
-
-    @Option(names = "--window", paramLabel = "LEFT,RIGHT", description = "Sliding window, -1 = unbounded.")
-    String window;
+    @Mixin
+    BandOptions band;
 
     @Mixin
     VariantOptions variants;
@@ -96,7 +93,7 @@ public final class LayerCommand implements Callable<Integer> {
         if (ropeBase != null && !(ropeBase > 1)) {
             throw new BadInputException("--rope " + ropeBase + ": expected a base > 1");
         }
-        int[] band = WindowOption.parse(window);
+        int[] window = band.window();
         if (variants.blockSparse != null) {
             throw new BadInputException("--block-sparse with layer: not supported (a layout is made for one pair of"
                     + " lengths; use profile or run)");
@@ -107,7 +104,7 @@ public final class LayerCommand implements Callable<Integer> {
         FloatArray xkv = xkvFile == null ? null : Npy.read(xkvFile);
         MultiHeadAttentionWeights weights = loadWeights(weightNames);
         Shape shape = shape(x, xkv, weights.dModel());
-        MultiHeadAttention.Builder builder = MultiHeadAttention.builder(weights).causal(causal).window(band[0], band[1]);
+        MultiHeadAttention.Builder builder = MultiHeadAttention.builder(weights).causal(band.causal()).window(window[0], window[1]);
         builder.threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         builder.kernelOptions(b -> variants.applyScoreOptions(b, weights.heads()));
         if (ropeBase != null) {

@@ -64,11 +64,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Also write the natural log-sum-exp of each row: float32 [B, H, Lq] (-inf for rows that see no key).")
     Path lseFile;
 
-    @Option(names = "--causal", description = "Causal mask, bottom-right aligned when Lq != Lk.")
-    boolean causal;
-
-    @Option(names = "--window", paramLabel = "LEFT,RIGHT", description = "Sliding window, -1 = unbounded (see profile).")
-    String window;
+    @Mixin
+    BandOptions band;
 
     @Mixin
     VariantOptions variants;
@@ -83,9 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--scale", description = "Softmax scale; default 1/sqrt(D).")
     Float scale;
 
-    @Option(names = "--layout", defaultValue = "bshd", paramLabel = "bshd|bhsd",
-            description = "Layout of all tensors. Default: ${DEFAULT-VALUE}.")
-    String layout;
+    @Mixin
+    LayoutOption layout;
 
     @Option(names = "--threads", description = "Threads; default: all cores.")
     Integer threads;
@@ -109,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ElementType kvType = checkOptions();
-        boolean bhsd = layout.equalsIgnoreCase("bhsd");
+        boolean bhsd = layout.bhsd();
         QkvFiles files = input != null ? QkvFiles.fromSafetensors(input) : QkvFiles.fromNpy(qFile, kFile, vFile);
         FloatArray q = files.q();
         TypedArray k = files.k(), v = files.v();
@@ -165,9 +161,7 @@ public final class RunCommand implements Callable<Integer> {
         if (out == null && expect == null) {
             throw new BadInputException("nothing to do: give --out O.npy, --expect O.npy, or both");
         }
-        if (!layout.equalsIgnoreCase("bshd") && !layout.equalsIgnoreCase("bhsd")) {
-            throw new BadInputException("--layout " + layout + ": expected bshd or bhsd");
-        }
+        layout.bhsd();
         if (!List.of("flash", "scalar", "reference").contains(kernel.toLowerCase(Locale.ROOT))) {
             throw new BadInputException("--kernel " + kernel + ": expected flash, scalar or reference");
         }
@@ -197,8 +191,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The shapes must agree: names the files and the expected values. */
     private AttentionSpec spec(FloatArray q, TypedArray k, TypedArray v, boolean bhsd) {
-        int[] band = WindowOption.parse(window);
-        AttentionSpec.Builder options = AttentionSpec.builder().causal(causal).window(band[0], band[1]);
+        int[] window = band.window();
+        AttentionSpec.Builder options = AttentionSpec.builder().causal(band.causal()).window(window[0], window[1]);
         if (scale != null) {
             options.scale(scale);
         }

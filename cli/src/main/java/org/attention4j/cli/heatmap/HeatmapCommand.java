@@ -13,11 +13,12 @@ import org.attention4j.AttentionSpec;
 import org.attention4j.AttentionWeights;
 import org.attention4j.Tensor;
 import org.attention4j.cli.BadInputException;
+import org.attention4j.cli.BandOptions;
+import org.attention4j.cli.LayoutOption;
 import org.attention4j.cli.Main;
 import org.attention4j.cli.OutputFiles;
 import org.attention4j.cli.VariantOptions;
 import org.attention4j.cli.VersionProvider;
-import org.attention4j.cli.WindowOption;
 import org.attention4j.cli.io.AttentionInputs;
 import org.attention4j.cli.io.FloatArray;
 import org.attention4j.cli.io.Npy;
@@ -51,9 +52,8 @@ public final class HeatmapCommand implements Callable<Integer> {
             description = "One safetensors file with tensors q and k, instead of --q/--k (v is not needed).")
     Path input;
 
-    @Option(names = "--layout", defaultValue = "bshd", paramLabel = "bshd|bhsd",
-            description = "Layout of the tensors. Default: ${DEFAULT-VALUE}.")
-    String layout;
+    @Mixin
+    LayoutOption layout;
 
     @Option(names = "--batch-index", defaultValue = "0", paramLabel = "B", description = "Batch item. Default: 0.")
     int batchIndex;
@@ -68,11 +68,8 @@ public final class HeatmapCommand implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "FROM..TO", description = "Key positions to show, TO excluded (default all).")
     String keys;
 
-    @Option(names = "--causal", description = "Causal mask, bottom-right aligned when Lq != Lk.")
-    boolean causal;
-
-    @Option(names = "--window", paramLabel = "LEFT,RIGHT", description = "Sliding window, -1 = unbounded (see profile).")
-    String window;
+    @Mixin
+    BandOptions band;
 
     @Option(names = "--scale", description = "Softmax scale; default 1/sqrt(D).")
     Float scale;
@@ -98,7 +95,7 @@ public final class HeatmapCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         IndexRange queryRange = IndexRange.parse("--queries", queries), keyRange = IndexRange.parse("--keys", keys);
         checkOptions();
-        boolean bhsd = layout.equalsIgnoreCase("bhsd");
+        boolean bhsd = layout.bhsd();
         FloatArray q, k;
         if (input != null) {
             Map<String, FloatArray> t = SafeTensors.read(input, List.of("q", "k"));
@@ -145,9 +142,7 @@ public final class HeatmapCommand implements Callable<Integer> {
         if (out != null && weightsOut != null && out.toAbsolutePath().equals(weightsOut.toAbsolutePath())) {
             throw new BadInputException("--out and --weights-out are the same file " + out + ": expected two files");
         }
-        if (!layout.equalsIgnoreCase("bshd") && !layout.equalsIgnoreCase("bhsd")) {
-            throw new BadInputException("--layout " + layout + ": expected bshd or bhsd");
-        }
+        layout.bhsd();
         if (!pool.equalsIgnoreCase("max") && !pool.equalsIgnoreCase("mean")) {
             throw new BadInputException("--pool " + pool + ": expected max or mean");
         }
@@ -157,7 +152,7 @@ public final class HeatmapCommand implements Callable<Integer> {
         if (head < 0) {
             throw new BadInputException("--head " + head + ": expected >= 0");
         }
-        WindowOption.parse(window);
+        band.window();
         OutputFiles.requireWritableDirectory("--out", out);
         OutputFiles.requireWritableDirectory("--weights-out", weightsOut);
     }
@@ -182,8 +177,8 @@ public final class HeatmapCommand implements Callable<Integer> {
     }
 
     private AttentionSpec spec(FloatArray q, FloatArray k, boolean bhsd) {
-        int[] band = WindowOption.parse(window);
-        AttentionSpec.Builder options = AttentionSpec.builder().causal(causal).window(band[0], band[1]);
+        int[] window = band.window();
+        AttentionSpec.Builder options = AttentionSpec.builder().causal(band.causal()).window(window[0], window[1]);
         if (scale != null) {
             options.scale(scale);
         }
@@ -229,11 +224,11 @@ public final class HeatmapCommand implements Callable<Integer> {
     /** The options that shaped the weights, the ranges shown and any pooling. */
     private String subtitle(AttentionSpec s, PooledGrid grid, IndexRange queryRange, IndexRange keyRange) {
         List<String> parts = new ArrayList<>();
-        if (causal) {
+        if (band.causal()) {
             parts.add("causal");
         }
-        if (window != null) {
-            parts.add("window " + window);
+        if (band.windowText() != null) {
+            parts.add("window " + band.windowText());
         }
         if (scale != null) {
             parts.add("scale " + scale);

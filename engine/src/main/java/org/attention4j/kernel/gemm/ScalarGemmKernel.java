@@ -6,7 +6,7 @@ package org.attention4j.kernel.gemm;
  * FMA it is a slow software path, and this class must be fast enough anywhere; Java never contracts
  * {@code s += a·b} into an FMA on its own, so results do not depend on the JIT either.
  */
-public final class ScalarGemmKernel implements GemmKernel {
+public final class ScalarGemmKernel extends TiledGemmKernel {
     private static final int MR = 4;
     private static final int NR = 4;
     private static final int KC = 256;
@@ -14,19 +14,13 @@ public final class ScalarGemmKernel implements GemmKernel {
     private static final int MC = 64;
     private static final int NC = 1024;
 
+    public ScalarGemmKernel() {
+        super(MR, NR);
+    }
+
     @Override
     public String name() {
         return "scalar " + MR + "x" + NR;
-    }
-
-    @Override
-    public int tileRows() {
-        return MR;
-    }
-
-    @Override
-    public int tileCols() {
-        return NR;
     }
 
     @Override
@@ -45,40 +39,8 @@ public final class ScalarGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void packA(float[] a, int aAt, int lda, int rows, int depth, float[] packedA) {
-        Packing.packA(a, aAt, lda, rows, depth, MR, packedA);
-    }
-
-    @Override
-    public void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB) {
-        Packing.packB(b, bAt, ldb, depth, cols, NR, packedB);
-    }
-
-    @Override
-    public void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, int packedBAt,
-                              float[] c, int cAt, int ldc, boolean load, float[] edge) {
-        for (int j = 0; j < cols; j += NR) {
-            int bAt = packedBAt + j * depth; // + (j / NR) · depth · NR
-            int liveCols = Math.min(NR, cols - j);
-            for (int i = 0; i < rows; i += MR) {
-                int aAt = i * depth;
-                int liveRows = Math.min(MR, rows - i);
-                int at = cAt + i * ldc + j;
-                if (liveRows == MR && liveCols == NR) {
-                    tile(depth, packedA, aAt, packedB, bAt, c, at, ldc, load);
-                } else {
-                    if (load) {
-                        Packing.loadEdge(c, at, ldc, liveRows, liveCols, NR, edge);
-                    }
-                    tile(depth, packedA, aAt, packedB, bAt, edge, 0, NR, load);
-                    Packing.storeEdge(edge, liveRows, liveCols, NR, c, at, ldc);
-                }
-            }
-        }
-    }
-
-    private static void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
-                             boolean load) {
+    protected void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
+                        boolean load) {
         int r0 = cAt, r1 = cAt + ldc, r2 = cAt + 2 * ldc, r3 = cAt + 3 * ldc;
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;

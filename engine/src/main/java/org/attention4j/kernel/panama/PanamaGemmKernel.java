@@ -3,8 +3,7 @@ package org.attention4j.kernel.panama;
 import static org.attention4j.kernel.panama.GemmMicroKernels.NR;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 
-import org.attention4j.kernel.gemm.GemmKernel;
-import org.attention4j.kernel.gemm.Packing;
+import org.attention4j.kernel.gemm.TiledGemmKernel;
 
 /**
  * Vector API GEMM kernel: MR × NR micro-tiles ({@link GemmMicroKernels}) over packed blocks. Reached by
@@ -20,25 +19,19 @@ import org.attention4j.kernel.gemm.Packing;
  *   <li>NC: the packed B block (KC × NC) lives in L3 and is re-read once per MC rows.</li>
  * </ul>
  */
-public final class PanamaGemmKernel implements GemmKernel {
+public final class PanamaGemmKernel extends TiledGemmKernel {
     private static final int MR = SPECIES.vectorBitSize() >= 512 ? 12 : 6;
     private static final int KC = 4096 / NR;
     private static final int MC = Math.max(MR, 36 * 1024 / KC / MR * MR);
     private static final int NC = 64 * NR;
 
+    public PanamaGemmKernel() {
+        super(MR, NR);
+    }
+
     @Override
     public String name() {
         return "vector-" + SPECIES.vectorBitSize() + " " + MR + "x" + NR;
-    }
-
-    @Override
-    public int tileRows() {
-        return MR;
-    }
-
-    @Override
-    public int tileCols() {
-        return NR;
     }
 
     @Override
@@ -57,41 +50,8 @@ public final class PanamaGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void packA(float[] a, int aAt, int lda, int rows, int depth, float[] packedA) {
-        Packing.packA(a, aAt, lda, rows, depth, MR, packedA);
-    }
-
-    @Override
-    public void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB) {
-        Packing.packB(b, bAt, ldb, depth, cols, NR, packedB);
-    }
-
-    @Override
-    public void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, int packedBAt,
-                              float[] c, int cAt, int ldc, boolean load, float[] edge) {
-        // B panel outer (it stays in L1), A panels inner (they stream from L2).
-        for (int j = 0; j < cols; j += NR) {
-            int bAt = packedBAt + j * depth; // + (j / NR) · depth · NR
-            int liveCols = Math.min(NR, cols - j);
-            for (int i = 0; i < rows; i += MR) {
-                int aAt = i * depth;
-                int liveRows = Math.min(MR, rows - i);
-                int at = cAt + i * ldc + j;
-                if (liveRows == MR && liveCols == NR) {
-                    tile(depth, packedA, aAt, packedB, bAt, c, at, ldc, load);
-                } else {
-                    if (load) {
-                        Packing.loadEdge(c, at, ldc, liveRows, liveCols, NR, edge);
-                    }
-                    tile(depth, packedA, aAt, packedB, bAt, edge, 0, NR, load);
-                    Packing.storeEdge(edge, liveRows, liveCols, NR, c, at, ldc);
-                }
-            }
-        }
-    }
-
-    private static void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
-                             boolean load) {
+    protected void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
+                        boolean load) {
         if (MR == 12) {
             GemmMicroKernels.tile12x2(depth, a, aAt, b, bAt, c, cAt, ldc, load);
         } else {

@@ -1,0 +1,69 @@
+package org.attention4j.kernel.gemm;
+
+/**
+ * What the two GEMM kernels share: packing to their MR × NR micro-tiles, and the walk of a packed block in
+ * micro-tiles, where the partial tiles at the block's bottom and right edges are computed whole in a
+ * scratch tile and copied out. An implementation writes only its micro-tile ({@link #tile}) and its
+ * block sizes.
+ */
+public abstract class TiledGemmKernel implements GemmKernel {
+    private final int mr;
+    private final int nr;
+
+    /** @param mr rows of a micro-tile (MR); @param nr columns of a micro-tile (NR) */
+    protected TiledGemmKernel(int mr, int nr) {
+        this.mr = mr;
+        this.nr = nr;
+    }
+
+    /**
+     * One full micro-tile {@code C[MR × NR] (+)= A[MR × depth]·B[depth × NR]}: A's rows from {@code a[aAt]}
+     * ({@code depth} apart, packed), B's from {@code b[bAt]} (NR apart, packed), C(i, j) at
+     * {@code c[cAt + i·ldc + j]}; with {@code load} it adds to C, otherwise it overwrites it.
+     */
+    protected abstract void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
+                                 boolean load);
+
+    @Override
+    public final int tileRows() {
+        return mr;
+    }
+
+    @Override
+    public final int tileCols() {
+        return nr;
+    }
+
+    @Override
+    public final void packA(float[] a, int aAt, int lda, int rows, int depth, float[] packedA) {
+        Packing.packA(a, aAt, lda, rows, depth, mr, packedA);
+    }
+
+    @Override
+    public final void packB(float[] b, int bAt, int ldb, int depth, int cols, float[] packedB) {
+        Packing.packB(b, bAt, ldb, depth, cols, nr, packedB);
+    }
+
+    @Override
+    public final void multiplyBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, int packedBAt,
+                                    float[] c, int cAt, int ldc, boolean load, float[] edge) {
+        for (int j = 0; j < cols; j += nr) {
+            int bAt = packedBAt + j * depth; // + (j / NR) · depth · NR
+            int liveCols = Math.min(nr, cols - j);
+            for (int i = 0; i < rows; i += mr) {
+                int aAt = i * depth;
+                int liveRows = Math.min(mr, rows - i);
+                int at = cAt + i * ldc + j;
+                if (liveRows == mr && liveCols == nr) {
+                    tile(depth, packedA, aAt, packedB, bAt, c, at, ldc, load);
+                } else {
+                    if (load) {
+                        Packing.loadEdge(c, at, ldc, liveRows, liveCols, nr, edge);
+                    }
+                    tile(depth, packedA, aAt, packedB, bAt, edge, 0, nr, load);
+                    Packing.storeEdge(edge, liveRows, liveCols, nr, c, at, ldc);
+                }
+            }
+        }
+    }
+}
