@@ -420,8 +420,7 @@ public final class AttentionEngine implements AutoCloseable {
                 participants);
         int handedOver = 0;
         if (executor == null) {
-            workers.submit(job, participants - 1);
-            handedOver = participants - 1;
+            handedOver = workers.submit(job, participants - 1) ? participants - 1 : 0; // closed: the caller does all
         } else {
             for (; handedOver < participants - 1; handedOver++) {
                 try {

@@ -1,18 +1,16 @@
 package org.attention4j.bench;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
 import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.NaiveOps;
 import org.attention4j.kernel.Rows;
-import org.attention4j.kernel.TileOps;
 import org.attention4j.kernel.KernelProvider;
+import org.attention4j.kernel.WorkerPool;
 
 /**
  * The peer every flash number is compared with: attention as a user writes it by hand. For each
@@ -32,7 +30,8 @@ public final class NaiveAttention implements AutoCloseable {
 
     private final NaiveOps ops;
     private final int threads;
-    private final ExecutorService workers;
+    /** The engine's runtime ({@link WorkerPool}), as the flash engine and the GEMM use. */
+    private final WorkerPool workers;
     private final Scratch[] scratch;
 
     public NaiveAttention(Kernel kernel, int threads) {
@@ -41,11 +40,7 @@ public final class NaiveAttention implements AutoCloseable {
         }
         this.ops = KernelProvider.of(kernel).naive();
         this.threads = threads;
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "attention4j-naive");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new WorkerPool(threads - 1, "attention4j-naive-");
         this.scratch = new Scratch[threads];
         for (int t = 0; t < threads; t++) {
             scratch[t] = new Scratch();
@@ -91,21 +86,32 @@ public final class NaiveAttention implements AutoCloseable {
         int items = spec.batch() * spec.heads();
         AtomicInteger next = new AtomicInteger();
         int helpers = Math.min(threads, items) - 1;
-        Future<?>[] futures = new Future<?>[Math.max(0, helpers)];
+        CountDownLatch helped = new CountDownLatch(Math.max(0, helpers));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < helpers; t++) {
             Scratch mine = scratch[t + 1];
-            futures[t] = workers.submit(() -> drain(spec, q, k, v, out, next, items, mine));
+            Runnable help = () -> {
+                try {
+                    drain(spec, q, k, v, out, next, items, mine);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    helped.countDown();
+                }
+            };
+            if (!workers.submit(help, 1)) {
+                helped.countDown(); // closed: the caller drains the items alone
+            }
         }
         drain(spec, q, k, v, out, next, items, scratch[0]);
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the naive workers", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a naive worker failed", e.getCause());
-            }
+        try {
+            helped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the naive workers", e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a naive worker failed", failure.get());
         }
     }
 
@@ -156,9 +162,7 @@ public final class NaiveAttention implements AutoCloseable {
 
     @Override
     public void close() {
-        if (workers != null) {
-            workers.shutdown();
-        }
+        workers.close();
     }
 
     /** One thread's buffers, grown to the largest spec seen. */

@@ -226,15 +226,6 @@ public final class ForwardJob implements Runnable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        Throwable t = failure;
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t != null) {
-            throw new IllegalStateException(t);
-        }
+        WorkerPool.rethrow(failure);
     }
 }

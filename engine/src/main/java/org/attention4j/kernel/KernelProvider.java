@@ -26,20 +26,38 @@ public abstract class KernelProvider {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String PANAMA_CLASS = "org.attention4j.kernel.panama.PanamaKernels";
 
+    private final Kernel kernel;
+    private final TileOps tileOps;
+    private final GemmKernel gemm;
+    private final NaiveOps naive;
+
     /** For the two implementations: {@link ScalarKernels} and {@code kernel.panama.PanamaKernels}. */
-    protected KernelProvider() {}
+    protected KernelProvider(Kernel kernel, TileOps tileOps, GemmKernel gemm, NaiveOps naive) {
+        this.kernel = kernel;
+        this.tileOps = tileOps;
+        this.gemm = gemm;
+        this.naive = naive;
+    }
 
     /** {@return {@link Kernel#VECTOR} or {@link Kernel#SCALAR}: what this provider's kernels are} */
-    public abstract Kernel kernel();
+    public final Kernel kernel() {
+        return kernel;
+    }
 
     /** {@return the flash driver's tile primitives} */
-    public abstract TileOps tileOps();
+    public final TileOps tileOps() {
+        return tileOps;
+    }
 
     /** {@return the GEMM kernel} */
-    public abstract GemmKernel gemm();
+    public final GemmKernel gemm() {
+        return gemm;
+    }
 
     /** {@return the naive (materialized-scores) peer's primitives} */
-    public abstract NaiveOps naive();
+    public final NaiveOps naive() {
+        return naive;
+    }
 
     /**
      * {@return the provider for a {@link Kernel} choice}: {@code AUTO} the {@link #best()} one

@@ -3,9 +3,11 @@ package org.attention4j.kernel;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The engine's own fixed worker threads (daemon, created once). A call hands the same job to
+ * The engine's fixed worker threads (daemon, created once), the one parallel runtime of its calls:
+ * attention ({@link ForwardJob}) and GEMM ({@code gemm.GemmCall}) alike. A call hands the same job to
  * {@code n − 1} workers and runs it on the caller's thread too: the caller never only waits, so a
- * call makes progress even when every worker is busy with another caller's job.
+ * call makes progress even when every worker is busy with another caller's job, and a copy that no
+ * worker ever runs costs only parallelism.
  *
  * <p>The hand-off allocates nothing: jobs go into a ring of slots under this pool's lock, and idle
  * workers park until {@link #submit} unparks them (a blocking queue allocated a node per job, and its
@@ -34,9 +36,15 @@ public final class WorkerPool implements AutoCloseable {
         return workers.length == 0 ? null : workers[0];
     }
 
-    /** Queues {@code job} for {@code copies} workers. */
-    public void submit(Runnable job, int copies) {
+    /**
+     * Queues {@code job} for {@code copies} workers; false (nothing queued) once the pool is closed, when
+     * the caller must do the work itself and drop what it reserved for the copies.
+     */
+    public boolean submit(Runnable job, int copies) {
         synchronized (this) {
+            if (closed) {
+                return false;
+            }
             for (int i = 0; i < copies; i++) {
                 if (size == ring.length) { // more queued copies than ever before: grow (allocates once)
                     Runnable[] bigger = new Runnable[2 * ring.length];
@@ -52,6 +60,7 @@ public final class WorkerPool implements AutoCloseable {
         for (Thread worker : workers) { // a worker that finds nothing parks again
             LockSupport.unpark(worker);
         }
+        return true;
     }
 
     /** The next queued job, or null when there is none. */
@@ -81,6 +90,22 @@ public final class WorkerPool implements AutoCloseable {
                 continue;
             }
             job.run(); // jobs catch their own failures and report them to their caller
+        }
+    }
+
+    /**
+     * On a caller's thread, once every participant is done: rethrows the first failure one of them recorded
+     * (unchecked as it was; a checked one wrapped), or returns when {@code failure} is null.
+     */
+    public static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
         }
     }
 

@@ -2,6 +2,7 @@ package org.attention4j.kernel.gemm;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.attention4j.kernel.WorkerPool;
 
 /**
  * One call's arguments and work items, shared by the threads that take part; pooled and reused, so a
@@ -156,15 +157,6 @@ final class GemmCall implements Runnable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        Throwable t = failure;
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t != null) {
-            throw new IllegalStateException(t);
-        }
+        WorkerPool.rethrow(failure);
     }
 }

@@ -1,5 +1,7 @@
 package org.attention4j.kernel.gemm;
 
+import org.attention4j.kernel.WorkerPool;
+
 /**
  * Runs validated GEMM calls for one {@code Gemm}: picks the work split, lends pooled call objects and
  * packing buffers, and hands copies of a call to the workers. Thread-safe; after warm-up a call
@@ -16,14 +18,14 @@ public final class GemmRunner implements AutoCloseable {
 
     private final GemmKernel kernel;
     private final int threads;
-    private final GemmWorkers workers;
+    private final WorkerPool workers;
     private final FreeList<GemmBuffers> buffers = new FreeList<>(GemmBuffers::new);
     private final FreeList<GemmCall> calls;
 
     public GemmRunner(GemmKernel kernel, int threads, String workerNamePrefix) {
         this.kernel = kernel;
         this.threads = threads;
-        this.workers = new GemmWorkers(threads - 1, workerNamePrefix);
+        this.workers = new WorkerPool(threads - 1, workerNamePrefix);
         this.calls = new FreeList<>(this::newCall);
     }
 
@@ -88,9 +90,10 @@ public final class GemmRunner implements AutoCloseable {
             int copies = Math.min(threads, call.items()) - 1;
             for (int i = 0; i < copies; i++) {
                 call.retain();
-                if (!workers.offer(call)) {
-                    call.release(); // only parallelism is lost: the caller claims what nobody else does
-                    break;
+            }
+            if (copies > 0 && !workers.submit(call, copies)) { // closed: the caller claims every item itself
+                for (int i = 0; i < copies; i++) {
+                    call.release();
                 }
             }
             call.work();

@@ -15,27 +15,12 @@ public final class ScalarGemmKernel extends TiledGemmKernel {
     private static final int NC = 1024;
 
     public ScalarGemmKernel() {
-        super(MR, NR);
+        super(MR, NR, KC, MC, NC);
     }
 
     @Override
     public String name() {
         return "scalar " + MR + "x" + NR;
-    }
-
-    @Override
-    public int depthBlock() {
-        return KC;
-    }
-
-    @Override
-    public int rowBlock() {
-        return MC;
-    }
-
-    @Override
-    public int colBlock() {
-        return NC;
     }
 
     @Override

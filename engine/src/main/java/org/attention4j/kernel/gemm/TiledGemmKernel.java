@@ -3,17 +3,25 @@ package org.attention4j.kernel.gemm;
 /**
  * What the two GEMM kernels share: packing to their MR × NR micro-tiles, and the walk of a packed block in
  * micro-tiles, where the partial tiles at the block's bottom and right edges are computed whole in a
- * scratch tile and copied out. An implementation writes only its micro-tile ({@link #tile}) and its
- * block sizes.
+ * scratch tile and copied out. An implementation gives its block sizes and writes only its micro-tile
+ * ({@link #tile}).
  */
 public abstract class TiledGemmKernel implements GemmKernel {
-    private final int mr;
-    private final int nr;
+    private final int mr, nr, kc, mc, nc;
 
-    /** @param mr rows of a micro-tile (MR); @param nr columns of a micro-tile (NR) */
-    protected TiledGemmKernel(int mr, int nr) {
+    /**
+     * @param mr rows of a micro-tile (MR)
+     * @param nr columns of a micro-tile (NR)
+     * @param kc depth of a cache block (KC)
+     * @param mc rows of a packed A block (MC, a multiple of MR)
+     * @param nc columns of a packed B block (NC, a multiple of NR)
+     */
+    protected TiledGemmKernel(int mr, int nr, int kc, int mc, int nc) {
         this.mr = mr;
         this.nr = nr;
+        this.kc = kc;
+        this.mc = mc;
+        this.nc = nc;
     }
 
     /**
@@ -32,6 +40,21 @@ public abstract class TiledGemmKernel implements GemmKernel {
     @Override
     public final int tileCols() {
         return nr;
+    }
+
+    @Override
+    public final int depthBlock() {
+        return kc;
+    }
+
+    @Override
+    public final int rowBlock() {
+        return mc;
+    }
+
+    @Override
+    public final int colBlock() {
+        return nc;
     }
 
     @Override

@@ -26,27 +26,12 @@ public final class PanamaGemmKernel extends TiledGemmKernel {
     private static final int NC = 64 * NR;
 
     public PanamaGemmKernel() {
-        super(MR, NR);
+        super(MR, NR, KC, MC, NC);
     }
 
     @Override
     public String name() {
         return "vector-" + SPECIES.vectorBitSize() + " " + MR + "x" + NR;
-    }
-
-    @Override
-    public int depthBlock() {
-        return KC;
-    }
-
-    @Override
-    public int rowBlock() {
-        return MC;
-    }
-
-    @Override
-    public int colBlock() {
-        return NC;
     }
 
     @Override
