@@ -3,12 +3,12 @@ package org.attention4j;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.EventType;
 import org.attention4j.internal.JitQuiet;
+import org.attention4j.internal.SeededFloats;
 import org.attention4j.kernel.FlashAttention;
 import org.attention4j.kernel.ForwardArguments;
 import org.attention4j.kernel.ForwardJob;
@@ -485,9 +485,9 @@ public final class AttentionEngine implements AutoCloseable {
         long budgetNanos = budget.toNanos();
         for (AttentionSpec spec : specs) {
             int b = spec.batch(), d = spec.headDim(), dv = spec.valueHeadDim();
-            float[] q = random(Tensor.elements(b, spec.queryLength(), spec.heads(), d), 1);
-            float[] k = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 2);
-            float[] v = random(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), dv), 3);
+            float[] q = SeededFloats.uniform(Tensor.elements(b, spec.queryLength(), spec.heads(), d), 1);
+            float[] k = SeededFloats.uniform(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), d), 2);
+            float[] v = SeededFloats.uniform(Tensor.elements(b, spec.keyLength(), spec.kvHeads(), dv), 3);
             Tensor tq = Tensor.bshd(q, spec.queryLength(), spec.heads(), d);
             Tensor tk = Tensor.bshd(k, spec.keyLength(), spec.kvHeads(), d);
             Tensor tv = Tensor.bshd(v, spec.keyLength(), spec.kvHeads(), dv);
@@ -497,15 +497,6 @@ public final class AttentionEngine implements AutoCloseable {
                     WARMUP_JIT_QUIET_NANOS);
         }
         return calls;
-    }
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return x;
     }
 
     /** Segments from a confined arena can only be read by their owner thread: then the caller works alone. */

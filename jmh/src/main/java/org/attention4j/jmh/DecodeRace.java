@@ -2,7 +2,6 @@ package org.attention4j.jmh;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.ElementType;
@@ -10,6 +9,7 @@ import org.attention4j.Kernel;
 import org.attention4j.KvCache;
 import org.attention4j.Tensor;
 import org.attention4j.bench.ReadBandwidth;
+import org.attention4j.internal.SeededFloats;
 
 /**
  * Decode from a {@link KvCache} of each element type in one JVM, side by side (issue 22): one query per
@@ -40,11 +40,7 @@ public final class DecodeRace {
             caches[t] = KvCache.builder().kvHeads(KV_HEADS).headDim(HEAD_DIM).capacity(keys).type(types[t]).build();
             caches[t].append(k, v, keys);
         }
-        float[] queries = new float[HEADS * HEAD_DIM];
-        SplittableRandom random = new SplittableRandom(3);
-        for (int i = 0; i < queries.length; i++) {
-            queries[i] = (float) random.nextGaussian();
-        }
+        float[] queries = SeededFloats.gaussian(HEADS * HEAD_DIM, 3);
         Tensor q = Tensor.of(queries, 0, HEADS * HEAD_DIM, HEADS * HEAD_DIM, HEAD_DIM);
         Tensor out = Tensor.of(new float[HEADS * HEAD_DIM], 0, HEADS * HEAD_DIM, HEADS * HEAD_DIM, HEAD_DIM);
         double[][] ms = new double[types.length][rounds];
@@ -92,11 +88,7 @@ public final class DecodeRace {
 
     /** {@code [1, keys, KV_HEADS, HEAD_DIM]} float32 rows of N(0, 1) values. */
     private static Tensor gaussian(int keys, long seed) {
-        float[] data = new float[keys * KV_HEADS * HEAD_DIM];
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) random.nextGaussian();
-        }
+        float[] data = SeededFloats.gaussian(keys * KV_HEADS * HEAD_DIM, seed);
         return Tensor.of(data, 0, data.length, KV_HEADS * HEAD_DIM, HEAD_DIM);
     }
 }

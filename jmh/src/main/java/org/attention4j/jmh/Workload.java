@@ -7,6 +7,7 @@ import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
 import org.attention4j.internal.JitQuiet;
+import org.attention4j.internal.SeededFloats;
 import org.attention4j.reference.ReferenceAttention;
 
 /** Seeded BSHD inputs for one spec, and the pre-timing check that a kernel's output is right. */
@@ -19,22 +20,13 @@ final class Workload {
         this.spec = spec;
         int n = spec.queryLength(), h = spec.heads(), d = spec.headDim(), dv = spec.valueHeadDim();
         SplittableRandom random = new SplittableRandom(seed);
-        q = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), n, h, d), random), n, h, d);
-        k = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), d), random),
+        q = Tensor.bshd(SeededFloats.gaussian(Tensor.elements(spec.batch(), n, h, d), random), n, h, d);
+        k = Tensor.bshd(SeededFloats.gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), d), random),
                 spec.keyLength(), spec.kvHeads(), d);
-        v = Tensor.bshd(gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), dv), random),
+        v = Tensor.bshd(SeededFloats.gaussian(Tensor.elements(spec.batch(), spec.keyLength(), spec.kvHeads(), dv), random),
                 spec.keyLength(), spec.kvHeads(), dv);
         outData = new float[Tensor.elements(spec.batch(), n, h, dv)];
         out = Tensor.bshd(outData, n, h, dv);
-    }
-
-    private static float[] gaussian(int n, SplittableRandom random) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (Math.sqrt(-2 * Math.log(random.nextDouble(Double.MIN_VALUE, 1)))
-                    * Math.cos(2 * Math.PI * random.nextDouble()));
-        }
-        return a;
     }
 
     /**

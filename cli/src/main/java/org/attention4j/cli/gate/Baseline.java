@@ -68,7 +68,7 @@ record Baseline(String date, String version, String fingerprint, Map<String, Obj
         root.put("attention4jVersion", version);
         root.put("fingerprint", fingerprint);
         root.set("machine", JSON.valueToTree(machine));
-        root.put("calibration", Calibration.DESCRIPTION);
+        root.put("calibration", Yardstick.DESCRIPTION);
         ArrayNode list = root.putArray("scenarios");
         for (Entry e : scenarios) {
             ObjectNode n = list.addObject();
@@ -101,7 +101,7 @@ record Baseline(String date, String version, String fingerprint, Map<String, Obj
             throw new BadInputException(where + ": schema is " + (root == null ? "missing" : root.path("schema"))
                     + ", expected \"" + SCHEMA + "\" (record it again with this version)");
         }
-        if (!Calibration.DESCRIPTION.equals(root.path("calibration").asText())) {
+        if (!Yardstick.DESCRIPTION.equals(root.path("calibration").asText())) {
             throw new BadInputException(where + " was normalized by another yardstick (" + root.path("calibration")
                     + "): its samples cannot be compared with this version's; record it again");
         }

@@ -14,7 +14,7 @@ import org.attention4j.internal.JitQuiet;
  * Measures scenarios the way the gate needs: every scenario warmed up first (those samples are
  * discarded), then rounds in which every scenario gives one sample, in a new random order each round
  * (so a slow phase of the machine hits all scenarios alike). A sample is the scenario's time divided by
- * the {@link Calibration} yardstick's time per iteration (in millions of iterations), and the two are
+ * the {@link Yardstick}'s time per iteration (in millions of iterations), and the two are
  * interleaved: each chunk of calls (one call, or enough short calls to last ~2 ms) is preceded and
  * followed by a slice of the yardstick half as long as the chunk. A yardstick timed only once before
  * the sample is too short to see what a long sample sees: on this shared machine a neighbour can take
@@ -45,7 +45,7 @@ final class Sampler implements AutoCloseable {
     private record Plan(int callsPerChunk, int chunks, long half) {}
 
     private final Map<String, Plan> plans = new LinkedHashMap<>();
-    private final Calibration calibration;
+    private final Yardstick calibration;
     private final Random order;
     private final PrintWriter progress;
 
@@ -53,7 +53,7 @@ final class Sampler implements AutoCloseable {
         this.scenarios = scenarios;
         this.order = new Random(seed);
         this.progress = progress;
-        this.calibration = new Calibration(scenarios.stream().mapToInt(Scenario::threads).max().orElse(1));
+        this.calibration = new Yardstick(scenarios.stream().mapToInt(Scenario::threads).max().orElse(1));
         for (Scenario s : scenarios) {
             workloads.put(s.name(), Workload.open(s));
         }

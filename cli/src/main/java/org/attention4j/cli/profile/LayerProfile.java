@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
@@ -22,6 +21,7 @@ import org.attention4j.cli.Calibration;
 import org.attention4j.layer.MultiHeadAttentionWeights;
 import org.attention4j.layer.Gemm;
 import org.attention4j.layer.MultiHeadAttention;
+import org.attention4j.internal.SeededFloats;
 
 /**
  * {@code profile --layer}: a whole self-attention block with random weights ({@code d_model} wide,
@@ -189,12 +189,7 @@ final class LayerProfile {
         if (n > Integer.MAX_VALUE - 8) {
             throw new BadInputException("--seq/--batch/--d-model: " + n + " floats do not fit a float[]");
         }
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[(int) n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return x;
+        return SeededFloats.uniform((int) n, seed);
     }
 
     private static float[] scaled(float[] x, double s) {

@@ -19,7 +19,7 @@ import org.attention4j.internal.JitQuiet;
  * machine's memory state: with no load at all, a check 40 minutes after its baseline read +24–32 % on
  * three scenarios. A yardstick must not disturb what it measures (docs/GATE.md).
  */
-final class Calibration implements AutoCloseable {
+final class Yardstick implements AutoCloseable {
     /** Names the yardstick in baselines: samples normalized by another yardstick cannot be compared. */
     static final String DESCRIPTION = "yardstick/4: per unit 256 scalar FMA-chain iterations, on the scenario's "
             + "threads, in slices around each chunk of calls";
@@ -42,7 +42,7 @@ final class Calibration implements AutoCloseable {
         }
     }
 
-    Calibration(int maxThreads) {
+    Yardstick(int maxThreads) {
         rings = new Ring[maxThreads];
         for (int t = 0; t < maxThreads; t++) {
             rings[t] = new Ring();
