@@ -15,7 +15,7 @@ package org.attention4j.kernel.gemm;
  * </ul>
  * Inside a micro-tile every index then moves by a compile-time constant, which lets C2 hoist the bounds
  * checks out of the loop (a runtime stride kept them and cost ~25 % in the flash kernel). A is not
- * packed k-major as in BLIS: see {@code panama.GemmMicroKernels} for why.
+ * packed k-major as in BLIS: see {@code panama.MicroKernels} for why.
  *
  * <p>Implementations must compute each element of C from its own products in a fixed order (k
  * ascending within a depth block), whatever the position of the element in a tile: that is what makes

@@ -1,12 +1,13 @@
 package org.attention4j.kernel.panama;
 
-import static org.attention4j.kernel.panama.GemmMicroKernels.NR;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
+import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 
 import org.attention4j.kernel.gemm.TiledGemmKernel;
 
 /**
- * Vector API GEMM kernel: MR × NR micro-tiles ({@link GemmMicroKernels}) over packed blocks. Reached by
+ * Vector API GEMM kernel: MR × NR micro-tiles ({@link MicroKernels}, the family attention uses too) over
+ * packed blocks. Reached by
  * name from {@code KernelProvider} only when {@code jdk.incubator.vector} is present.
  *
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
@@ -20,6 +21,8 @@ import org.attention4j.kernel.gemm.TiledGemmKernel;
  * </ul>
  */
 public final class PanamaGemmKernel extends TiledGemmKernel {
+    /** Columns of a micro-tile: 2 vectors, a panel row of the shared micro-kernels. */
+    private static final int NR = TILE_WIDTH;
     private static final int MR = SPECIES.vectorBitSize() >= 512 ? 12 : 6;
     private static final int KC = 4096 / NR;
     private static final int MC = Math.max(MR, 36 * 1024 / KC / MR * MR);
@@ -38,9 +41,9 @@ public final class PanamaGemmKernel extends TiledGemmKernel {
     protected void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
                         boolean load) {
         if (MR == 12) {
-            GemmMicroKernels.tile12x2(depth, a, aAt, b, bAt, c, cAt, ldc, load);
+            MicroKernels.tile12x2(a, aAt, depth, depth, b, bAt, c, cAt, ldc, null, 0, load);
         } else {
-            GemmMicroKernels.tile6x2(depth, a, aAt, b, bAt, c, cAt, ldc, load);
+            MicroKernels.tile6x2(a, aAt, depth, depth, b, bAt, c, cAt, ldc, null, 0, load);
         }
     }
 

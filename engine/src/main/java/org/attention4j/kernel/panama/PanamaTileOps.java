@@ -640,18 +640,18 @@ public final class PanamaTileOps implements TileOps {
     private static void tile(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
                              int cFirst, float[] scale, int scaleFirst) {
         if (ROWS == 8) {
-            MicroKernels.tile8x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+            MicroKernels.tile8x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, TILE_WIDTH, scale, scaleFirst, false);
         } else {
-            MicroKernels.tile6x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+            MicroKernels.tile6x2(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, TILE_WIDTH, scale, scaleFirst, false);
         }
     }
 
     private static void halfTile(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
                                  int cFirst, float[] scale, int scaleFirst) {
         if (ROWS == 8) {
-            MicroKernels.tile8x1(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+            MicroKernels.tile8x1(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, TILE_WIDTH, scale, scaleFirst, false);
         } else {
-            MicroKernels.tile6x1(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, scale, scaleFirst);
+            MicroKernels.tile6x1(a, aFirst, aRowStride, depth, b, bFirst, c, cFirst, TILE_WIDTH, scale, scaleFirst, false);
         }
     }
 
