@@ -27,8 +27,8 @@ import jdk.incubator.vector.FloatVector;
  * broadcasts reading adjacent floats (BLIS's packed-A layout) the GEMM ran at 30–40 % of the peak instead
  * of 90 %+ on Zen 3 / JDK 25 (likely C2's superword pass packing those scalar loads). The value product
  * ran at half the speed when its broadcasts came from the probabilities instead of the (transposed)
- * values. Unrolled by hand (generated once from one template; edit all shapes alike): accumulators in an
- * array would live in memory, not registers.
+ * values. Unrolled by hand (accumulators in an array would live in memory, not registers) and generated
+ * by scripts/gen-micro-kernels.py: edit the template there and rerun it, so every shape changes alike.
  *
  * <p>R: 6 with 16 vector registers (12 accumulators + 2 loads + 1 broadcast = 15; BLIS's sgemm shape on
  * Haswell and Zen; 3×4 spilled, 2×4 and 4×2 were 15–30 % slower on Zen 3); with 32 (AVX-512) 8 for
