@@ -1,8 +1,8 @@
 package org.attention4j.bench;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Kernel;
 import org.attention4j.Tensor;
@@ -84,41 +84,40 @@ public final class NaiveAttention implements AutoCloseable {
                     + " floats)");
         }
         int items = spec.batch() * spec.heads();
-        AtomicInteger next = new AtomicInteger();
-        int helpers = Math.min(threads, items) - 1;
-        CountDownLatch helped = new CountDownLatch(Math.max(0, helpers));
+        AtomicInteger next = new AtomicInteger(), finished = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        int helpers = Math.min(threads, items) - 1;
         for (int t = 0; t < helpers; t++) {
             Scratch mine = scratch[t + 1];
-            Runnable help = () -> {
-                try {
-                    drain(spec, q, k, v, out, next, items, mine);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    helped.countDown();
-                }
-            };
-            if (!workers.submit(help, 1)) {
-                helped.countDown(); // closed: the caller drains the items alone
-            }
+            workers.submit(() -> drain(spec, q, k, v, out, next, finished, items, mine, failure), 1);
         }
-        drain(spec, q, k, v, out, next, items, scratch[0]);
-        try {
-            helped.await();
-        } catch (InterruptedException e) {
+        drain(spec, q, k, v, out, next, finished, items, scratch[0], failure);
+        // Until every claimed item is done: a helper copy that never runs (a closed pool) claimed nothing,
+        // and the caller took its items; an interrupt is kept for later, since items in flight write out.
+        boolean interrupted = false;
+        while (finished.get() < items) {
+            LockSupport.parkNanos(50_000);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the naive workers", e);
         }
-        if (failure.get() != null) {
-            throw new IllegalStateException("a naive worker failed", failure.get());
-        }
+        WorkerPool.rethrow(failure.get());
     }
 
-    private void drain(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, AtomicInteger next, int items,
-                       Scratch s) {
+    /** Claims and computes items until none is left; each counts as finished even if it failed. */
+    private void drain(AttentionSpec spec, Tensor q, Tensor k, Tensor v, Tensor out, AtomicInteger next,
+                       AtomicInteger finished, int items, Scratch s, AtomicReference<Throwable> failure) {
         for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
-            head(spec, q, k, v, out, item / spec.heads(), item % spec.heads(), s);
+            try {
+                if (failure.get() == null) {
+                    head(spec, q, k, v, out, item / spec.heads(), item % spec.heads(), s);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                finished.incrementAndGet();
+            }
         }
     }
 

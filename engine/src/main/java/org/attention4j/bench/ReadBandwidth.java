@@ -2,7 +2,6 @@ package org.attention4j.bench;
 
 import org.attention4j.Kernel;
 import org.attention4j.kernel.TileOps;
-import org.attention4j.kernel.KernelProvider;
 
 /**
  * Measures the machine's memory read bandwidth from Java, now: a streaming read over a buffer larger

@@ -334,6 +334,15 @@ public final class SafeTensorsFile {
         return file;
     }
 
+    /**
+     * {@return how messages name the source: the file, or the name given to bytes in memory}
+     *
+     * @since 0.1
+     */
+    public String source() {
+        return where;
+    }
+
     /** {@return the tensor names in header order} (unmodifiable) */
     public Set<String> names() {
         return entries.keySet();

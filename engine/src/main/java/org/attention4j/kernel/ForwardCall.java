@@ -9,8 +9,9 @@ import org.attention4j.Tensor;
  * One forward call as the driver sees it: what was asked (spec, tensors, mask, deadline) and the tile
  * plan, computed once per call. Every work item of the call reads it; nothing writes it during the call.
  *
- * <p>It lives in a pooled {@link ForwardJob} so that a call allocates nothing: {@link #arm} fills it when
- * the job is taken, {@link #clear} drops the caller's references when the job goes back to its pool.
+ * <p>It lives in a pooled {@link ForwardJob} (a multi-thread call) or in the workspace of a single-thread
+ * call ({@link Workspace#soloCall}), so that a call allocates nothing: {@link #arm} fills it when the call
+ * starts, {@link #clear} drops the caller's references when it ends.
  */
 final class ForwardCall {
     /** log2(e): the tiles work in base 2 ({@code exp(x) = 2^(x·log2 e)}). */

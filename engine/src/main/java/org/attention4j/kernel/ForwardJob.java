@@ -68,7 +68,12 @@ public final class ForwardJob implements Runnable {
             if (job == null) {
                 job = new ForwardJob(this, maxParticipants);
             }
-            job.arm(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline, participants);
+            try {
+                job.arm(ops, spec, mask, q, k, v, out, lse, workspaces, partials, callId, deadline, participants);
+            } catch (RuntimeException e) { // e.g. a split call without partials: the job goes back unused
+                giveBack(job);
+                throw e;
+            }
             return job;
         }
 

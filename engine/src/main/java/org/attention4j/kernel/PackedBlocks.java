@@ -45,14 +45,17 @@ final class PackedBlocks {
         return slots == 0 ? -1 : keyBlock % slots;
     }
 
-    /** Whether {@code slot} holds key block {@code keyBlock} of {@code kvHead} for call {@code callId}. */
-    boolean holds(int slot, long callId, int kvHead, int keyBlock) {
-        return call[slot] == callId && head[slot] == kvHead && block[slot] == keyBlock;
+    /**
+     * Whether {@code slot} holds key block {@code keyBlock} of {@code head} (batch · kvHeads + kvHead) for call
+     * {@code callId}.
+     */
+    boolean holds(int slot, long callId, int head, int keyBlock) {
+        return call[slot] == callId && this.head[slot] == head && block[slot] == keyBlock;
     }
 
-    void tag(int slot, long callId, int kvHead, int keyBlock) {
+    void tag(int slot, long callId, int head, int keyBlock) {
         call[slot] = callId;
-        head[slot] = kvHead;
+        this.head[slot] = head;
         block[slot] = keyBlock;
     }
 

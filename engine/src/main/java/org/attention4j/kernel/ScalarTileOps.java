@@ -149,7 +149,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                            int keyCount, float[] scores, RowsAhead ahead) {
+                           int keyCount, float[] scores, RowsAhead ahead) {
         int stride = keyBlock();
         float touched = 0f;
         for (int c = 0; c < keyCount; c++) {
@@ -169,7 +169,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void softmaxRows(float[] scores, int rows, int from, int to, float[] rowMax, float[] rowSum,
-                             float[] alpha) {
+                            float[] alpha) {
         int stride = keyBlock();
         for (int r = 0; r < rows; r++) {
             float blockMax = Float.NEGATIVE_INFINITY;
@@ -194,7 +194,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, float[] values,
-                                     int valuesFirst, int valueStride, int headDim, float[] acc) {
+                                    int valuesFirst, int valueStride, int headDim, float[] acc) {
         int stride = keyBlock();
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < headDim; d++) {
@@ -209,7 +209,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
-                                  float[] scores, RowsAhead ahead) {
+                                 float[] scores, RowsAhead ahead) {
         int stride = keyBlock();
         float touched = 0f;
         for (int c = 0; c < keyCount; c++) {
@@ -229,7 +229,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void accumulateNarrowValueRows(float[] probs, int rows, int from, int to, float[] alpha,
-                                           NarrowRows values, int headDim, float[] acc) {
+                                          NarrowRows values, int headDim, float[] acc) {
         int stride = keyBlock();
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < headDim; d++) {
@@ -244,7 +244,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void maskOutsideRowBands(float[] scoresT, int rowFrom, int rowTo, int firstKey, int[] rowFirst,
-                                     int[] rowEnd, int[] panelKeys, int[] sharedKeys) {
+                                    int[] rowEnd, int[] panelKeys, int[] sharedKeys) {
         int width = panelWidth();
         for (int r0 = rowFrom, p = rowFrom / width * 2; r0 < rowTo; r0 += width, p += 2) {
             int from = panelKeys[p], to = panelKeys[p + 1];
@@ -265,7 +265,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void packQueryPanel(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int headDim,
-                                float factor, float[] queriesT, int at) {
+                               float factor, float[] queriesT, int at) {
         int width = panelWidth();
         for (int d = 0; d < headDim; d++) {
             for (int j = 0; j < width; j++) {
@@ -283,13 +283,13 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
-                          int n) {
+                         int n) {
         Widening.widenRow(type, src, byteOffset, scale, dst, at, n);
     }
 
     @Override
     public void widenRows(ElementType type, MemorySegment src, Object heapBase, long firstByte, long strideBytes,
-                           int count, int n, float[] scales, int scalesAt, float[] dst, int at) {
+                          int count, int n, float[] scales, int scalesAt, float[] dst, int at) {
         for (int c = 0; c < count; c++) {
             widenRow(type, src, firstByte + c * strideBytes, type == ElementType.INT8 ? scales[scalesAt + c] : 1f,
                     dst, at + c * n, n);
@@ -303,7 +303,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
-                                     int headDim, float[] valuesT, int at) {
+                                    int headDim, float[] valuesT, int at) {
         for (int c = 0; c < keyCount; c++) {
             for (int d = 0; d < headDim; d++) {
                 valuesT[at + d * keyBlock() + c] = src[srcFirst + c * rowStride + d];
@@ -313,7 +313,7 @@ public final class ScalarTileOps implements TileOps {
 
     @Override
     public void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
-                                   int dstFirst, int rowStride) {
+                                  int dstFirst, int rowStride) {
         int width = panelWidth();
         for (int j = 0; j < real; j++) {
             for (int d = 0; d < headDim; d++) {

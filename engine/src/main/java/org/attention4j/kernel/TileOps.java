@@ -101,19 +101,14 @@ public interface TileOps {
      * 0 without.
      */
     float scoreRows(float[] queries, int rows, int headDim, float[] keys, int keyFirst, int keyStride,
-                            int keyCount, float[] scores, RowsAhead ahead);
+                    int keyCount, float[] scores, RowsAhead ahead);
 
     /**
      * One online-softmax step ({@link #softmaxUpdate}) on the row-major scores of {@link #scoreRows},
      * keys {@code [from, to)} of rows {@code r < rows}.
      */
     void softmaxRows(float[] scores, int rows, int from, int to, float[] rowMax, float[] rowSum,
-                             float[] alpha);
-
-    /** The scalar exp2 of {@link #softmaxRows}: {@link Math#exp} of {@code x·ln 2}, as the scalar kernel's. */
-    private static float exp2(float x) {
-        return (float) Math.exp(x * 0.6931471805599453);
-    }
+                     float[] alpha);
 
     /**
      * The value product of {@link #scoreRows}, on row-major accumulators and probabilities:
@@ -121,7 +116,7 @@ public interface TileOps {
      * values[valuesFirst + c·valueStride + d]} for {@code r < rows}, {@code d < headDim}.
      */
     void accumulateValueRows(float[] probs, int rows, int from, int to, float[] alpha, float[] values,
-                                     int valuesFirst, int valueStride, int headDim, float[] acc);
+                             int valuesFirst, int valueStride, int headDim, float[] acc);
 
     /**
      * {@link #scoreRows} over bfloat16, float16 or int8 keys read where they lie ({@code keys}' rows
@@ -130,7 +125,7 @@ public interface TileOps {
      * {@code ahead} touched, as {@link #scoreRows}.
      */
     float scoreNarrowRows(float[] queries, int rows, int headDim, NarrowRows keys, int keyCount,
-                                  float[] scores, RowsAhead ahead);
+                          float[] scores, RowsAhead ahead);
 
     /**
      * {@link #accumulateValueRows} over bfloat16, float16 or int8 value rows read where they lie
@@ -138,7 +133,7 @@ public interface TileOps {
      * its probability.
      */
     void accumulateNarrowValueRows(float[] probs, int rows, int from, int to, float[] alpha,
-                                           NarrowRows values, int headDim, float[] acc);
+                                   NarrowRows values, int headDim, float[] acc);
 
     /**
      * Hides the keys outside each row's band on an edge block: {@code s(r, c) = −∞} unless
@@ -147,7 +142,7 @@ public interface TileOps {
      * {@code [sharedKeys[2p], sharedKeys[2p + 1])}, the keys every row of the panel sees.
      */
     void maskOutsideRowBands(float[] scoresT, int rowFrom, int rowTo, int firstKey, int[] rowFirst,
-                                     int[] rowEnd, int[] panelKeys, int[] sharedKeys);
+                             int[] rowEnd, int[] panelKeys, int[] sharedKeys);
 
     /**
      * Logit soft-capping in place: {@code s(r, c) = cap · tanh(s(r, c) / cap)} for {@code c < keyCount},
@@ -169,7 +164,7 @@ public interface TileOps {
      * (gather offsets, precomputed by the caller).
      */
     void packQueryPanel(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int headDim,
-                                float factor, float[] queriesT, int at);
+                        float factor, float[] queriesT, int at);
 
     /**
      * {@code dst[at + c·headDim + d] = src[srcFirst + c·rowStride + d]} for {@code c < count},
@@ -184,7 +179,7 @@ public interface TileOps {
      * of the smaller types, row by row into the kernels' float32 blocks.
      */
     void widenRow(ElementType type, MemorySegment src, long byteOffset, float scale, float[] dst, int at,
-                          int n);
+                  int n);
 
     /**
      * {@link #widenRow} of {@code count} rows {@code strideBytes} apart from {@code firstByte}, into
@@ -193,7 +188,7 @@ public interface TileOps {
      * {@code heapBase} (the segment's array, {@link org.attention4j.Tensor#heapBase()}, or null) directly.
      */
     void widenRows(ElementType type, MemorySegment src, Object heapBase, long firstByte, long strideBytes,
-                           int count, int n, float[] scales, int scalesAt, float[] dst, int at);
+                   int count, int n, float[] scales, int scalesAt, float[] dst, int at);
 
     /**
      * Whether {@link #transposeValueBlock} reads each row as whole vectors (a register transpose), so
@@ -208,7 +203,7 @@ public interface TileOps {
      * {@code d < headDim}; {@code rowOffsets} as in {@link #packQueryPanel}.
      */
     void transposeValueBlock(float[] src, int srcFirst, int rowStride, int[] rowOffsets, int keyCount,
-                                     int headDim, float[] valuesT, int at);
+                             int headDim, float[] valuesT, int at);
 
     /**
      * One panel of {@code accT} (from {@code at}) back to rows {@code rowStride} floats apart, normalized:
@@ -216,7 +211,7 @@ public interface TileOps {
      * {@code d < headDim}.
      */
     void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
-                                   int dstFirst, int rowStride);
+                           int dstFirst, int rowStride);
 
     /**
      * The calibration loop for "% of peak": {@code 12} independent chains of {@code x = b·a + x} on

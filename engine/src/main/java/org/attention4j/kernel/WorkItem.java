@@ -8,8 +8,6 @@ import org.attention4j.AttentionSpec;
  * Each workspace owns one and re-aims it per item, so running an item allocates nothing.
  */
 final class WorkItem {
-    /** The item's number in the call. */
-    int index;
     /** Batch · kvHeads + kvHead: the key/value head whose packed blocks the item reads. */
     int head;
     int b, kvHead;
@@ -25,7 +23,6 @@ final class WorkItem {
     WorkItem locate(ForwardCall call, int index) {
         AttentionSpec spec = call.spec;
         int split = index % call.splits, group = index / call.splits;
-        this.index = index;
         // Items of one (batch, kv head) are consecutive, so a thread's range of items (ItemRanges) covers
         // whole heads and their packed keys and values are reused.
         head = TilePlan.groupHead(spec, call.ops, group);

@@ -3,8 +3,9 @@ package org.attention4j.kernel;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The engine's fixed worker threads (daemon, created once), the one parallel runtime of its calls:
- * attention ({@link ForwardJob}) and GEMM ({@code gemm.GemmCall}) alike. A call hands the same job to
+ * Fixed worker threads (daemon, created once): the one implementation of the project's parallel calls,
+ * attention ({@link ForwardJob}), GEMM ({@code gemm.GemmCall}) and the naive peer alike; each owner (an
+ * engine, a {@code Gemm}, a naive peer) has a pool of its own. A call hands the same job to
  * {@code n − 1} workers and runs it on the caller's thread too: the caller never only waits, so a
  * call makes progress even when every worker is busy with another caller's job, and a copy that no
  * worker ever runs costs only parallelism.

@@ -59,19 +59,19 @@ public final class SafeTensorsWeights {
         long[] o = shape2(file, names.weight(names.output()));
         int dModel = (int) q[1];
         if (q[0] % heads != 0) {
-            throw new IllegalArgumentException(file.file() + ": tensor '" + names.weight(names.query()) + "' "
+            throw new IllegalArgumentException(file.source() + ": tensor '" + names.weight(names.query()) + "' "
                     + Arrays.toString(q) + ": expected out = heads·headDim, a multiple of heads = " + heads);
         }
         int headDim = (int) (q[0] / heads);
         requireShape(file, names.weight(names.key()), k, -1, dModel, "[kvHeads·headDim, dModel]");
         if (k[0] % headDim != 0) {
-            throw new IllegalArgumentException(file.file() + ": tensor '" + names.weight(names.key()) + "' "
+            throw new IllegalArgumentException(file.source() + ": tensor '" + names.weight(names.key()) + "' "
                     + Arrays.toString(k) + ": expected out = kvHeads·headDim, a multiple of headDim = " + headDim);
         }
         int kvHeads = (int) (k[0] / headDim);
         requireShape(file, names.weight(names.value()), v, -1, dModel, "[kvHeads·valueHeadDim, dModel]");
         if (v[0] % kvHeads != 0 || v[0] / kvHeads > AttentionSpec.MAX_HEAD_DIM) {
-            throw new IllegalArgumentException(file.file() + ": tensor '" + names.weight(names.value()) + "' "
+            throw new IllegalArgumentException(file.source() + ": tensor '" + names.weight(names.value()) + "' "
                     + Arrays.toString(v) + ": expected out = kvHeads·valueHeadDim with kvHeads = " + kvHeads
                     + " (from the key weight) and valueHeadDim 1.." + AttentionSpec.MAX_HEAD_DIM);
         }
@@ -89,11 +89,11 @@ public final class SafeTensorsWeights {
     private static long[] shape2(SafeTensorsFile file, String name) {
         SafeTensorsFile.Entry e = file.entry(name);
         if (e == null) {
-            throw new IllegalArgumentException(file.file() + ": no tensor named '" + name + "' (wrong --names or "
+            throw new IllegalArgumentException(file.source() + ": no tensor named '" + name + "' (wrong --names or "
                     + "--prefix?); it has: " + abbreviated(String.join(", ", file.names())));
         }
         if (e.shape().length != 2 || e.shape()[0] < 1 || e.shape()[1] < 1) {
-            throw new IllegalArgumentException(file.file() + ": tensor '" + name + "' " + Arrays.toString(e.shape())
+            throw new IllegalArgumentException(file.source() + ": tensor '" + name + "' " + Arrays.toString(e.shape())
                     + ": expected a 2-d nn.Linear weight [out, in]");
         }
         return e.shape();
@@ -101,7 +101,7 @@ public final class SafeTensorsWeights {
 
     private static void requireShape(SafeTensorsFile file, String name, long[] shape, long rows, long cols, String what) {
         if ((rows >= 0 && shape[0] != rows) || shape[1] != cols) {
-            throw new IllegalArgumentException(file.file() + ": tensor '" + name + "' " + Arrays.toString(shape)
+            throw new IllegalArgumentException(file.source() + ": tensor '" + name + "' " + Arrays.toString(shape)
                     + ": expected " + what + " = [" + (rows >= 0 ? rows : "?") + ", " + cols + "]");
         }
     }
@@ -125,7 +125,7 @@ public final class SafeTensorsWeights {
             return null;
         }
         if (e.shape().length != 1 || e.shape()[0] != length) {
-            throw new IllegalArgumentException(file.file() + ": tensor '" + name + "' " + Arrays.toString(e.shape())
+            throw new IllegalArgumentException(file.source() + ": tensor '" + name + "' " + Arrays.toString(e.shape())
                     + ": expected [" + length + "]");
         }
         return file.read(name);

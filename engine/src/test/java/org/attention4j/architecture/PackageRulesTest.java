@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class PackageRulesTest {
     private static final Path SOURCES = Path.of("src", "main", "java", "org", "attention4j");
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);
+    /** Imports, wildcards included, and fully qualified names in code ({@code org.attention4j.bench.X.y()}). */
+    private static final Pattern IMPORT = Pattern.compile(
+            "^import (?:static )?([\\w.*]+);|\\b(org\\.attention4j(?:\\.[a-z]\\w*)+)\\.[A-Z]", Pattern.MULTILINE);
     private static final List<String> ENGINE_PROPER = List.of("", "kernel", "kernel.gemm", "kernel.panama", "io",
             "internal");
     private static final List<String> BUILT_ON_THE_ENGINE = List.of("layer", "bench", "reference", "cli", "model",
@@ -42,7 +44,7 @@ class PackageRulesTest {
                 List<String> imports = new ArrayList<>();
                 Matcher m = IMPORT.matcher(Files.readString(f));
                 while (m.find()) {
-                    imports.add(m.group(1));
+                    imports.add(m.group(1) != null ? m.group(1) : m.group(2) + ".");
                 }
                 out.add(new Source(pkg, f, imports));
             }

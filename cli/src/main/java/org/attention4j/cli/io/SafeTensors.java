@@ -36,7 +36,7 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new BadInputException(where + ": no such file");
         } catch (IOException e) {
-            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+            throw new BadInputException(named(where, e.getMessage()));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -47,10 +47,15 @@ public final class SafeTensors {
         try {
             return read(SafeTensorsFile.of(bytes, where), names);
         } catch (IOException e) {
-            throw new BadInputException(where + ": cannot read: " + e.getMessage());
+            throw new BadInputException(named(where, e.getMessage()));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
+    }
+
+    /** A read error's message naming the source once (the engine's messages about a tensor already do). */
+    private static String named(String where, String message) {
+        return message != null && message.startsWith(where) ? message : where + ": cannot read: " + message;
     }
 
     private static Map<String, FloatArray> read(SafeTensorsFile file, List<String> names) throws IOException {

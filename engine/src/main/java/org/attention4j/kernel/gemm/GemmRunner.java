@@ -136,7 +136,7 @@ public final class GemmRunner implements AutoCloseable {
         return buffers.created();
     }
 
-    /** Stops the workers once their current job is done. */
+    /** Stops the workers once the jobs already queued have run (a late copy finds no item left). */
     @Override
     public void close() {
         workers.close();

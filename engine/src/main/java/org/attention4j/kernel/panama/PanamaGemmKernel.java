@@ -7,8 +7,8 @@ import org.attention4j.kernel.gemm.TiledGemmKernel;
 
 /**
  * Vector API GEMM kernel: MR × NR micro-tiles ({@link MicroKernels}, the family attention uses too) over
- * packed blocks. Reached by
- * name from {@code KernelProvider} only when {@code jdk.incubator.vector} is present.
+ * packed blocks. Made by {@link PanamaKernels}, which {@code KernelProvider} loads by name only when
+ * {@code jdk.incubator.vector} is present.
  *
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
  * while the packed A panels of an MC × KC block stream past it from L2.

@@ -22,8 +22,8 @@ import org.attention4j.kernel.TilePlan;
  * Vector API tile primitives. The two products are register-blocked micro-GEMMs: a micro-tile keeps
  * its accumulators in registers over the whole reduction and streams one operand as vectors and the
  * other as broadcasts ({@link MicroKernels}; the tile shape is fixed per width by
- * {@link PanamaConstants#ROWS}). Reached by name from
- * {@code KernelProvider} only when {@code jdk.incubator.vector} is present.
+ * {@link PanamaConstants#ROWS}). Made by {@link PanamaKernels}, which {@code KernelProvider} loads by name
+ * only when {@code jdk.incubator.vector} is present.
  */
 public final class PanamaTileOps implements TileOps {
     private static final int KEY_BLOCK = PanamaConstants.KEY_BLOCK;
