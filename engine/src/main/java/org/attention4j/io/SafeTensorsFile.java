@@ -1,16 +1,12 @@
 package org.attention4j.io;
 
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -84,28 +80,15 @@ public final class SafeTensorsFile {
         }
     }
 
-    /** An open file or array: its size and byte ranges at any position. */
-    private interface Reader extends Closeable {
-        long size() throws IOException;
-
-        /** The {@code length} bytes from {@code position}, little-endian; EOFException past the end. */
-        ByteBuffer read(long position, int length) throws IOException;
-    }
-
-    /** Where the bytes come from: a file (opened for each read) or an array in memory. */
-    private interface Source {
-        Reader open() throws IOException;
-    }
-
     private final Path file;
     /** The file, or the name given to bytes in memory: how messages name the source. */
     private final String where;
-    private final Source source;
+    private final ByteSource source;
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path file, String where, Source source, long dataStart, Map<String, Entry> entries,
+    private SafeTensorsFile(Path file, String where, ByteSource source, long dataStart, Map<String, Entry> entries,
                             Map<String, String> metadata) {
         this.file = file;
         this.where = where;
@@ -124,7 +107,7 @@ public final class SafeTensorsFile {
      * @throws IOException when the file cannot be read
      */
     public static SafeTensorsFile open(Path file) throws IOException {
-        return index(file, file.toString(), () -> new FileReader(FileChannel.open(file, StandardOpenOption.READ)));
+        return index(file, file.toString(), ByteSource.of(file));
     }
 
     /**
@@ -139,14 +122,14 @@ public final class SafeTensorsFile {
      */
     public static SafeTensorsFile of(byte[] bytes, String where) {
         try {
-            return index(null, where, () -> new ArrayReader(bytes));
+            return index(null, where, ByteSource.of(bytes));
         } catch (IOException e) { // an array reader throws only EOFException, which the header checks rule out
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
     }
 
-    private static SafeTensorsFile index(Path file, String where, Source source) throws IOException {
-        try (Reader in = source.open()) {
+    private static SafeTensorsFile index(Path file, String where, ByteSource source) throws IOException {
+        try (ByteSource.Reader in = source.open()) {
             long size = in.size();
             if (size < 8) {
                 throw new IllegalArgumentException(where + ": " + size + " bytes: expected at least the 8-byte header "
@@ -172,7 +155,7 @@ public final class SafeTensorsFile {
         }
     }
 
-    private static SafeTensorsFile parse(Path file, String where, Source source, Map<?, ?> header, long dataStart,
+    private static SafeTensorsFile parse(Path file, String where, ByteSource source, Map<?, ?> header, long dataStart,
                                          long dataBytes) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, String> metadata = Map.of();
@@ -281,52 +264,6 @@ public final class SafeTensorsFile {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(file + ": header: expected UTF-8 JSON");
         }
-    }
-
-    private record FileReader(FileChannel ch) implements Reader {
-        @Override
-        public long size() throws IOException {
-            return ch.size();
-        }
-
-        @Override
-        public ByteBuffer read(long position, int length) throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-            long at = position;
-            while (b.hasRemaining()) {
-                int n = ch.read(b, at);
-                if (n < 0) {
-                    throw new EOFException("the file ends at byte " + at + ", inside a range of " + length
-                            + " bytes from " + position);
-                }
-                at += n;
-            }
-            return b.flip();
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
-        }
-    }
-
-    private record ArrayReader(byte[] bytes) implements Reader {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public ByteBuffer read(long position, int length) throws EOFException {
-            if (position + length > bytes.length) {
-                throw new EOFException("the bytes end at " + bytes.length + ", inside a range of " + length
-                        + " bytes from " + position);
-            }
-            return ByteBuffer.wrap(bytes, (int) position, length).slice().order(ByteOrder.LITTLE_ENDIAN);
-        }
-
-        @Override
-        public void close() {}
     }
 
     /** {@return the file this index describes, or null for bytes in memory ({@link #of(byte[], String)})} */
@@ -445,7 +382,7 @@ public final class SafeTensorsFile {
     /** Opens the source and hands {@code e}'s bytes to {@code reader} in chunks of at most 1 MiB. */
     private void readChunks(Entry e, ChunkReader reader) throws IOException {
         int elements = (int) e.elements();
-        try (Reader in = source.open()) {
+        try (ByteSource.Reader in = source.open()) {
             int width = Dtypes.width(e.dtype());
             int chunkElements = Math.max(1, (1 << 20) / width);
             for (int i = 0; i < elements; i += chunkElements) {

@@ -1,12 +1,13 @@
 package org.attention4j.cli.io;
 
 import java.util.Arrays;
+import org.attention4j.io.NpyFile;
 import org.attention4j.cli.BadInputException;
 
 /** A named n-dimensional float32 array in C (row-major) order, as read from or written to a file. */
 public record FloatArray(String name, long[] shape, float[] data) {
     /** The largest Java array; tensors beyond it must be split (a file may declare more). */
-    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    public static final long MAX_ELEMENTS = NpyFile.MAX_ELEMENTS;
 
     public FloatArray {
         long n = elements(name, shape);
@@ -17,18 +18,11 @@ public record FloatArray(String name, long[] shape, float[] data) {
 
     /** The element count of {@code shape}, checked: dimensions >= 0 and a total a Java array can hold. */
     public static long elements(String where, long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw new BadInputException(where + ": shape " + Arrays.toString(shape) + " has a negative dimension");
-            }
-            if (d != 0 && n > MAX_ELEMENTS / d) {
-                throw new BadInputException(where + ": shape " + Arrays.toString(shape) + " declares more than "
-                        + MAX_ELEMENTS + " elements");
-            }
-            n *= d;
+        try {
+            return NpyFile.elements(where, shape);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
         }
-        return n;
     }
 
     public int rank() {
