@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden files for the multi-head attention layer (issue #8): an independent float64 NumPy model.
 
-Regenerates engine/src/test/resources/layer/*.safetensors, byte for byte, from a fixed seed:
+Regenerates tests/src/test/resources/layer/*.safetensors, byte for byte, from a fixed seed:
 
     python3 scripts/layer_golden.py          # numpy >= 1.20; seed SEED = 8 below, one Generator per case
 
@@ -25,7 +25,7 @@ import numpy as np
 
 SEED = 8
 D_MODEL = 64
-OUT = pathlib.Path(__file__).resolve().parent.parent / "engine/src/test/resources/layer"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "tests/src/test/resources/layer"
 
 CASES = [
     # name, names preset, prefix, heads, kv heads, n_q, n_kv (None: self), causal, rope base, position, dtype

@@ -4,11 +4,12 @@
  * <p>The Vector API is optional at run time ({@code requires static}): without
  * {@code --add-modules jdk.incubator.vector} the engine logs one warning and runs its scalar kernel.
  *
- * <p>Exported to everyone: what users call ({@code docs/DESIGN.md}, "API surface"). The tooling and
- * plumbing the project's own modules share are exported to the model module only; the CLI, the JMH
- * benchmarks and the examples run on the class path, where every package is visible.
+ * <p>Exported to everyone: what users call ({@code docs/DESIGN.md}, "API surface"). The kernels and the shared
+ * plumbing are exported to the project's modules built on the engine only (qualified exports): the layers
+ * project through the GEMM kernels, the tooling runs the naive peer and the FMA peak on the kernels' ops. The
+ * CLI, the JMH benchmarks and the examples run on the class path, where every package is visible.
  */
-@SuppressWarnings("module") // org.attention4j.model is not observable when the engine compiles alone
+@SuppressWarnings("module") // the modules named below are not observable when the engine compiles alone
 module org.attention4j {
     requires static jdk.incubator.vector;
     requires jdk.jfr;
@@ -17,11 +18,9 @@ module org.attention4j {
     requires static java.management;
 
     exports org.attention4j;
-    exports org.attention4j.io;
-    exports org.attention4j.layer;
-    exports org.attention4j.layer.linear;
 
-    // StrictJson (config.json, tokenizer.json), JitQuiet (SentenceEmbedder.warmUp)
-    exports org.attention4j.internal to org.attention4j.model;
-    exports org.attention4j.reference to org.attention4j.model; // ReferenceMath: the model's tests' oracle
+    exports org.attention4j.kernel to org.attention4j.layers, org.attention4j.tooling;
+    exports org.attention4j.kernel.gemm to org.attention4j.layers;
+    // JitQuiet (SentenceEmbedder.warmUp), ExactRowWeights (the test-kit's oracle)
+    exports org.attention4j.internal to org.attention4j.model, org.attention4j.testkit;
 }

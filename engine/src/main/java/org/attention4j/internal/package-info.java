@@ -1,6 +1,8 @@
 /**
- * What the project's other modules share with the engine and users never call: {@code StrictJson},
- * the bounded JSON reader of safetensors headers, {@code config.json} and {@code tokenizer.json}.
- * Exported to {@code org.attention4j.model} only; not API, it may change in any release.
+ * What the engine uses and the project's other modules share with it, never called by users:
+ * {@code JitQuiet} (waiting for the JIT to go idle: {@code AttentionEngine.warmUp}, the model's warm-up, the
+ * CLI's measurements), {@code SeededFloats} (reproducible inputs), {@code ExactRowWeights} (one row's
+ * attention weights in float64, shared by {@code AttentionWeights} and the test-kit's oracle).
+ * Exported to the project's modules only; not API, it may change in any release.
  */
 package org.attention4j.internal;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.attention4j.internal.StrictJson;
+import org.attention4j.io.json.StrictJson;
 
 /**
  * The shape of a BERT-family encoder, as a Hugging Face {@code config.json} states it (or as it is read

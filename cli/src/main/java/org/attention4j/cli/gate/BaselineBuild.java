@@ -69,11 +69,14 @@ record BaselineBuild(String classPath, String description) {
      */
     static BaselineBuild candidate() {
         Path self = location(AttentionEngine.class);
-        String classPath = self.toString();
-        Path model = location(org.attention4j.model.BertEncoder.class);
-        if (!model.equals(self)) { // class directories (a test, an IDE): the model module's too
-            classPath += java.io.File.pathSeparator + model;
+        // One shaded jar holds them all; class directories or module jars (a test, an IDE) are one per module:
+        // the runner needs the engine, io, the layers and the model.
+        java.util.LinkedHashSet<Path> modules = new java.util.LinkedHashSet<>();
+        for (Class<?> member : new Class<?>[] {AttentionEngine.class, org.attention4j.io.NpyFile.class,
+                org.attention4j.layer.MultiHeadAttention.class, org.attention4j.model.BertEncoder.class}) {
+            modules.add(location(member));
         }
+        String classPath = String.join(java.io.File.pathSeparator, modules.stream().map(Path::toString).toList());
         String name = "this build (" + self.getFileName() + ")";
         try {
             Path root = repositoryRoot(null);

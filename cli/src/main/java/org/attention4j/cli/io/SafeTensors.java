@@ -1,17 +1,11 @@
 package org.attention4j.cli.io;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.attention4j.cli.BadInputException;
 import org.attention4j.cli.OutputFiles;
 import org.attention4j.io.SafeTensorsFile;
@@ -21,11 +15,9 @@ import org.attention4j.io.SafeTensorsFile;
  * ({@link SafeTensorsFile}: F32, F64, F16 and BF16 converted to float; the header checked whole before any
  * data is read: repeated names, overlapping or out-of-range tensors, a header that is not JSON, a header
  * length beyond the file), whose errors become one-line {@link BadInputException}s naming the file;
- * writing is F32.
+ * writing is the same class's F32 writer, made atomic.
  */
 public final class SafeTensors {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private SafeTensors() {}
 
     /** Reads the tensors named in {@code names} (all of them must exist), in that order. */
@@ -67,37 +59,14 @@ public final class SafeTensors {
         return out;
     }
 
-    /** Writes {@code tensors} as F32, names sorted, header padded to 8 bytes, atomically. */
+    /** Writes {@code tensors} as F32 ({@link SafeTensorsFile#write}: names sorted, header padded), atomically. */
     public static void write(Path file, Map<String, FloatArray> tensors) throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        long offset = 0;
-        TreeMap<String, FloatArray> sorted = new TreeMap<>(tensors);
-        for (Map.Entry<String, FloatArray> t : sorted.entrySet()) {
-            ObjectNode n = header.putObject(t.getKey());
-            n.put("dtype", "F32");
-            n.set("shape", JSON.valueToTree(t.getValue().shape()));
-            long bytes = 4L * t.getValue().data().length;
-            n.set("data_offsets", JSON.valueToTree(new long[] {offset, offset + bytes}));
-            offset += bytes;
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (Map.Entry<String, FloatArray> t : tensors.entrySet()) {
+            shapes.put(t.getKey(), t.getValue().shape());
+            values.put(t.getKey(), t.getValue().data());
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;
-        OutputFiles.write(file, out -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-            out.write(len.array());
-            out.write(json);
-            out.write(" ".repeat(padded - json.length).getBytes(StandardCharsets.US_ASCII));
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (FloatArray t : sorted.values()) {
-                float[] d = t.data();
-                for (int i = 0; i < d.length; ) {
-                    chunk.clear();
-                    int n = Math.min(d.length - i, chunk.capacity() / 4);
-                    chunk.asFloatBuffer().put(d, i, n);
-                    out.write(chunk.array(), 0, n * 4);
-                    i += n;
-                }
-            }
-        });
+        OutputFiles.write(file, out -> SafeTensorsFile.write(out, shapes, values));
     }
 }

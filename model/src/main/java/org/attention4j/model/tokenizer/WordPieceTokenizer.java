@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.attention4j.internal.StrictJson;
+import org.attention4j.io.json.StrictJson;
 
 /**
  * The WordPiece tokenizer of BERT-family models, read from a Hugging Face {@code tokenizer.json} and giving

@@ -28,10 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
-import org.attention4j.cli.io.FloatArray;
-import org.attention4j.cli.io.Npy;
-import org.attention4j.cli.io.SafeTensors;
 import org.attention4j.cli.serve.AttentionService;
+import org.attention4j.io.NpyFile;
+import org.attention4j.io.SafeTensorsFile;
 import org.attention4j.reference.ReferenceAttention;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,14 +74,11 @@ class AttentionServiceLoadTest {
         return x;
     }
 
-    private static byte[] safetensors(Map<String, FloatArray> tensors) throws IOException {
-        Path f = Files.createTempFile("req", ".safetensors");
-        try {
-            SafeTensors.write(f, tensors);
-            return Files.readAllBytes(f);
-        } finally {
-            Files.deleteIfExists(f);
-        }
+    /** A request body: q, k, v as one safetensors image. */
+    private static byte[] safetensors(long[] qShape, float[] q, long[] kvShape, float[] k, float[] v) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensorsFile.write(out, Map.of("q", qShape, "k", kvShape, "v", kvShape), Map.of("q", q, "k", k, "v", v));
+        return out.toByteArray();
     }
 
     /** A valid request of a random shape, with its expected output from the float64 reference. */
@@ -100,9 +96,7 @@ class AttentionServiceLoadTest {
         for (int i = 0; i < expected.length; i++) {
             expected[i] = (float) ref.out()[i];
         }
-        byte[] body = safetensors(Map.of("q", new FloatArray("q", new long[] {1, lq, heads, dim}, q),
-                "k", new FloatArray("k", new long[] {1, lk, kvHeads, dim}, k),
-                "v", new FloatArray("v", new long[] {1, lk, kvHeads, dim}, v)));
+        byte[] body = safetensors(new long[] {1, lq, heads, dim}, q, new long[] {1, lk, kvHeads, dim}, k, v);
         return new Call(causal ? "causal=true" : "", body, 200, expected, spec.toString());
     }
 
@@ -112,9 +106,7 @@ class AttentionServiceLoadTest {
         List<Call> bad = new ArrayList<>();
         bad.add(new Call("", Arrays.copyOf(good.body(), good.body().length / 2), 400, null, "truncated body"));
         bad.add(new Call("", "not a safetensors file at all".getBytes(), 400, null, "garbage"));
-        bad.add(new Call("", safetensors(Map.of("q", new FloatArray("q", new long[] {2, 3, 4}, x),
-                "k", new FloatArray("k", new long[] {2, 3, 4}, x), "v", new FloatArray("v", new long[] {2, 3, 4}, x))),
-                400, null, "3-D tensors"));
+        bad.add(new Call("", safetensors(new long[] {2, 3, 4}, x, new long[] {2, 3, 4}, x, x), 400, null, "3-D tensors"));
         bad.add(new Call("layout=hsbd", good.body(), 400, null, "bad layout"));
         bad.add(new Call("window=a,b", good.body(), 400, null, "bad window"));
         return bad;
@@ -211,7 +203,7 @@ class AttentionServiceLoadTest {
                     }
                     validCount.incrementAndGet();
                     latencies.add(nanos);
-                    float[] got = Npy.read(response.body(), "response").data();
+                    float[] got = NpyFile.of(response.body(), "response").readFloats();
                     if (!close(got, call.expected())) {
                         wrong.incrementAndGet();
                         problems.add(call.why() + ": wrong answer");
