@@ -50,6 +50,23 @@ class NpyFileTest {
     }
 
     @Test
+    void writesScalarsVectorsAndEmptyTensorsAsNumpyShapesThem() throws IOException {
+        long[][] shapes = {{}, {3}, {0}, {2, 0, 5}, {1, 1, 1, 2}};
+        float[][] values = {{42}, {1, 2, 3}, {}, {}, {-1, 1}};
+        String[] tuples = {"()", "(3,)", "(0,)", "(2, 0, 5)", "(1, 1, 1, 2)"};
+        for (int i = 0; i < shapes.length; i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            NpyFile.write(out, shapes[i], values[i]);
+            String header = new String(out.toByteArray(), 10, out.size() - 10 - 4 * values[i].length,
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(header.contains("'shape': " + tuples[i] + ","), header);
+            NpyFile back = NpyFile.of(out.toByteArray(), "shape " + tuples[i]);
+            assertArrayEquals(shapes[i], back.shape());
+            assertArrayEquals(values[i], back.readFloats());
+        }
+    }
+
+    @Test
     void convertsEveryDtypeAndKeepsHalvesAsStored() throws IOException {
         byte[] f8 = littleEndian(16, b -> b.putDouble(0.1).putDouble(-3));
         assertArrayEquals(new float[] {0.1f, -3}, NpyFile.of(image("{'descr': '<f8', 'fortran_order': False, "
