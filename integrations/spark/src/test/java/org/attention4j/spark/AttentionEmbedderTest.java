@@ -38,15 +38,12 @@ class AttentionEmbedderTest {
 
     @BeforeAll
     static void start() throws IOException {
-        spark = SparkSession.builder().master("local[2]").appName("attention4j-spark-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "3").getOrCreate();
+        spark = LocalSpark.session();
         alone = SentenceEmbedder.builder(MiniLmFiles.model()).threads(1).build();
     }
 
     @AfterAll
     static void stop() {
-        spark.stop();
         alone.close();
     }
 
