@@ -5,8 +5,8 @@
  * {@code --add-modules jdk.incubator.vector} the engine logs one warning and runs its scalar kernel.
  *
  * <p>Exported to everyone: what users call ({@code docs/DESIGN.md}, "API surface"). The kernels and the shared
- * plumbing are exported to the project's modules built on the engine only (qualified exports): the layers
- * project through the GEMM kernels, the tooling runs the naive peer and the FMA peak on the kernels' ops. The
+ * plumbing are exported to the project's modules built on the engine only (qualified exports): the layers'
+ * projections run on the GEMM kernels, the tooling runs the naive peer and the FMA peak on the kernels' ops. The
  * CLI, the JMH benchmarks and the examples run on the class path, where every package is visible.
  */
 @SuppressWarnings("module") // the modules named below are not observable when the engine compiles alone

@@ -120,31 +120,76 @@ public class AttentionEmbedder extends Transformer implements DefaultParamsWrita
     /** {@return the tokens-per-batch parameter} */
     public IntParam batchTokens() { return batchTokens; }
 
-    /** @param value the text column @return this */
+    /**
+     * Sets {@link #inputCol()}.
+     *
+     * @param value the text column
+     * @return this
+     */
     public AttentionEmbedder setInputCol(String value) { set(inputCol, value); return this; }
 
-    /** @param value the embedding column to add @return this */
+    /**
+     * Sets {@link #outputCol()}.
+     *
+     * @param value the embedding column to add
+     * @return this
+     */
     public AttentionEmbedder setOutputCol(String value) { set(outputCol, value); return this; }
 
-    /** @param value the model file or folder @return this */
+    /**
+     * Sets {@link #modelPath()}.
+     *
+     * @param value the model file or folder
+     * @return this
+     */
     public AttentionEmbedder setModelPath(String value) { set(modelPath, value); return this; }
 
-    /** @param value the tokenizer.json @return this */
+    /**
+     * Sets {@link #tokenizerPath()}.
+     *
+     * @param value the tokenizer.json
+     * @return this
+     */
     public AttentionEmbedder setTokenizerPath(String value) { set(tokenizerPath, value); return this; }
 
-    /** @param value tokens per text at most, 0 for the tokenizer's @return this */
+    /**
+     * Sets {@link #maxLength()}.
+     *
+     * @param value tokens per text at most, 0 for the tokenizer's
+     * @return this
+     */
     public AttentionEmbedder setMaxLength(int value) { set(maxLength, value); return this; }
 
-    /** @param value {@code mean} or {@code cls} @return this */
+    /**
+     * Sets {@link #pooling()}.
+     *
+     * @param value {@code mean} or {@code cls}
+     * @return this
+     */
     public AttentionEmbedder setPooling(String value) { set(pooling, value.toLowerCase(Locale.ROOT)); return this; }
 
-    /** @param value L2-normalize @return this */
+    /**
+     * Sets {@link #normalize()}.
+     *
+     * @param value L2-normalize
+     * @return this
+     */
     public AttentionEmbedder setNormalize(boolean value) { set(normalize, value); return this; }
 
-    /** @param value threads of each task's calls @return this */
+    /**
+     * Sets {@link #threadsPerTask()}.
+     *
+     * @param value threads of each task's calls
+     * @return this
+     */
     public AttentionEmbedder setThreadsPerTask(int value) { set(threadsPerTask, value); return this; }
 
-    /** @param value tokens per packed batch @return this */
+    /**
+     * Sets {@link #batchTokens()}.
+     *
+     * @param value tokens per packed batch
+     * @return this
+     */
     public AttentionEmbedder setBatchTokens(int value) { set(batchTokens, value); return this; }
 
     @Override
