@@ -31,9 +31,7 @@ class LocalClusterIT {
         // executors' class path is this JVM's, below) and SPARK_TESTING=1 in the environment (pom.xml).
         System.setProperty("spark.testing", "true");
         System.setProperty("spark.test.home", Files.createTempDirectory("spark-test-home").toString());
-        SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("attention4j-cluster")
-                .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.driver.host", "127.0.0.1")
+        SparkSession spark = LocalSpark.builder("local-cluster[2,1,1024]", "attention4j-cluster")
                 .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                 .getOrCreate();
         try {

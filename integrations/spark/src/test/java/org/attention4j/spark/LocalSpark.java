@@ -10,11 +10,15 @@ final class LocalSpark {
 
     static synchronized SparkSession session() {
         if (session == null) {
-            session = SparkSession.builder().master("local[2]").appName("attention4j-spark-test")
-                    .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "3")
+            session = builder("local[2]", "attention4j-spark-test").config("spark.sql.shuffle.partitions", "3")
                     .getOrCreate();
         }
         return session;
+    }
+
+    /** A session on {@code master} as every test here wants it: no web UI, the driver on loopback. */
+    static SparkSession.Builder builder(String master, String name) {
+        return SparkSession.builder().master(master).appName(name).config("spark.ui.enabled", "false")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
     }
 }

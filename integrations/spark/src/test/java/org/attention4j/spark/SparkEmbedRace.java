@@ -36,9 +36,7 @@ class SparkEmbedRace {
         assumeTrue(n > 0, "opt-in: -Dattention4j.sparkRace=TEXTS");
         int rounds = Integer.getInteger("attention4j.sparkRace.rounds", 2);
         List<String> texts = SyntheticTexts.mix(n, 21);
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("attention4j-spark-race")
-                .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        SparkSession spark = LocalSpark.builder("local[2]", "attention4j-spark-race").getOrCreate();
         try (SentenceEmbedder alone = SentenceEmbedder.builder(MiniLmFiles.model()).threads(2).build()) {
             StructType schema = new StructType().add("text", DataTypes.StringType, true);
             List<Row> rows = new ArrayList<>();

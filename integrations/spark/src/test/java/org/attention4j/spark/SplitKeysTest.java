@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.attention4j.AttentionEngine;
 import org.attention4j.AttentionSpec;
 import org.attention4j.Tensor;
+import org.attention4j.internal.SeededFloats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,15 +33,6 @@ class SplitKeysTest {
         return engine;
     }
 
-    private static float[] gaussian(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (r.nextDouble() * 2 - 1); // uniform in [-1, 1): outputs of magnitude ~0.1-1
-        }
-        return x;
-    }
-
     private static AttentionSpec spec(int keys) {
         return AttentionSpec.builder().queryLength(QUERIES).keyLength(keys).heads(HEADS).kvHeads(KV_HEADS)
                 .headDim(DIM).valueHeadDim(VALUE_DIM).build();
@@ -49,8 +40,9 @@ class SplitKeysTest {
 
     @Test
     void partsMergedAcrossPartitionsEqualOneForwardOverAllKeys() {
-        float[] q = gaussian(QUERIES * HEADS * DIM, 1), k = gaussian(KEYS * KV_HEADS * DIM, 2),
-                v = gaussian(KEYS * KV_HEADS * VALUE_DIM, 3);
+        // uniform in [-1, 1): outputs of magnitude ~0.1-1
+        float[] q = SeededFloats.uniform(QUERIES * HEADS * DIM, 1), k = SeededFloats.uniform(KEYS * KV_HEADS * DIM, 2),
+                v = SeededFloats.uniform(KEYS * KV_HEADS * VALUE_DIM, 3);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(LocalSpark.session().sparkContext());
         Broadcast<float[]> qs = sc.broadcast(q), ks = sc.broadcast(k), vs = sc.broadcast(v);
         PartialAttention merged = sc.parallelize(List.of(0, 1, 2, 3), 4).map(part -> {
