@@ -18,7 +18,7 @@ final class GemmBuffers {
         int kc = Math.min(kernel.depthBlock(), depth);
         int mc = roundUp(Math.min(kernel.rowBlock(), rows), mr);
         int nc = roundUp(Math.min(kernel.colBlock(), cols), nr);
-        packedA = atLeast(packedA, mc * kc);
+        packedA = atLeast(packedA, mc * kernel.depthBlock()); // rows KC apart, whatever the depth
         if (packsB) {
             packedB = atLeast(packedB, kc * nc);
         }

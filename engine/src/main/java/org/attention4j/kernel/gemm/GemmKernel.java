@@ -8,8 +8,9 @@ package org.attention4j.kernel.gemm;
  * <p>Operands arrive <em>packed</em> (zero-padded to whole panels, so every micro-tile is full):
  * <ul>
  *   <li>packed A: a block of rows, each row's {@code kc} depths contiguous, element (row, k) at
- *       {@code row·kc + k}, padded with zero rows to a multiple of {@link #tileRows()} = MR (a
- *       micro-tile reads MR consecutive rows, a panel);</li>
+ *       {@code row·KC + k} (KC = {@link #depthBlock()}, also when the block is shallower: a row stride
+ *       the micro-kernel knows at compile time), padded with zero rows to a multiple of
+ *       {@link #tileRows()} = MR (a micro-tile reads MR consecutive rows, a panel);</li>
  *   <li>packed B: a block of columns cut into panels of {@link #tileCols()} = NR columns; element
  *       (k, col) is at {@code (col / NR)·kc·NR + k·NR + col % NR}.</li>
  * </ul>

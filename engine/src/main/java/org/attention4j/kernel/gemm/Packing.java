@@ -11,16 +11,17 @@ public final class Packing {
     private Packing() {}
 
     /**
-     * See {@link GemmKernel#packA}: the rows copied one after the other at stride {@code depth}, then
-     * zero rows up to a multiple of {@code mr}.
+     * See {@link GemmKernel#packA}: each row's {@code depth} floats at {@code i·rowStride} ({@code rowStride}
+     * = KC even for a shallower last block), then zero rows up to a multiple of {@code mr}.
      */
-    public static void packA(float[] a, int aAt, int lda, int rows, int depth, int mr, float[] packedA) {
+    public static void packA(float[] a, int aAt, int lda, int rows, int depth, int rowStride, int mr,
+                             float[] packedA) {
         for (int i = 0; i < rows; i++) {
-            System.arraycopy(a, aAt + i * lda, packedA, i * depth, depth);
+            System.arraycopy(a, aAt + i * lda, packedA, i * rowStride, depth);
         }
         int padded = (rows + mr - 1) / mr * mr;
         // padding rows: their products land in edge tiles and are dropped; zeros keep them finite
-        Arrays.fill(packedA, rows * depth, padded * depth, 0f);
+        Arrays.fill(packedA, rows * rowStride, padded * rowStride, 0f);
     }
 
     /** See {@link GemmKernel#packB}; {@code nr} columns per panel. */

@@ -37,7 +37,7 @@ public final class ScalarGemmKernel extends TiledGemmKernel {
             c20 = c[r2]; c21 = c[r2 + 1]; c22 = c[r2 + 2]; c23 = c[r2 + 3];
             c30 = c[r3]; c31 = c[r3 + 1]; c32 = c[r3 + 2]; c33 = c[r3 + 3];
         }
-        int a0 = aAt, a1 = aAt + depth, a2 = aAt + 2 * depth, a3 = aAt + 3 * depth;
+        int a0 = aAt, a1 = aAt + KC, a2 = aAt + 2 * KC, a3 = aAt + 3 * KC; // packed A: rows KC apart
         for (int k = 0, bk = bAt; k < depth; k++, bk += NR) {
             float b0 = b[bk], b1 = b[bk + 1], b2 = b[bk + 2], b3 = b[bk + 3];
             float x = a[a0 + k];

@@ -26,7 +26,7 @@ public abstract class TiledGemmKernel implements GemmKernel {
 
     /**
      * One full micro-tile {@code C[MR × NR] (+)= A[MR × depth]·B[depth × NR]}: A's rows from {@code a[aAt]}
-     * ({@code depth} apart, packed), B's from {@code b[bAt]} (NR apart, packed), C(i, j) at
+     * (KC apart, packed; {@code depth <= KC}), B's from {@code b[bAt]} (NR apart, packed), C(i, j) at
      * {@code c[cAt + i·ldc + j]}; with {@code load} it adds to C, otherwise it overwrites it.
      */
     protected abstract void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
@@ -59,7 +59,7 @@ public abstract class TiledGemmKernel implements GemmKernel {
 
     @Override
     public final void packA(float[] a, int aAt, int lda, int rows, int depth, float[] packedA) {
-        Packing.packA(a, aAt, lda, rows, depth, mr, packedA);
+        Packing.packA(a, aAt, lda, rows, depth, kc, mr, packedA);
     }
 
     @Override
@@ -74,7 +74,7 @@ public abstract class TiledGemmKernel implements GemmKernel {
             int bAt = packedBAt + j * depth; // + (j / NR) · depth · NR
             int liveCols = Math.min(nr, cols - j);
             for (int i = 0; i < rows; i += mr) {
-                int aAt = i * depth;
+                int aAt = i * kc; // packed A rows are KC apart whatever the block's depth
                 int liveRows = Math.min(mr, rows - i);
                 int at = cAt + i * ldc + j;
                 if (liveRows == mr && liveCols == nr) {

@@ -1,5 +1,6 @@
 package org.attention4j.kernel.panama;
 
+import static org.attention4j.kernel.panama.PanamaConstants.GEMM_DEPTH_BLOCK;
 import static org.attention4j.kernel.panama.PanamaConstants.LANES;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
@@ -29,6 +30,12 @@ import jdk.incubator.vector.FloatVector;
  * ran at half the speed when its broadcasts came from the probabilities instead of the (transposed)
  * values. Unrolled by hand (accumulators in an array would live in memory, not registers) and generated
  * by scripts/gen-micro-kernels.py: edit the template there and rerun it, so every shape changes alike.
+ *
+ * <p>The GEMM's own twins, {@code gemmTile{R}x2}, read A's R rows at a compile-time constant stride
+ * ({@code GEMM_DEPTH_BLOCK}: the GEMM packs every depth block at that row stride, the last one too), so a
+ * single index addresses all R broadcasts: with R run-time row offsets (12 on AVX-512) x86's 16 general
+ * registers could not hold them and the loop indices together, and the same tile ran 6–20 % slower in
+ * cache (Zen 5, AVX-512). They also keep the GEMM's compiled code and profile apart from attention's.
  *
  * <p>R: 6 with 16 vector registers (12 accumulators + 2 loads + 1 broadcast = 15; BLIS's sgemm shape on
  * Haswell and Zen; 3×4 spilled, 2×4 and 4×2 were 15–30 % slower on Zen 3); with 32 (AVX-512) 8 for
@@ -425,5 +432,121 @@ final class MicroKernels {
         c5.intoArray(c, r5);
         c6.intoArray(c, r6);
         c7.intoArray(c, r7);
+    }
+
+    /** The GEMM's 6 rows × 2 vectors (16 vector registers): {@link #tile6x2} with A's rows GEMM_DEPTH_BLOCK apart. */
+    static void gemmTile6x2(float[] a, int aFirst, int depth, float[] b, int bFirst, float[] c, int cFirst,
+                            int cRowStride, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        c00 = zero; c01 = zero;
+        c10 = zero; c11 = zero;
+        c20 = zero; c21 = zero;
+        c30 = zero; c31 = zero;
+        c40 = zero; c41 = zero;
+        c50 = zero; c51 = zero;
+        for (int k = 0, ak = aFirst, bk = bFirst; k < depth; k++, ak++, bk += TILE_WIDTH) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector x;
+            x = FloatVector.broadcast(SPECIES, a[ak]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(SPECIES, a[ak + 1 * GEMM_DEPTH_BLOCK]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(SPECIES, a[ak + 2 * GEMM_DEPTH_BLOCK]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(SPECIES, a[ak + 3 * GEMM_DEPTH_BLOCK]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(SPECIES, a[ak + 4 * GEMM_DEPTH_BLOCK]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(SPECIES, a[ak + 5 * GEMM_DEPTH_BLOCK]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+        }
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cFirst)); c01 = c01.add(FloatVector.fromArray(SPECIES, c, cFirst + LANES));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cFirst + 1 * cRowStride)); c11 = c11.add(FloatVector.fromArray(SPECIES, c, cFirst + 1 * cRowStride + LANES));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cFirst + 2 * cRowStride)); c21 = c21.add(FloatVector.fromArray(SPECIES, c, cFirst + 2 * cRowStride + LANES));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cFirst + 3 * cRowStride)); c31 = c31.add(FloatVector.fromArray(SPECIES, c, cFirst + 3 * cRowStride + LANES));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, c, cFirst + 4 * cRowStride)); c41 = c41.add(FloatVector.fromArray(SPECIES, c, cFirst + 4 * cRowStride + LANES));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, c, cFirst + 5 * cRowStride)); c51 = c51.add(FloatVector.fromArray(SPECIES, c, cFirst + 5 * cRowStride + LANES));
+        }
+        c00.intoArray(c, cFirst); c01.intoArray(c, cFirst + LANES);
+        c10.intoArray(c, cFirst + 1 * cRowStride); c11.intoArray(c, cFirst + 1 * cRowStride + LANES);
+        c20.intoArray(c, cFirst + 2 * cRowStride); c21.intoArray(c, cFirst + 2 * cRowStride + LANES);
+        c30.intoArray(c, cFirst + 3 * cRowStride); c31.intoArray(c, cFirst + 3 * cRowStride + LANES);
+        c40.intoArray(c, cFirst + 4 * cRowStride); c41.intoArray(c, cFirst + 4 * cRowStride + LANES);
+        c50.intoArray(c, cFirst + 5 * cRowStride); c51.intoArray(c, cFirst + 5 * cRowStride + LANES);
+    }
+
+    /** The GEMM's 12 rows × 2 vectors (32 vector registers): {@link #tile12x2} with A's rows GEMM_DEPTH_BLOCK apart. */
+    static void gemmTile12x2(float[] a, int aFirst, int depth, float[] b, int bFirst, float[] c, int cFirst,
+                            int cRowStride, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        c00 = zero; c01 = zero;
+        c10 = zero; c11 = zero;
+        c20 = zero; c21 = zero;
+        c30 = zero; c31 = zero;
+        c40 = zero; c41 = zero;
+        c50 = zero; c51 = zero;
+        c60 = zero; c61 = zero;
+        c70 = zero; c71 = zero;
+        c80 = zero; c81 = zero;
+        c90 = zero; c91 = zero;
+        c100 = zero; c101 = zero;
+        c110 = zero; c111 = zero;
+        for (int k = 0, ak = aFirst, bk = bFirst; k < depth; k++, ak++, bk += TILE_WIDTH) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector x;
+            x = FloatVector.broadcast(SPECIES, a[ak]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(SPECIES, a[ak + 1 * GEMM_DEPTH_BLOCK]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(SPECIES, a[ak + 2 * GEMM_DEPTH_BLOCK]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(SPECIES, a[ak + 3 * GEMM_DEPTH_BLOCK]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(SPECIES, a[ak + 4 * GEMM_DEPTH_BLOCK]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(SPECIES, a[ak + 5 * GEMM_DEPTH_BLOCK]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(SPECIES, a[ak + 6 * GEMM_DEPTH_BLOCK]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(SPECIES, a[ak + 7 * GEMM_DEPTH_BLOCK]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+            x = FloatVector.broadcast(SPECIES, a[ak + 8 * GEMM_DEPTH_BLOCK]);
+            c80 = b0.fma(x, c80); c81 = b1.fma(x, c81);
+            x = FloatVector.broadcast(SPECIES, a[ak + 9 * GEMM_DEPTH_BLOCK]);
+            c90 = b0.fma(x, c90); c91 = b1.fma(x, c91);
+            x = FloatVector.broadcast(SPECIES, a[ak + 10 * GEMM_DEPTH_BLOCK]);
+            c100 = b0.fma(x, c100); c101 = b1.fma(x, c101);
+            x = FloatVector.broadcast(SPECIES, a[ak + 11 * GEMM_DEPTH_BLOCK]);
+            c110 = b0.fma(x, c110); c111 = b1.fma(x, c111);
+        }
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cFirst)); c01 = c01.add(FloatVector.fromArray(SPECIES, c, cFirst + LANES));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cFirst + 1 * cRowStride)); c11 = c11.add(FloatVector.fromArray(SPECIES, c, cFirst + 1 * cRowStride + LANES));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cFirst + 2 * cRowStride)); c21 = c21.add(FloatVector.fromArray(SPECIES, c, cFirst + 2 * cRowStride + LANES));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cFirst + 3 * cRowStride)); c31 = c31.add(FloatVector.fromArray(SPECIES, c, cFirst + 3 * cRowStride + LANES));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, c, cFirst + 4 * cRowStride)); c41 = c41.add(FloatVector.fromArray(SPECIES, c, cFirst + 4 * cRowStride + LANES));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, c, cFirst + 5 * cRowStride)); c51 = c51.add(FloatVector.fromArray(SPECIES, c, cFirst + 5 * cRowStride + LANES));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, c, cFirst + 6 * cRowStride)); c61 = c61.add(FloatVector.fromArray(SPECIES, c, cFirst + 6 * cRowStride + LANES));
+            c70 = c70.add(FloatVector.fromArray(SPECIES, c, cFirst + 7 * cRowStride)); c71 = c71.add(FloatVector.fromArray(SPECIES, c, cFirst + 7 * cRowStride + LANES));
+            c80 = c80.add(FloatVector.fromArray(SPECIES, c, cFirst + 8 * cRowStride)); c81 = c81.add(FloatVector.fromArray(SPECIES, c, cFirst + 8 * cRowStride + LANES));
+            c90 = c90.add(FloatVector.fromArray(SPECIES, c, cFirst + 9 * cRowStride)); c91 = c91.add(FloatVector.fromArray(SPECIES, c, cFirst + 9 * cRowStride + LANES));
+            c100 = c100.add(FloatVector.fromArray(SPECIES, c, cFirst + 10 * cRowStride)); c101 = c101.add(FloatVector.fromArray(SPECIES, c, cFirst + 10 * cRowStride + LANES));
+            c110 = c110.add(FloatVector.fromArray(SPECIES, c, cFirst + 11 * cRowStride)); c111 = c111.add(FloatVector.fromArray(SPECIES, c, cFirst + 11 * cRowStride + LANES));
+        }
+        c00.intoArray(c, cFirst); c01.intoArray(c, cFirst + LANES);
+        c10.intoArray(c, cFirst + 1 * cRowStride); c11.intoArray(c, cFirst + 1 * cRowStride + LANES);
+        c20.intoArray(c, cFirst + 2 * cRowStride); c21.intoArray(c, cFirst + 2 * cRowStride + LANES);
+        c30.intoArray(c, cFirst + 3 * cRowStride); c31.intoArray(c, cFirst + 3 * cRowStride + LANES);
+        c40.intoArray(c, cFirst + 4 * cRowStride); c41.intoArray(c, cFirst + 4 * cRowStride + LANES);
+        c50.intoArray(c, cFirst + 5 * cRowStride); c51.intoArray(c, cFirst + 5 * cRowStride + LANES);
+        c60.intoArray(c, cFirst + 6 * cRowStride); c61.intoArray(c, cFirst + 6 * cRowStride + LANES);
+        c70.intoArray(c, cFirst + 7 * cRowStride); c71.intoArray(c, cFirst + 7 * cRowStride + LANES);
+        c80.intoArray(c, cFirst + 8 * cRowStride); c81.intoArray(c, cFirst + 8 * cRowStride + LANES);
+        c90.intoArray(c, cFirst + 9 * cRowStride); c91.intoArray(c, cFirst + 9 * cRowStride + LANES);
+        c100.intoArray(c, cFirst + 10 * cRowStride); c101.intoArray(c, cFirst + 10 * cRowStride + LANES);
+        c110.intoArray(c, cFirst + 11 * cRowStride); c111.intoArray(c, cFirst + 11 * cRowStride + LANES);
     }
 }

@@ -35,6 +35,12 @@ final class PanamaConstants {
     /** Columns of a micro-tile: 2 vectors. */
     static final int TILE_WIDTH = 2 * LANES;
 
+    /**
+     * The GEMM's depth block KC = 4096 / NR (a packed B panel of 16 KiB, half an L1d) and the row stride of
+     * its packed A, a JIT constant for {@code MicroKernels.gemmTile*} (see there).
+     */
+    static final int GEMM_DEPTH_BLOCK = 4096 / TILE_WIDTH;
+
     /** LANES shorts (bfloat16/float16 rows): half the float species' bits (64, 128 or 256). */
     static final VectorSpecies<Short> SHORTS =
             VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));

@@ -1,13 +1,14 @@
 package org.attention4j.kernel.panama;
 
+import static org.attention4j.kernel.panama.PanamaConstants.GEMM_DEPTH_BLOCK;
 import static org.attention4j.kernel.panama.PanamaConstants.SPECIES;
 import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 
 import org.attention4j.kernel.gemm.TiledGemmKernel;
 
 /**
- * Vector API GEMM kernel: MR × NR micro-tiles ({@link MicroKernels}, the family attention uses too) over
- * packed blocks. Made by {@link PanamaKernels}, which {@code KernelProvider} loads by name only when
+ * Vector API GEMM kernel: MR × NR micro-tiles ({@link MicroKernels}' {@code gemmTile*}, the family attention
+ * uses too) over packed blocks. Made by {@link PanamaKernels}, which {@code KernelProvider} loads by name only when
  * {@code jdk.incubator.vector} is present.
  *
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
@@ -24,7 +25,7 @@ public final class PanamaGemmKernel extends TiledGemmKernel {
     /** Columns of a micro-tile: 2 vectors, a panel row of the shared micro-kernels. */
     private static final int NR = TILE_WIDTH;
     private static final int MR = SPECIES.vectorBitSize() >= 512 ? 12 : 6;
-    private static final int KC = 4096 / NR;
+    private static final int KC = GEMM_DEPTH_BLOCK;
     private static final int MC = Math.max(MR, 36 * 1024 / KC / MR * MR);
     private static final int NC = 64 * NR;
 
@@ -41,9 +42,9 @@ public final class PanamaGemmKernel extends TiledGemmKernel {
     protected void tile(int depth, float[] a, int aAt, float[] b, int bAt, float[] c, int cAt, int ldc,
                         boolean load) {
         if (MR == 12) {
-            MicroKernels.tile12x2(a, aAt, depth, depth, b, bAt, c, cAt, ldc, null, 0, load);
+            MicroKernels.gemmTile12x2(a, aAt, depth, b, bAt, c, cAt, ldc, load);
         } else {
-            MicroKernels.tile6x2(a, aAt, depth, depth, b, bAt, c, cAt, ldc, null, 0, load);
+            MicroKernels.gemmTile6x2(a, aAt, depth, b, bAt, c, cAt, ldc, load);
         }
     }
 

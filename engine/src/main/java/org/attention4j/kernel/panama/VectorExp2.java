@@ -19,15 +19,15 @@ import jdk.incubator.vector.VectorOperators;
  * only passes {@code x <= 0}, and results above 2^127 are not defined. NaN stays NaN.
  */
 final class VectorExp2 {
-    private static final float MIN_EXPONENT = -125f;
+    static final float MIN_EXPONENT = -125f;
     /** 1.5·2²³: adding it rounds a float in ±2²² to the nearest integer, left in the low mantissa bits. */
-    private static final float ROUND_MAGIC = 12582912f;
-    private static final float C0 = 1.0000001192092896f;
-    private static final float C1 = 0.6931469440460205f;
-    private static final float C2 = 0.24022120237350464f;
-    private static final float C3 = 0.05550713092088699f;
-    private static final float C4 = 0.009675540961325169f;
-    private static final float C5 = 0.001327647129073739f;
+    static final float ROUND_MAGIC = 12582912f;
+    static final float C0 = 1.0000001192092896f;
+    static final float C1 = 0.6931469440460205f;
+    static final float C2 = 0.24022120237350464f;
+    static final float C3 = 0.05550713092088699f;
+    static final float C4 = 0.009675540961325169f;
+    static final float C5 = 0.001327647129073739f;
 
     private VectorExp2() {}
 
