@@ -88,7 +88,6 @@ def gemm_tile(R):
     return "\n".join(L)
 
 gemm_doc = {
- 6: "/** The GEMM's 6 rows × 2 vectors (16 vector registers): {@link #tile6x2} with A's rows GEMM_DEPTH_BLOCK apart. */",
  12: "/** The GEMM's 12 rows × 2 vectors (32 vector registers): {@link #tile12x2} with A's rows GEMM_DEPTH_BLOCK apart. */",
 }
 
@@ -132,11 +131,13 @@ import jdk.incubator.vector.FloatVector;
  * values. Unrolled by hand (accumulators in an array would live in memory, not registers) and generated
  * by scripts/gen-micro-kernels.py: edit the template there and rerun it, so every shape changes alike.
  *
- * <p>The GEMM's own twins, {@code gemmTile{R}x2}, read A's R rows at a compile-time constant stride
+ * <p>The GEMM's own twin on 32 registers, {@code gemmTile12x2}, reads A's 12 rows at a compile-time constant stride
  * ({@code GEMM_DEPTH_BLOCK}: the GEMM packs every depth block at that row stride, the last one too), so a
  * single index addresses all R broadcasts: with R run-time row offsets (12 on AVX-512) x86's 16 general
  * registers could not hold them and the loop indices together, and the same tile ran 6–20 % slower in
- * cache (Zen 5, AVX-512). They also keep the GEMM's compiled code and profile apart from attention's.
+ * cache (Zen 5, AVX-512). It also keeps the GEMM's compiled code and profile apart from attention's. A
+ * 6-row twin for 16 registers ran at half the speed of {@code tile6x2} under {@code -XX:UseAVX=2}
+ * (Zen 5), so the GEMM on AVX2 calls {@code tile6x2} with the stride KC.
  *
  * <p>R: 6 with 16 vector registers (12 accumulators + 2 loads + 1 broadcast = 15; BLIS's sgemm shape on
  * Haswell and Zen; 3×4 spilled, 2×4 and 4×2 were 15–30 % slower on Zen 3); with 32 (AVX-512) 8 for
@@ -146,5 +147,5 @@ final class MicroKernels {
     private MicroKernels() {}
 '''
 body = "\n\n".join(["    "+doc[(R,V)]+"\n"+tile(R,V) for (R,V) in [(6,2),(8,2),(12,2),(6,1),(8,1)]]
-                   + ["    "+gemm_doc[R]+"\n"+gemm_tile(R) for R in (6, 12)])
+                   + ["    "+gemm_doc[R]+"\n"+gemm_tile(R) for R in (12,)])
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'engine/src/main/java/org/attention4j/kernel/panama/MicroKernels.java'), 'w').write(head+"\n"+body+"\n}\n")

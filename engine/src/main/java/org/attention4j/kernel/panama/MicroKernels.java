@@ -31,11 +31,13 @@ import jdk.incubator.vector.FloatVector;
  * values. Unrolled by hand (accumulators in an array would live in memory, not registers) and generated
  * by scripts/gen-micro-kernels.py: edit the template there and rerun it, so every shape changes alike.
  *
- * <p>The GEMM's own twins, {@code gemmTile{R}x2}, read A's R rows at a compile-time constant stride
+ * <p>The GEMM's own twin on 32 registers, {@code gemmTile12x2}, reads A's 12 rows at a compile-time constant stride
  * ({@code GEMM_DEPTH_BLOCK}: the GEMM packs every depth block at that row stride, the last one too), so a
  * single index addresses all R broadcasts: with R run-time row offsets (12 on AVX-512) x86's 16 general
  * registers could not hold them and the loop indices together, and the same tile ran 6–20 % slower in
- * cache (Zen 5, AVX-512). They also keep the GEMM's compiled code and profile apart from attention's.
+ * cache (Zen 5, AVX-512). It also keeps the GEMM's compiled code and profile apart from attention's. A
+ * 6-row twin for 16 registers ran at half the speed of {@code tile6x2} under {@code -XX:UseAVX=2}
+ * (Zen 5), so the GEMM on AVX2 calls {@code tile6x2} with the stride KC.
  *
  * <p>R: 6 with 16 vector registers (12 accumulators + 2 loads + 1 broadcast = 15; BLIS's sgemm shape on
  * Haswell and Zen; 3×4 spilled, 2×4 and 4×2 were 15–30 % slower on Zen 3); with 32 (AVX-512) 8 for
@@ -432,49 +434,6 @@ final class MicroKernels {
         c5.intoArray(c, r5);
         c6.intoArray(c, r6);
         c7.intoArray(c, r7);
-    }
-
-    /** The GEMM's 6 rows × 2 vectors (16 vector registers): {@link #tile6x2} with A's rows GEMM_DEPTH_BLOCK apart. */
-    static void gemmTile6x2(float[] a, int aFirst, int depth, float[] b, int bFirst, float[] c, int cFirst,
-                            int cRowStride, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        FloatVector zero = FloatVector.zero(SPECIES);
-        c00 = zero; c01 = zero;
-        c10 = zero; c11 = zero;
-        c20 = zero; c21 = zero;
-        c30 = zero; c31 = zero;
-        c40 = zero; c41 = zero;
-        c50 = zero; c51 = zero;
-        for (int k = 0, ak = aFirst, bk = bFirst; k < depth; k++, ak++, bk += TILE_WIDTH) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
-            FloatVector x;
-            x = FloatVector.broadcast(SPECIES, a[ak]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(SPECIES, a[ak + 1 * GEMM_DEPTH_BLOCK]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(SPECIES, a[ak + 2 * GEMM_DEPTH_BLOCK]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(SPECIES, a[ak + 3 * GEMM_DEPTH_BLOCK]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(SPECIES, a[ak + 4 * GEMM_DEPTH_BLOCK]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(SPECIES, a[ak + 5 * GEMM_DEPTH_BLOCK]);
-            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-        }
-        if (load) {
-            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cFirst)); c01 = c01.add(FloatVector.fromArray(SPECIES, c, cFirst + LANES));
-            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cFirst + 1 * cRowStride)); c11 = c11.add(FloatVector.fromArray(SPECIES, c, cFirst + 1 * cRowStride + LANES));
-            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cFirst + 2 * cRowStride)); c21 = c21.add(FloatVector.fromArray(SPECIES, c, cFirst + 2 * cRowStride + LANES));
-            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cFirst + 3 * cRowStride)); c31 = c31.add(FloatVector.fromArray(SPECIES, c, cFirst + 3 * cRowStride + LANES));
-            c40 = c40.add(FloatVector.fromArray(SPECIES, c, cFirst + 4 * cRowStride)); c41 = c41.add(FloatVector.fromArray(SPECIES, c, cFirst + 4 * cRowStride + LANES));
-            c50 = c50.add(FloatVector.fromArray(SPECIES, c, cFirst + 5 * cRowStride)); c51 = c51.add(FloatVector.fromArray(SPECIES, c, cFirst + 5 * cRowStride + LANES));
-        }
-        c00.intoArray(c, cFirst); c01.intoArray(c, cFirst + LANES);
-        c10.intoArray(c, cFirst + 1 * cRowStride); c11.intoArray(c, cFirst + 1 * cRowStride + LANES);
-        c20.intoArray(c, cFirst + 2 * cRowStride); c21.intoArray(c, cFirst + 2 * cRowStride + LANES);
-        c30.intoArray(c, cFirst + 3 * cRowStride); c31.intoArray(c, cFirst + 3 * cRowStride + LANES);
-        c40.intoArray(c, cFirst + 4 * cRowStride); c41.intoArray(c, cFirst + 4 * cRowStride + LANES);
-        c50.intoArray(c, cFirst + 5 * cRowStride); c51.intoArray(c, cFirst + 5 * cRowStride + LANES);
     }
 
     /** The GEMM's 12 rows × 2 vectors (32 vector registers): {@link #tile12x2} with A's rows GEMM_DEPTH_BLOCK apart. */

@@ -43,8 +43,8 @@ public final class PanamaGemmKernel extends TiledGemmKernel {
                         boolean load) {
         if (MR == 12) {
             MicroKernels.gemmTile12x2(a, aAt, depth, b, bAt, c, cAt, ldc, load);
-        } else {
-            MicroKernels.gemmTile6x2(a, aAt, depth, b, bAt, c, cAt, ldc, load);
+        } else { // 16 registers: the shared tile (a 6-row gemmTile6x2 ran at half its speed under -XX:UseAVX=2)
+            MicroKernels.tile6x2(a, aAt, KC, depth, b, bAt, c, cAt, ldc, null, 0, load);
         }
     }
 
