@@ -14,8 +14,9 @@ import org.attention4j.kernel.gemm.TiledGemmKernel;
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
  * while the packed A panels of an MC × KC block stream past it from L2.
  * <ul>
- *   <li>KC = 4096 / NR: the B panel is 16 KiB, half of a 32 KiB L1d, leaving room for the A panel
- *       (MR·KC floats, 6 KiB on AVX2) streaming through (AVX2: KC = 256);</li>
+ *   <li>KC = 4096 / NR on AVX2: the B panel is 16 KiB, half of a 32 KiB L1d, leaving room for the A panel
+ *       (MR·KC floats, 6 KiB) streaming through (KC = 256); on AVX-512 KC = 384 (PanamaConstants
+ *       .GEMM_DEPTH_BLOCK says why);</li>
  *   <li>MC ≈ 36 Ki floats / KC, a multiple of MR: the packed A block is 144 KiB, well inside a
  *       512 KiB L2 with the B panels and C lines passing through (AVX2: MC = 144);</li>
  *   <li>NC: the packed B block (KC × NC) lives in L3 and is re-read once per MC rows.</li>
