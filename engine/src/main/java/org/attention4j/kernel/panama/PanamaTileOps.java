@@ -621,10 +621,32 @@ public final class PanamaTileOps implements TileOps {
     @Override
     public void unpackOutputPanel(float[] accT, int at, int real, int headDim, float[] inverse, float[] dst,
                                   int dstFirst, int rowStride) {
-        // Row by row with gathers: register transposes here (16 rows written a 64-byte chunk at a time,
-        // or through a row buffer) measured no faster on band or full causal calls (docs/PERFORMANCE.md).
         int vectorDims = headDim / LANES * LANES;
-        for (int j = 0, row = dstFirst; j < real; j++, row += rowStride) {
+        int j = 0;
+        if (RegisterTranspose.USABLE) {
+            // 16 rows at a time: 16 × 16 blocks transposed in registers, then each row scaled where it was
+            // written (the transpose copies exactly: the same single rounding as the gathers). At n = 50,
+            // D = 32 the gathers were 16 % of a call; on long calls transposes measured no faster
+            // (docs/PERFORMANCE.md), and they are not slower there either.
+            for (; j + LANES <= real; j += LANES) {
+                int rows = dstFirst + j * rowStride;
+                for (int d = 0; d < vectorDims; d += LANES) {
+                    RegisterTranspose.transpose(accT, at + d * TILE_WIDTH + j, TILE_WIDTH, 1f, dst, rows + d,
+                            rowStride);
+                }
+                for (int i = 0, row = rows; i < LANES; i++, row += rowStride) {
+                    float scale = inverse[j + i];
+                    for (int d = 0; d < vectorDims; d += LANES) {
+                        FloatVector.fromArray(SPECIES, dst, row + d).mul(scale).intoArray(dst, row + d);
+                    }
+                    for (int d = vectorDims; d < headDim; d++) { // tail dims
+                        dst[row + d] = accT[at + d * TILE_WIDTH + j + i] * scale;
+                    }
+                }
+            }
+        }
+        // The rest (all rows without 16-lane transposes) row by row with gathers.
+        for (int row = dstFirst + j * rowStride; j < real; j++, row += rowStride) {
             float scale = inverse[j];
             int d = 0;
             for (; d < vectorDims; d += LANES) {
