@@ -7,9 +7,9 @@ import static org.attention4j.kernel.panama.PanamaConstants.TILE_WIDTH;
 import org.attention4j.kernel.gemm.TiledGemmKernel;
 
 /**
- * Vector API GEMM kernel: MR × NR micro-tiles ({@link MicroKernels}' {@code gemmTile*}, the family attention
- * uses too) over packed blocks. Made by {@link PanamaKernels}, which {@code KernelProvider} loads by name only when
- * {@code jdk.incubator.vector} is present.
+ * Vector API GEMM kernel: MR × NR micro-tiles ({@link MicroKernels}: {@code gemmTile12x2} on AVX-512,
+ * attention's {@code tile6x2} on AVX2) over packed blocks. Made by {@link PanamaKernels}, which
+ * {@code KernelProvider} loads by name only when {@code jdk.incubator.vector} is present.
  *
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
  * while the packed A panels of an MC × KC block stream past it from L2.

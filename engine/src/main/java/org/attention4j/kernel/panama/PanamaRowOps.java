@@ -33,9 +33,12 @@ final class PanamaRowOps {
     static void gelu(float[] x, int from, int to) {
         int i = from;
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        FloatVector e0 = FloatVector.broadcast(SPECIES, VectorExp2.C0), e1 = FloatVector.broadcast(SPECIES, VectorExp2.C1);
-        FloatVector e2 = FloatVector.broadcast(SPECIES, VectorExp2.C2), e3 = FloatVector.broadcast(SPECIES, VectorExp2.C3);
-        FloatVector e4 = FloatVector.broadcast(SPECIES, VectorExp2.C4), e5 = FloatVector.broadcast(SPECIES, VectorExp2.C5);
+        FloatVector e0 = FloatVector.broadcast(SPECIES, VectorExp2.C0);
+        FloatVector e1 = FloatVector.broadcast(SPECIES, VectorExp2.C1);
+        FloatVector e2 = FloatVector.broadcast(SPECIES, VectorExp2.C2);
+        FloatVector e3 = FloatVector.broadcast(SPECIES, VectorExp2.C3);
+        FloatVector e4 = FloatVector.broadcast(SPECIES, VectorExp2.C4);
+        FloatVector e5 = FloatVector.broadcast(SPECIES, VectorExp2.C5);
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
             FloatVector z = v.abs().mul(INV_SQRT2);
@@ -49,10 +52,9 @@ final class PanamaRowOps {
             p = p.fma(t, FloatVector.broadcast(SPECIES, C2));
             p = p.fma(t, FloatVector.broadcast(SPECIES, C1));
             p = p.fma(t, FloatVector.broadcast(SPECIES, C0));
-            // g = ½·erfc(|x|/√2) = ½·t·exp(P(t) − z²) = ½·t·2^e with e = (P(t) − z²)·log₂e <= −1.8; 2^e as
+            // g = ½·erfc(|x|/√2) = ½·t·exp(P(t) − z²) = ½·t·2^e with e = (P(t) − z²)·log₂e <= 0; 2^e as
             // VectorExp2 computes it, written out here (vectors never cross a call) instead of the EXP
-            // operator, an out-of-line SVML call per vector that made GELU ~4x slower (a quarter of the
-            // feed-forward's first GEMM in MiniLM).
+            // operator, an out-of-line SVML call per vector: 7.3 against 8.6 ns per 16 lanes (Zen 5).
             FloatVector e = p.sub(z.mul(z)).mul(LOG2_E);
             FloatVector shifted = e.add(VectorExp2.ROUND_MAGIC);
             FloatVector f = e.sub(shifted.sub(VectorExp2.ROUND_MAGIC));
