@@ -88,13 +88,12 @@ def gemm_tile(R):
     return "\n".join(L)
 
 gemm_doc = {
- 12: "/** The GEMM's 12 rows × 2 vectors (32 vector registers): {@link #tile12x2} with A's rows GEMM_DEPTH_BLOCK apart. */",
+ 12: "/**\n     * The GEMM's 12 rows × 2 vectors (24 accumulators + 2 loads + 1 broadcast of 32 vector registers), A's rows\n     * GEMM_DEPTH_BLOCK apart: {@code c(i) = Σ_k a·b(k)}, plus C's old value after the loop when {@code load}.\n     */",
 }
 
 doc = {
  (6,2): "/** 6 rows × 2 vectors: 12 accumulators + 2 loads + 1 broadcast live (16 vector registers). */",
  (8,2): "/** 8 rows × 2 vectors: 16 accumulators + 2 loads + 1 broadcast live (attention on 32 registers). */",
- (12,2): "/** 12 rows × 2 vectors: 24 accumulators + 2 loads + 1 broadcast live (GEMM on 32 registers). */",
  (6,1): "/**\n     * 6 rows × 1 vector: 6 accumulators. As {@link #tile6x2} on one half of a panel ({@code b(k)}, {@code c(i)} and\n     * {@code scale} one vector each): for the edge keys of a band that only one half of a panel's rows sees.\n     */",
  (8,1): "/** 8 rows × 1 vector: as {@link #tile6x1} with 8 accumulators. */",
 }
@@ -114,13 +113,14 @@ import jdk.incubator.vector.FloatVector;
  * <pre>
  *   c(i) = init(i) + Σ_{k < depth} a[aFirst + i·aRowStride + k] · b(k)          for i < R
  *   init(i) = c(i) · scale   (scale != null: the online softmax's rescaling of the accumulators)
- *           = c(i)           (load: a GEMM depth block after the first)
+ *           = c(i)           (load: a GEMM depth block after the first, AVX2's tile6x2)
  *           = 0              (otherwise)
  * </pre>
  * where {@code b(k)} is V vectors at {@code b[bFirst + k·TILE_WIDTH]} (one panel row: a packed key or
  * value panel, or a packed B panel of NR = TILE_WIDTH columns), {@code c(i)} is V vectors at
  * {@code c[cFirst + i·cRowStride]}, and {@code scale} is V vectors at {@code scale[scaleFirst]}. Each step
- * is R broadcasts, V loads and R·V FMAs; the sums of one element are one FMA chain in k order.
+ * is R broadcasts, V loads and R·V FMAs; the sums of one element are one FMA chain in k order (gemmTile12x2:
+ * one chain from zero per depth block, C's old value added after it).
  *
  * <p>Both indices inside the loop move by compile-time constants (1 and TILE_WIDTH): that is what lets
  * C2 hoist the bounds checks (a stride known only at run time kept them and cost ~25 %); the row strides
@@ -131,7 +131,7 @@ import jdk.incubator.vector.FloatVector;
  * values. Unrolled by hand (accumulators in an array would live in memory, not registers) and generated
  * by scripts/gen-micro-kernels.py: edit the template there and rerun it, so every shape changes alike.
  *
- * <p>The GEMM's own twin on 32 registers, {@code gemmTile12x2}, reads A's 12 rows at a compile-time constant stride
+ * <p>The GEMM's own tile on 32 registers, {@code gemmTile12x2}, reads A's 12 rows at a compile-time constant stride
  * ({@code GEMM_DEPTH_BLOCK}: the GEMM packs every depth block at that row stride, the last one too), so a
  * single index addresses all R broadcasts: with R run-time row offsets (12 on AVX-512) x86's 16 general
  * registers could not hold them and the loop indices together, and the same tile ran 6–20 % slower in
@@ -146,6 +146,6 @@ import jdk.incubator.vector.FloatVector;
 final class MicroKernels {
     private MicroKernels() {}
 '''
-body = "\n\n".join(["    "+doc[(R,V)]+"\n"+tile(R,V) for (R,V) in [(6,2),(8,2),(12,2),(6,1),(8,1)]]
+body = "\n\n".join(["    "+doc[(R,V)]+"\n"+tile(R,V) for (R,V) in [(6,2),(8,2),(6,1),(8,1)]]
                    + ["    "+gemm_doc[R]+"\n"+gemm_tile(R) for R in (12,)])
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'engine/src/main/java/org/attention4j/kernel/panama/MicroKernels.java'), 'w').write(head+"\n"+body+"\n}\n")

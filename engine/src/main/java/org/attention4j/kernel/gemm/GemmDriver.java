@@ -8,7 +8,8 @@ package org.attention4j.kernel.gemm;
  *       for each MC rows:                pack A (MC × KC), then the kernel runs MR × NR tiles over it
  * </pre>
  * An element's sum is accumulated depth block by depth block in k order, and a block's partial sums go
- * straight into C (the first block overwrites unless accumulating). Nothing here depends on the
+ * into C (the first block overwrites unless accumulating; a later one is added to C in the tile, after its
+ * loop on AVX-512, as the chain's start on AVX2 and in plain Java). Nothing here depends on the
  * region's size or position, so splitting C among threads gives bitwise the same result.
  */
 final class GemmDriver {

@@ -14,13 +14,14 @@ import jdk.incubator.vector.FloatVector;
  * <pre>
  *   c(i) = init(i) + Σ_{k < depth} a[aFirst + i·aRowStride + k] · b(k)          for i < R
  *   init(i) = c(i) · scale   (scale != null: the online softmax's rescaling of the accumulators)
- *           = c(i)           (load: a GEMM depth block after the first)
+ *           = c(i)           (load: a GEMM depth block after the first, AVX2's tile6x2)
  *           = 0              (otherwise)
  * </pre>
  * where {@code b(k)} is V vectors at {@code b[bFirst + k·TILE_WIDTH]} (one panel row: a packed key or
  * value panel, or a packed B panel of NR = TILE_WIDTH columns), {@code c(i)} is V vectors at
  * {@code c[cFirst + i·cRowStride]}, and {@code scale} is V vectors at {@code scale[scaleFirst]}. Each step
- * is R broadcasts, V loads and R·V FMAs; the sums of one element are one FMA chain in k order.
+ * is R broadcasts, V loads and R·V FMAs; the sums of one element are one FMA chain in k order (gemmTile12x2:
+ * one chain from zero per depth block, C's old value added after it).
  *
  * <p>Both indices inside the loop move by compile-time constants (1 and TILE_WIDTH): that is what lets
  * C2 hoist the bounds checks (a stride known only at run time kept them and cost ~25 %); the row strides
@@ -31,7 +32,7 @@ import jdk.incubator.vector.FloatVector;
  * values. Unrolled by hand (accumulators in an array would live in memory, not registers) and generated
  * by scripts/gen-micro-kernels.py: edit the template there and rerun it, so every shape changes alike.
  *
- * <p>The GEMM's own twin on 32 registers, {@code gemmTile12x2}, reads A's 12 rows at a compile-time constant stride
+ * <p>The GEMM's own tile on 32 registers, {@code gemmTile12x2}, reads A's 12 rows at a compile-time constant stride
  * ({@code GEMM_DEPTH_BLOCK}: the GEMM packs every depth block at that row stride, the last one too), so a
  * single index addresses all R broadcasts: with R run-time row offsets (12 on AVX-512) x86's 16 general
  * registers could not hold them and the loop indices together, and the same tile ran 6–20 % slower in
@@ -192,119 +193,6 @@ final class MicroKernels {
         c70.intoArray(c, r7); c71.intoArray(c, r7 + LANES);
     }
 
-    /** 12 rows × 2 vectors: 24 accumulators + 2 loads + 1 broadcast live (GEMM on 32 registers). */
-    static void tile12x2(float[] a, int aFirst, int aRowStride, int depth, float[] b, int bFirst, float[] c,
-                         int cFirst, int cRowStride, float[] scale, int scaleFirst, boolean load) {
-        int r0 = cFirst;
-        int r1 = cFirst + 1 * cRowStride;
-        int r2 = cFirst + 2 * cRowStride;
-        int r3 = cFirst + 3 * cRowStride;
-        int r4 = cFirst + 4 * cRowStride;
-        int r5 = cFirst + 5 * cRowStride;
-        int r6 = cFirst + 6 * cRowStride;
-        int r7 = cFirst + 7 * cRowStride;
-        int r8 = cFirst + 8 * cRowStride;
-        int r9 = cFirst + 9 * cRowStride;
-        int r10 = cFirst + 10 * cRowStride;
-        int r11 = cFirst + 11 * cRowStride;
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
-        if (scale != null) {
-            FloatVector s0 = FloatVector.fromArray(SPECIES, scale, scaleFirst);
-            FloatVector s1 = FloatVector.fromArray(SPECIES, scale, scaleFirst + LANES);
-            c00 = FloatVector.fromArray(SPECIES, c, r0).mul(s0); c01 = FloatVector.fromArray(SPECIES, c, r0 + LANES).mul(s1);
-            c10 = FloatVector.fromArray(SPECIES, c, r1).mul(s0); c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES).mul(s1);
-            c20 = FloatVector.fromArray(SPECIES, c, r2).mul(s0); c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES).mul(s1);
-            c30 = FloatVector.fromArray(SPECIES, c, r3).mul(s0); c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES).mul(s1);
-            c40 = FloatVector.fromArray(SPECIES, c, r4).mul(s0); c41 = FloatVector.fromArray(SPECIES, c, r4 + LANES).mul(s1);
-            c50 = FloatVector.fromArray(SPECIES, c, r5).mul(s0); c51 = FloatVector.fromArray(SPECIES, c, r5 + LANES).mul(s1);
-            c60 = FloatVector.fromArray(SPECIES, c, r6).mul(s0); c61 = FloatVector.fromArray(SPECIES, c, r6 + LANES).mul(s1);
-            c70 = FloatVector.fromArray(SPECIES, c, r7).mul(s0); c71 = FloatVector.fromArray(SPECIES, c, r7 + LANES).mul(s1);
-            c80 = FloatVector.fromArray(SPECIES, c, r8).mul(s0); c81 = FloatVector.fromArray(SPECIES, c, r8 + LANES).mul(s1);
-            c90 = FloatVector.fromArray(SPECIES, c, r9).mul(s0); c91 = FloatVector.fromArray(SPECIES, c, r9 + LANES).mul(s1);
-            c100 = FloatVector.fromArray(SPECIES, c, r10).mul(s0); c101 = FloatVector.fromArray(SPECIES, c, r10 + LANES).mul(s1);
-            c110 = FloatVector.fromArray(SPECIES, c, r11).mul(s0); c111 = FloatVector.fromArray(SPECIES, c, r11 + LANES).mul(s1);
-        } else if (load) {
-            c00 = FloatVector.fromArray(SPECIES, c, r0); c01 = FloatVector.fromArray(SPECIES, c, r0 + LANES);
-            c10 = FloatVector.fromArray(SPECIES, c, r1); c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES);
-            c20 = FloatVector.fromArray(SPECIES, c, r2); c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES);
-            c30 = FloatVector.fromArray(SPECIES, c, r3); c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES);
-            c40 = FloatVector.fromArray(SPECIES, c, r4); c41 = FloatVector.fromArray(SPECIES, c, r4 + LANES);
-            c50 = FloatVector.fromArray(SPECIES, c, r5); c51 = FloatVector.fromArray(SPECIES, c, r5 + LANES);
-            c60 = FloatVector.fromArray(SPECIES, c, r6); c61 = FloatVector.fromArray(SPECIES, c, r6 + LANES);
-            c70 = FloatVector.fromArray(SPECIES, c, r7); c71 = FloatVector.fromArray(SPECIES, c, r7 + LANES);
-            c80 = FloatVector.fromArray(SPECIES, c, r8); c81 = FloatVector.fromArray(SPECIES, c, r8 + LANES);
-            c90 = FloatVector.fromArray(SPECIES, c, r9); c91 = FloatVector.fromArray(SPECIES, c, r9 + LANES);
-            c100 = FloatVector.fromArray(SPECIES, c, r10); c101 = FloatVector.fromArray(SPECIES, c, r10 + LANES);
-            c110 = FloatVector.fromArray(SPECIES, c, r11); c111 = FloatVector.fromArray(SPECIES, c, r11 + LANES);
-        } else {
-            FloatVector zero = FloatVector.zero(SPECIES);
-            c00 = zero; c01 = zero;
-            c10 = zero; c11 = zero;
-            c20 = zero; c21 = zero;
-            c30 = zero; c31 = zero;
-            c40 = zero; c41 = zero;
-            c50 = zero; c51 = zero;
-            c60 = zero; c61 = zero;
-            c70 = zero; c71 = zero;
-            c80 = zero; c81 = zero;
-            c90 = zero; c91 = zero;
-            c100 = zero; c101 = zero;
-            c110 = zero; c111 = zero;
-        }
-        int a0 = aFirst;
-        int a1 = aFirst + 1 * aRowStride;
-        int a2 = aFirst + 2 * aRowStride;
-        int a3 = aFirst + 3 * aRowStride;
-        int a4 = aFirst + 4 * aRowStride;
-        int a5 = aFirst + 5 * aRowStride;
-        int a6 = aFirst + 6 * aRowStride;
-        int a7 = aFirst + 7 * aRowStride;
-        int a8 = aFirst + 8 * aRowStride;
-        int a9 = aFirst + 9 * aRowStride;
-        int a10 = aFirst + 10 * aRowStride;
-        int a11 = aFirst + 11 * aRowStride;
-        for (int k = 0, bk = bFirst; k < depth; k++, bk += TILE_WIDTH) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk), b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
-            FloatVector x;
-            x = FloatVector.broadcast(SPECIES, a[a0 + k]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + k]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + k]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + k]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(SPECIES, a[a4 + k]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(SPECIES, a[a5 + k]);
-            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-            x = FloatVector.broadcast(SPECIES, a[a6 + k]);
-            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
-            x = FloatVector.broadcast(SPECIES, a[a7 + k]);
-            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
-            x = FloatVector.broadcast(SPECIES, a[a8 + k]);
-            c80 = b0.fma(x, c80); c81 = b1.fma(x, c81);
-            x = FloatVector.broadcast(SPECIES, a[a9 + k]);
-            c90 = b0.fma(x, c90); c91 = b1.fma(x, c91);
-            x = FloatVector.broadcast(SPECIES, a[a10 + k]);
-            c100 = b0.fma(x, c100); c101 = b1.fma(x, c101);
-            x = FloatVector.broadcast(SPECIES, a[a11 + k]);
-            c110 = b0.fma(x, c110); c111 = b1.fma(x, c111);
-        }
-        c00.intoArray(c, r0); c01.intoArray(c, r0 + LANES);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + LANES);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + LANES);
-        c30.intoArray(c, r3); c31.intoArray(c, r3 + LANES);
-        c40.intoArray(c, r4); c41.intoArray(c, r4 + LANES);
-        c50.intoArray(c, r5); c51.intoArray(c, r5 + LANES);
-        c60.intoArray(c, r6); c61.intoArray(c, r6 + LANES);
-        c70.intoArray(c, r7); c71.intoArray(c, r7 + LANES);
-        c80.intoArray(c, r8); c81.intoArray(c, r8 + LANES);
-        c90.intoArray(c, r9); c91.intoArray(c, r9 + LANES);
-        c100.intoArray(c, r10); c101.intoArray(c, r10 + LANES);
-        c110.intoArray(c, r11); c111.intoArray(c, r11 + LANES);
-    }
-
     /**
      * 6 rows × 1 vector: 6 accumulators. As {@link #tile6x2} on one half of a panel ({@code b(k)}, {@code c(i)} and
      * {@code scale} one vector each): for the edge keys of a band that only one half of a panel's rows sees.
@@ -436,7 +324,10 @@ final class MicroKernels {
         c7.intoArray(c, r7);
     }
 
-    /** The GEMM's 12 rows × 2 vectors (32 vector registers): {@link #tile12x2} with A's rows GEMM_DEPTH_BLOCK apart. */
+    /**
+     * The GEMM's 12 rows × 2 vectors (24 accumulators + 2 loads + 1 broadcast of 32 vector registers), A's rows
+     * GEMM_DEPTH_BLOCK apart: {@code c(i) = Σ_k a·b(k)}, plus C's old value after the loop when {@code load}.
+     */
     static void gemmTile12x2(float[] a, int aFirst, int depth, float[] b, int bFirst, float[] c, int cFirst,
                             int cRowStride, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;

@@ -37,9 +37,9 @@ final class PanamaConstants {
 
     /**
      * The GEMM's depth block KC and the row stride of its packed A, a JIT constant for
-     * {@code MicroKernels.gemmTile12x2} (see there). 16 registers: 4096 / NR (a packed B panel of 16 KiB,
-     * half an L1d; 256 on AVX2, tuned on Zen 3). 32 registers: 384, a B panel of 48 KiB that streams from
-     * L2: a transformer's 384-deep products (MiniLM's d_model) are then one block, with no partial sums in C
+     * {@code MicroKernels.gemmTile12x2} (see there). Vectors below 512 bits: 4096 / NR (a packed B panel
+     * of 16 KiB, half an L1d; 256 on AVX2, tuned on Zen 3; 512 with 128-bit vectors). 512 bits (32
+     * registers): 384, a B panel of 48 KiB that streams from L2: a transformer's 384-deep products (MiniLM's d_model) are then one block, with no partial sums in C
      * to reload, and the 1536-deep ones four; 4–8 % faster than 128 for every shape of the model (Zen 5,
      * both builds in one JVM, both orders); the row block MC (96 or 288) made no difference.
      */

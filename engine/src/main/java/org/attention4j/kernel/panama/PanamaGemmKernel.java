@@ -12,7 +12,7 @@ import org.attention4j.kernel.gemm.TiledGemmKernel;
  * {@code KernelProvider} loads by name only when {@code jdk.incubator.vector} is present.
  *
  * <p>Blocking (Goto/BLIS; the loops are in {@code GemmDriver}): a packed B panel (KC × NR) stays in L1
- * while the packed A panels of an MC × KC block stream past it from L2.
+ * (on AVX-512, 48 KiB: L1 and L2) while the packed A panels of an MC × KC block stream past it from L2.
  * <ul>
  *   <li>KC = 4096 / NR on AVX2: the B panel is 16 KiB, half of a 32 KiB L1d, leaving room for the A panel
  *       (MR·KC floats, 6 KiB) streaming through (KC = 256); on AVX-512 KC = 384 (PanamaConstants

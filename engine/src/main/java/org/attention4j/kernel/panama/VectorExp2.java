@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Maximum relative error 2.4e-7 (about 2 ulp) for {@code x ∈ [−125, 127]}, measured by
  * {@code VectorExp2Test} against {@code Math.pow(2, x)}. Inputs below −125 (including −∞) give exactly
  * 0 — by compare and blend, as the softmax needs {@code exp(−∞) = 0} for masked scores; the softmax
- * only passes {@code x <= 0}, and results above 2^127 are not defined. NaN stays NaN.
+ * only passes {@code x <= 0}, and results above 2^127 are not defined. NaN stays NaN. GELU
+ * ({@code PanamaRowOps.gelu}) writes the same steps out in its loop: change both together.
  */
 final class VectorExp2 {
     static final float MIN_EXPONENT = -125f;
