@@ -626,8 +626,8 @@ public final class PanamaTileOps implements TileOps {
         if (RegisterTranspose.USABLE) {
             // 16 rows at a time: 16 × 16 blocks transposed in registers, then each row scaled where it was
             // written (the transpose copies exactly: the same single rounding as the gathers). At n = 50,
-            // D = 32 the gathers were 16 % of a call; on long calls transposes measured no faster
-            // (docs/PERFORMANCE.md), and they are not slower there either.
+            // D = 32 the gathers were 16 % of a call and such calls run 43–83 % faster now; long calls
+            // unpack rarely and read within −3 … +1 % (docs/perf-log/2026-12-08.md).
             for (; j + LANES <= real; j += LANES) {
                 int rows = dstFirst + j * rowStride;
                 for (int d = 0; d < vectorDims; d += LANES) {
