@@ -10,8 +10,9 @@ import org.attention4j.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * A B packed ahead ({@link Gemm#pack}) gives bitwise the product of the unpacked call: every shape
- * below crosses a depth block (k > KC on both kernels), ends mid-panel (n % NR != 0) and mid-tile, on
+ * A B packed ahead ({@link Gemm#pack}) gives bitwise the product of the unpacked call: the deeper shapes
+ * cross a depth block (k = 517 and 1537 > KC on every kernel: 384 on AVX-512, 256 on AVX2), the shapes end
+ * mid-panel (n % NR != 0) and mid-tile, on
  * 1 and 2 threads (so regions of C start at other columns), accumulating or not, with offsets and
  * leading dimensions wider than the matrices.
  */
